@@ -1,0 +1,71 @@
+package io.kindred.lake;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A Delta table of the lakehouse: where it lives, its schema, its partition columns. Every table has exactly one
+ * definition, in {@link Tables}; jobs, tests and the README all use it.
+ *
+ * @param layer the lakehouse layer
+ * @param name the table's folder below the layer, e.g. {@code transactions}
+ * @param schema the table's schema
+ * @param partitionColumns the Delta partition columns, possibly none
+ * @param description one line for the README and logs
+ */
+public record TableDef(Layer layer, String name, StructType schema, List<String> partitionColumns,
+    String description) {
+
+  public TableDef {
+    Objects.requireNonNull(layer, "layer");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(schema, "schema");
+    partitionColumns = List.copyOf(partitionColumns);
+    List<String> names = Arrays.asList(schema.fieldNames());
+    for (String column : partitionColumns) {
+      if (!names.contains(column)) {
+        throw new IllegalArgumentException("Partition column '" + column + "' of table " + layer.folder() + "/"
+            + name + " is not in its schema " + names);
+      }
+    }
+  }
+
+  /** The table's path relative to the lakehouse root, e.g. {@code silver/transactions}. */
+  public String relativePath() {
+    return layer.folder() + "/" + name;
+  }
+
+  /**
+   * Checks that {@code data} has every column of this table with the same type, and nothing else.
+   *
+   * @throws IllegalArgumentException naming the missing, unexpected and mistyped columns, and the columns present
+   */
+  public void requireSchemaOf(Dataset<Row> data) {
+    StructType actual = data.schema();
+    List<String> missing = Arrays.stream(schema.fields())
+        .filter(f -> !Arrays.asList(actual.fieldNames()).contains(f.name()))
+        .map(StructField::name).toList();
+    List<String> extra = Arrays.stream(actual.fields())
+        .filter(f -> !Arrays.asList(schema.fieldNames()).contains(f.name()))
+        .map(StructField::name).toList();
+    List<String> mistyped = Arrays.stream(schema.fields())
+        .filter(f -> Arrays.asList(actual.fieldNames()).contains(f.name()))
+        .filter(f -> !actual.apply(f.name()).dataType().sameType(f.dataType()))
+        .map(f -> f.name() + " is " + actual.apply(f.name()).dataType().simpleString() + ", expected "
+            + f.dataType().simpleString())
+        .toList();
+    if (!missing.isEmpty() || !extra.isEmpty() || !mistyped.isEmpty()) {
+      throw new IllegalArgumentException("Data for table " + relativePath() + " does not match its schema:"
+          + (missing.isEmpty() ? "" : " missing columns " + missing + ";")
+          + (extra.isEmpty() ? "" : " unexpected columns " + extra + ";")
+          + (mistyped.isEmpty() ? "" : " " + String.join("; ", mistyped) + ";")
+          + " columns present: " + Arrays.stream(actual.fieldNames()).collect(Collectors.joining(", ")));
+    }
+  }
+}

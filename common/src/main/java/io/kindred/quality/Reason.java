@@ -1,0 +1,52 @@
+package io.kindred.quality;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Why a raw record did not reach a silver table. Every quarantined row carries one of these codes; the generator
+ * tags every record it dirties with the code the cleaning stage must give it. {@link #EXACT_DUPLICATE} is the one
+ * reason that is dropped and counted instead of quarantined.
+ */
+public enum Reason {
+  /** The line does not parse in the source's format (wrong field count, broken quoting, invalid JSON). */
+  MALFORMED_RECORD,
+  /** A required column is missing or empty (other than the customer id). */
+  MISSING_REQUIRED_FIELD,
+  /** The customer id is missing or empty. */
+  MISSING_CUSTOMER_ID,
+  /** The timestamp does not parse in the source's format. */
+  BAD_TIMESTAMP,
+  /** The timestamp falls after the run date. */
+  FUTURE_TIMESTAMP,
+  /** A number (amount, quantity, rating) does not parse. */
+  BAD_NUMBER,
+  /** A purchase (not a return) with an amount of zero or less. */
+  NON_POSITIVE_AMOUNT,
+  /** A currency the FX-rate table does not know. */
+  UNKNOWN_CURRENCY,
+  /** A known currency with no rate for the transaction's date. */
+  MISSING_FX_RATE,
+  /** The same transaction id arrived again with different content; the first one stays. */
+  CONFLICTING_DUPLICATE,
+  /** An interaction whose actor is its target. */
+  SELF_INTERACTION,
+  /** An interaction type outside follow, unfollow, like, comment, share, mention, referral, review. */
+  UNKNOWN_INTERACTION_TYPE,
+  /** A review rating outside 1..5. */
+  RATING_OUT_OF_RANGE,
+  /** The same record, to the byte, arrived again: dropped and counted, not quarantined. */
+  EXACT_DUPLICATE;
+
+  /** The code stored in tables and truth files, e.g. {@code missing_customer_id}. */
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The reason with this code. */
+  public static Reason ofCode(String code) {
+    return Arrays.stream(values()).filter(r -> r.code().equals(code)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("Unknown reason code '" + code + "'; expected one of "
+            + Arrays.stream(values()).map(Reason::code).toList()));
+  }
+}

@@ -1,0 +1,59 @@
+package io.kindred.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KindredConfigTest {
+
+  @Test
+  void defaultsComeFromThePackagedFile() {
+    KindredConfig config = KindredConfig.defaults();
+
+    assertEquals("local[*]", config.getString("spark.default-master"));
+    assertEquals("8", config.flatStrings("spark.conf").get("spark.sql.shuffle.partitions"));
+  }
+
+  @Test
+  void overlayOverridesDefaultsAndCommandLineOverridesOverlay(@TempDir Path dir) throws Exception {
+    Path overlay = dir.resolve("env.conf");
+    Files.writeString(overlay, "kindred { lakehouse = \"/data/overlay\"\n"
+        + "spark.conf { \"spark.sql.shuffle.partitions\" = \"3\" } }\n");
+
+    KindredConfig fromOverlay = KindredConfig.load(overlay, Map.of());
+    KindredConfig fromCommandLine = KindredConfig.load(overlay, Map.of("kindred.lakehouse", "/data/cli"));
+
+    assertEquals("/data/overlay", fromOverlay.getString("lakehouse"));
+    assertEquals("3", fromOverlay.flatStrings("spark.conf").get("spark.sql.shuffle.partitions"));
+    assertEquals("local[*]", fromOverlay.getString("spark.default-master"));
+    assertEquals("/data/cli", fromCommandLine.getString("lakehouse"));
+  }
+
+  @Test
+  void shippedOverlaysParse() {
+    for (String name : new String[] {"local.conf", "cluster.conf"}) {
+      Path overlay = Path.of("..", "conf", name);
+      KindredConfig config = KindredConfig.load(overlay, Map.of());
+      assertTrue(config.hasPath("lakehouse"), name);
+    }
+    assertEquals("200", KindredConfig.load(Path.of("..", "conf", "cluster.conf"), Map.of())
+        .flatStrings("spark.conf").get("spark.sql.shuffle.partitions"));
+  }
+
+  @Test
+  void missingOverlayIsAClearError(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.conf");
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KindredConfig.load(missing, Map.of()));
+
+    assertEquals("Configuration file " + missing.toAbsolutePath() + " does not exist or is not a file",
+        e.getMessage());
+  }
+}

@@ -1,0 +1,30 @@
+package io.kindred.lake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class LocationTest {
+
+  @Test
+  void uriWithSchemeIsKeptAsTyped() {
+    Location location = Location.parse("s3a://bucket/kindred/");
+
+    assertEquals("s3a://bucket/kindred", location.uri());
+    assertEquals("s3a://bucket/kindred/silver/transactions", location.resolve("silver/transactions").uri());
+    assertFalse(location.isLocal());
+  }
+
+  @Test
+  void localPathIsMadeAbsolute() {
+    Location location = Location.parse("lakehouse");
+
+    assertTrue(location.isLocal());
+    assertEquals(Path.of("lakehouse").toAbsolutePath().normalize(), location.toLocalPath());
+    assertEquals(Path.of("lakehouse").toAbsolutePath().normalize().resolve("gold"),
+        location.resolve("gold").toLocalPath());
+  }
+}

@@ -1,0 +1,115 @@
+package io.kindred.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindred.jobs.cli.CommandLine;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+
+/** The command line's parsing and errors; none of these start Spark. */
+class KindredCliTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int kindred(String... args) {
+    return Kindred.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), args);
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpListsEveryCommandOnStdout() {
+    int code = kindred("--help");
+
+    assertEquals(0, code);
+    for (var command : Kindred.commands()) {
+      assertTrue(stdout().contains(command.name()), "help lists " + command.name() + ":\n" + stdout());
+    }
+    assertEquals("", stderr());
+  }
+
+  @Test
+  void commandHelpDescribesSharedOptions() {
+    int code = kindred("demo", "--help");
+
+    assertEquals(0, code);
+    for (String option : new String[] {"--run-date", "--lakehouse", "--config", "--master", "--customers"}) {
+      assertTrue(stdout().contains(option), "demo --help shows " + option + ":\n" + stdout());
+    }
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    int code = kindred("frobnicate");
+
+    assertEquals(2, code);
+    assertTrue(stderr().startsWith("Error: Expected a command, got frobnicate"), stderr());
+    assertTrue(stderr().contains("Usage: kindred"), stderr());
+    assertEquals("", stdout());
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    int code = kindred();
+
+    assertEquals(2, code);
+    assertTrue(stderr().startsWith("Error: no command given"), stderr());
+  }
+
+  @Test
+  void badDateNamesTheValue() {
+    int code = kindred("demo", "--run-date", "2026-13-01");
+
+    assertEquals(2, code);
+    assertTrue(stderr().contains("2026-13-01"), stderr());
+    assertTrue(stderr().contains("Usage: kindred demo"), stderr());
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    int code = kindred("demo", "--colour", "blue");
+
+    assertEquals(2, code);
+    assertTrue(stderr().contains("--colour"), stderr());
+  }
+
+  @Test
+  void badSettingIsAUsageError() {
+    int code = kindred("demo", "--set", "no-equals-sign");
+
+    assertEquals(2, code);
+    assertTrue(stderr().startsWith("Error: --set expects key=value, got 'no-equals-sign'"), stderr());
+  }
+
+  @Test
+  void checkArgsValidatesWithoutRunning() {
+    int code = kindred("--check-args", "demo", "--run-date", "2026-11-22", "--lakehouse", "/tmp/x");
+
+    assertEquals(0, code);
+    assertEquals("ok: --check-args demo --run-date 2026-11-22 --lakehouse /tmp/x\n", stdout());
+  }
+
+  @Test
+  void parsedOptionsAreTyped() {
+    CommandLine.Parsed parsed = CommandLine.parse(Kindred.commands(), "demo", "--as-of", "2026-02-28",
+        "--lakehouse", "s3a://bucket/k", "--set", "kindred.x=1");
+
+    assertNull(parsed.stderr().isEmpty() ? null : parsed.stderr());
+    assertEquals(LocalDate.of(2026, 2, 28), parsed.command().common().runDate());
+    assertEquals("s3a://bucket/k", parsed.command().common().configOverrides().get("kindred.lakehouse"));
+    assertEquals("1", parsed.command().common().configOverrides().get("kindred.x"));
+  }
+}
