@@ -345,6 +345,9 @@ public final class RecordParser implements Serializable {
   Instant parseTimestamp(String field, String value) throws Rejected {
     ZoneId zone = ZoneId.of(source.timeZone());
     try {
+      if (source.timestampFormat().equalsIgnoreCase("iso-offset")) {
+        return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+      }
       if (source.timestampFormat().equalsIgnoreCase("iso")) {
         TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(value, ZonedDateTime::from,
             LocalDateTime::from);

@@ -30,8 +30,9 @@ import java.util.Set;
  * @param columns canonical field to the source's column (CSV header name or JSON field)
  * @param constants canonical field to a fixed value, for fields the source does not carry
  * @param optional canonical fields that may be absent or empty
- * @param timestampFormat {@code iso} (ISO-8601, with or without offset) or a {@link java.time.format.DateTimeFormatter}
- *     pattern; a pattern with only date fields means midnight
+ * @param timestampFormat {@code iso-offset} (ISO-8601 with a zone offset; a value without one is a bad timestamp),
+ *     {@code iso} (ISO-8601, the offset optional) or a {@link java.time.format.DateTimeFormatter} pattern; a pattern
+ *     with only date fields means midnight
  * @param dateFormat pattern of date fields
  * @param timeZone zone of timestamps that carry no offset
  * @param decimalSeparator the decimal separator of numbers
