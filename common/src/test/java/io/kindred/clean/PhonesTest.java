@@ -1,0 +1,43 @@
+package io.kindred.clean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class PhonesTest {
+
+  @Test
+  void nationalFormatsOfEachCountryBecomeE164() {
+    assertEquals("+14155550100", Phones.toE164("(415) 555-0100", "US"));
+    assertEquals("+14155550100", Phones.toE164("415-555-0100", "us"));
+    assertEquals("+16135550100", Phones.toE164("1 613 555 0100", "CA"));
+    assertEquals("+447700900123", Phones.toE164("07700 900123", "GB"));
+    assertEquals("+447700900123", Phones.toE164("07700900123", "GB"));
+    assertEquals("+4915123456789", Phones.toE164("0151 23456789", "DE"));
+    assertEquals("+4915123456789", Phones.toE164("0151/23456789", "DE"));
+    assertEquals("+33612345678", Phones.toE164("06 12 34 56 78", "FR"));
+    assertEquals("+819012345678", Phones.toE164("090-1234-5678", "JP"));
+  }
+
+  @Test
+  void internationalFormatsKeepTheirCountryCode() {
+    assertEquals("+14155550100", Phones.toE164("+1 415 555 0100", "GB"));
+    assertEquals("+447700900123", Phones.toE164("+44 7700 900123", "US"));
+    assertEquals("+447700900123", Phones.toE164("+44 (0)7700 900123", "GB"));
+    assertEquals("+33612345678", Phones.toE164("0033 6 12 34 56 78", "FR"));
+    assertEquals("+819012345678", Phones.toE164("+81 90 1234 5678", "JP"));
+  }
+
+  @Test
+  void whatCannotBeReadIsNull() {
+    assertNull(Phones.toE164("12", "FR"));
+    assertNull(Phones.toE164("call me", "US"));
+    assertNull(Phones.toE164("415 555 0100 ext 7", "US"));
+    assertNull(Phones.toE164("4155550100", "BR"));
+    assertNull(Phones.toE164("4155550100", null));
+    assertNull(Phones.toE164("+999 1234 5678", "US"));
+    assertNull(Phones.toE164("  ", "US"));
+    assertNull(Phones.toE164(null, "US"));
+  }
+}

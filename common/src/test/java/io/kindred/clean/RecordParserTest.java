@@ -1,0 +1,90 @@
+package io.kindred.clean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.typesafe.config.ConfigFactory;
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Test;
+
+/** Record-level parsing and rules, without Spark. */
+class RecordParserTest {
+
+  static final Date DAY = Date.valueOf(LocalDate.of(1998, 6, 30));
+
+  static SourceDef shop(String repeats, String timestampFormat, String zone) {
+    return SourceDef.fromConfig(ConfigFactory.parseString("name = shop, feed = transactions, layout = single\n"
+        + "formats { txt { type = whitespace, header = false, column-names = [c, d, n, v] } }\n"
+        + "columns { customer_id = c, timestamp = d, quantity = n, amount = v }\n"
+        + "constants { currency = usd }\n"
+        + "optional = [product_id, category, channel, original_transaction_id]\n"
+        + "timestamp-format = \"" + timestampFormat + "\", time-zone = \"" + zone + "\"\n"
+        + "number { decimal-separator = \",\", grouping-separator = \".\" }\n"
+        + "derived-id { fields = [customer_id, timestamp, quantity, amount], repeats-in-file = " + repeats + " }"),
+        "test");
+  }
+
+  static Row parse(SourceDef source, String raw, int occurrence) {
+    return new RecordParser(source, Map.of()).parse(RowFactory.create(DAY, "/in/a.txt", 2L, raw, occurrence));
+  }
+
+  static Object field(Row row, String name) {
+    return row.get(RecordParser.parsedSchema(Feed.TRANSACTIONS).fieldIndex(name));
+  }
+
+  @Test
+  void aValidLineIsTypedInTheSourcesFormats() {
+    Row ok = parse(shop("distinct", "yyyyMMdd", "Europe/Paris"), "00001 19980630 2 1.234,50", 0);
+    assertNull(field(ok, RecordParser.REASON));
+    assertEquals(Instant.parse("1998-06-29T22:00:00Z"), ((java.sql.Timestamp) field(ok, "timestamp")).toInstant());
+    assertEquals(new BigDecimal("1234.50"), field(ok, "amount"));
+    assertEquals(2, field(ok, "quantity"));
+    assertEquals("USD", field(ok, "currency"));
+  }
+
+  @Test
+  void derivedIdsTellRepeatsApartOnlyWhenTheSourceSaysSo() {
+    SourceDef distinct = shop("distinct", "yyyyMMdd", "UTC");
+    SourceDef copies = shop("duplicate", "yyyyMMdd", "UTC");
+    String line = "00001 19980630 1 11,77";
+
+    Object first = field(parse(distinct, line, 0), RecordParser.RECORD_ID);
+    Object second = field(parse(distinct, line, 1), RecordParser.RECORD_ID);
+
+    assertNotEquals(first, second);
+    assertEquals(first, field(parse(distinct, line, 0), RecordParser.RECORD_ID));
+    assertEquals(field(parse(copies, line, 0), RecordParser.RECORD_ID),
+        field(parse(copies, line, 1), RecordParser.RECORD_ID));
+    assertEquals(field(parse(distinct, line, 0), RecordParser.CONTENT_HASH),
+        field(parse(distinct, "00001  19980630  1  11,77", 0), RecordParser.CONTENT_HASH));
+  }
+
+  @Test
+  void eachRuleGivesItsReasonAndDetail() {
+    SourceDef source = shop("distinct", "yyyyMMdd", "UTC");
+    List<String[]> cases = List.of(
+        new String[] {"00001 19980631 1 5", "bad_timestamp", "timestamp '19980631' is not a timestamp in format "
+            + "yyyyMMdd"},
+        new String[] {"00001 19980701 1 5", "future_timestamp", "timestamp 1998-07-01T00:00:00Z is after the run "
+            + "date 1998-06-30"},
+        new String[] {"00001 19980630 1 0", "non_positive_amount", "purchase with amount 0"},
+        new String[] {"00001 19980630 x 5", "bad_number", "quantity 'x' is not a number"},
+        new String[] {"00001 19980630 1 5,5,5", "bad_number", "amount '5,5,5' is not a number"},
+        new String[] {"00001 19980630 1", "malformed_record", "expected 4 fields [c, d, n, v], got 3"},
+        new String[] {"00001 19980630 -1 5", "malformed_record", "a return (quantity -1) with a positive amount 5"});
+    for (String[] c : cases) {
+      Row row = parse(source, c[0], 0);
+      assertEquals(c[1], field(row, RecordParser.REASON), c[0]);
+      assertEquals(c[2], field(row, RecordParser.DETAIL), c[0]);
+      assertNull(field(row, "amount"), "a rejected record carries no typed values");
+    }
+  }
+}
