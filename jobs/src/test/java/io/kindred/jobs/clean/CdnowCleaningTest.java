@@ -49,7 +49,8 @@ class CdnowCleaningTest {
 
   static Expected readIndependently(Path file) throws Exception {
     List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
-    assertEquals("customer_id date number_of_cds dollar_value", lines.get(0).strip());
+    assertEquals(List.of("customer_id", "date", "number_of_cds", "dollar_value"),
+        List.of(lines.get(0).strip().split("\\s+")));
     Set<String> customers = new HashSet<>();
     Set<String> buyers = new HashSet<>();
     Set<String> zeroLines = new HashSet<>();
