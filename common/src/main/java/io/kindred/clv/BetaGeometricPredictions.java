@@ -32,7 +32,7 @@ final class BetaGeometricPredictions {
   /**
    * E[Y(t) | x, t_x, T] = (a + b + x - 1 + shift) / (a - 1)
    *   [1 - ((alpha + T) / (alpha + T + t))^(r + x) 2F1(r + x, b + x + shift; a + b + x - 1 + shift; z)] P(alive)
-   * with {@code z = t / (alpha + T + t)} (FHL 2005 eq. 10; Wagner & Hoppe 2008 for MBG). By Euler's transformation
+   * with {@code z = t / (alpha + T + t)} (FHL 2005 eq. 10; Wagner &amp; Hoppe 2008 for MBG). By Euler's transformation
    * the bracket is {@code 1 - (1 - z)^(a - 1) 2F1(a + b - 1 + shift - r, a - 1; a + b + x - 1 + shift; z)}, whose
    * series has bounded terms for every x.
    */

@@ -3,7 +3,7 @@ package io.kindred.clv;
 import java.util.List;
 
 /**
- * Fitted BG/NBD (Fader, Hardie & Lee 2005): while active, a customer buys as a Poisson process with rate
+ * Fitted BG/NBD (Fader, Hardie &amp; Lee 2005): while active, a customer buys as a Poisson process with rate
  * {@code lambda ~ Gamma(r, alpha)} (shape r, rate alpha); after each repeat purchase the customer drops out for good
  * with probability {@code p ~ Beta(a, b)}.
  * {@code alpha} is in the time unit of the data it was fitted on.

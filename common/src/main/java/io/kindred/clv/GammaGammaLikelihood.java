@@ -4,7 +4,7 @@ import static org.apache.commons.math3.special.Gamma.digamma;
 import static org.apache.commons.math3.special.Gamma.logGamma;
 
 /**
- * The Gamma-Gamma log-likelihood of mean transaction values (Fader, Hardie & Lee 2005, "RFM and CLV"; Hardie's
+ * The Gamma-Gamma log-likelihood of mean transaction values (Fader, Hardie &amp; Lee 2005, "RFM and CLV"; Hardie's
  * note 025, eq. 1a), for one customer with {@code x} repeat transactions of mean value {@code m}:
  * <pre>
  * LL = lnG(px + q) - lnG(px) - lnG(q) + q ln(gamma) + (px - 1) ln(m) + px ln(x) - (px + q) ln(gamma + x m)

@@ -3,7 +3,7 @@ package io.kindred.clv;
 import java.util.List;
 
 /**
- * Fitted Gamma-Gamma spend model (Fader, Hardie & Lee 2005, "RFM and CLV"): each transaction's value is
+ * Fitted Gamma-Gamma spend model (Fader, Hardie &amp; Lee 2005, "RFM and CLV"): each transaction's value is
  * {@code Gamma(p, nu)} around a customer's mean, and {@code nu ~ Gamma(q, gamma)} across customers, independent of
  * the purchase process. The population mean of a customer's mean spend is {@code p gamma / (q - 1)}, finite only
  * for {@code q > 1}.

@@ -3,7 +3,7 @@ package io.kindred.clv;
 import java.util.List;
 
 /**
- * Fitted Modified BG/NBD (Batislam, Denizel & Filiztekin 2007; Wagner & Hoppe 2008): as BG/NBD, but a customer may
+ * Fitted Modified BG/NBD (Batislam, Denizel &amp; Filiztekin 2007; Wagner &amp; Hoppe 2008): as BG/NBD, but a customer may
  * also drop out right after the first purchase, so a customer with {@code x = 0} is not certainly alive.
  * {@code alpha} is in the time unit of the data it was fitted on.
  */
