@@ -4,8 +4,9 @@ import static org.apache.commons.math3.special.Gamma.digamma;
 import static org.apache.commons.math3.special.Gamma.logGamma;
 
 /**
- * The BG/NBD log-likelihood (Fader, Hardie &amp; Lee 2005, eq. 6) and its Modified BG/NBD variant (Batislam, Denizel &amp;
- * Filiztekin 2007), summed over distinct triples weighted by their counts, in the log-sum-exp form of lifetimes.
+ * The BG/NBD log-likelihood (Fader, Hardie &amp; Lee 2005, eq. 6) and its Modified BG/NBD variant (Batislam,
+ * Denizel &amp; Filiztekin 2007), summed over distinct triples weighted by their counts, in the log-sum-exp form
+ * of lifetimes.
  *
  * <p>BG/NBD, for one customer: {@code LL = A1 + A2 + log(exp(A3) + [x > 0] exp(A4))} with
  * <pre>

@@ -3,8 +3,8 @@ package io.kindred.clv;
 import java.util.List;
 
 /**
- * Fitted Modified BG/NBD (Batislam, Denizel &amp; Filiztekin 2007; Wagner &amp; Hoppe 2008): as BG/NBD, but a customer may
- * also drop out right after the first purchase, so a customer with {@code x = 0} is not certainly alive.
+ * Fitted Modified BG/NBD (Batislam, Denizel &amp; Filiztekin 2007; Wagner &amp; Hoppe 2008): as BG/NBD, but a
+ * customer may also drop out right after the first purchase, so a customer with {@code x = 0} is not certainly alive.
  * {@code alpha} is in the time unit of the data it was fitted on.
  */
 public record ModifiedBgNbdParams(double r, double alpha, double a, double b) implements TransactionModel {

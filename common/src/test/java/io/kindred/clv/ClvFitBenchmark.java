@@ -7,8 +7,8 @@ import java.util.Locale;
  * (t_x and T as whole days, as the feature stage computes them, and for comparison unrounded), fits BG/NBD, MBG/NBD
  * and Gamma-Gamma, and prints the number of distinct rows and the times.
  *
- * <p>Run: {@code java -cp common/target/classes:common/target/test-classes:<dependencies> io.kindred.clv.ClvFitBenchmark
- * [customers]}
+ * <p>Run: {@code java -cp common/target/classes:common/target/test-classes:<dependencies>
+ * io.kindred.clv.ClvFitBenchmark [customers]}
  */
 public final class ClvFitBenchmark {
 
