@@ -129,8 +129,8 @@ final class MaximumLikelihood {
     try {
       return new CholeskyDecomposition(new Array2DRowRealMatrix(information, false)).getSolver().getInverse();
     } catch (NonPositiveDefiniteMatrixException e) {
-      throw new ClvFitException(model + ": the Hessian of the log-likelihood at the optimum "
-          + Arrays.toString(exp(theta)) + " is not negative definite, so these data do not identify the parameters"
+      throw new ClvFitException(model + ": the Hessian of the log-likelihood where L-BFGS stopped, "
+          + Arrays.toString(exp(theta)) + ", is not negative definite, so these data do not identify the parameters"
           + " (observed information in log-parameters " + Arrays.deepToString(information) + ")", e);
     }
   }
