@@ -1,6 +1,7 @@
 package io.kindred.clv;
 
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Maximum-likelihood fits of the CLV models on the driver: pure Java, no Spark. Each returns a {@link ClvFit}, or
@@ -10,7 +11,7 @@ import java.util.logging.Logger;
  */
 public final class ClvFitter {
 
-  private static final Logger LOG = Logger.getLogger(ClvFitter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ClvFitter.class);
 
   private ClvFitter() {
   }
@@ -65,8 +66,7 @@ public final class ClvFitter {
       sum += data.count(i) * data.mbar(i);
     }
     double[] start = {0, 0, Math.log(sum / data.customers())};
-    LOG.info(() -> "fitting " + GammaGammaParams.MODEL + " on " + data.customers() + " customers, " + data.size()
-        + " rows");
+    LOG.info("fitting {} on {} customers, {} rows", GammaGammaParams.MODEL, data.customers(), data.size());
     MaximumLikelihood.Optimum o = MaximumLikelihood.maximise(GammaGammaParams.MODEL,
         new GammaGammaLikelihood(data), start, options);
     double[] v = MaximumLikelihood.exp(o.logParams());
@@ -84,8 +84,7 @@ public final class ClvFitter {
       throw new IllegalArgumentException(model + " needs some customer with T > 0, got max T = " + data.maxAge());
     }
     double[] start = {0, Math.log(data.maxAge() / 10), 0, 0};
-    LOG.info(() -> "fitting " + model + " on " + data.customers() + " customers, " + data.size()
-        + " distinct triples");
+    LOG.info("fitting {} on {} customers, {} distinct triples", model, data.customers(), data.size());
     return MaximumLikelihood.maximise(model, new BgNbdLikelihood(data, modified), start, options);
   }
 
@@ -93,7 +92,7 @@ public final class ClvFitter {
                                                         long rows) {
     ClvFit<P> fit = new ClvFit<>(params, o.standardErrors(), o.logLikelihood(), customers, rows, o.iterations(),
         o.convergence(), o.fitTime());
-    LOG.info(fit::toString);
+    LOG.info("fitted {}", fit);
     return fit;
   }
 }

@@ -13,6 +13,9 @@
  *   <li>{@code mbar}: the mean value of the {@code x} repeat purchases (the first purchase is left out, as in
  *       Fader, Hardie &amp; Lee and lifetimes), for the spend model.</li>
  * </ul>
+ * The calibration window ends on a date, inclusive; {@code t_x} and {@code T} count days from the first purchase day
+ * (divided by 7 for weeks). This is exactly how the published CDNOW summary follows from its purchases (checked for
+ * all 2,357 customers by {@code CdnowSummaryDefinitionTest}).
  * The purchase-model fits take {@link io.kindred.clv.RfmTriples}: distinct {@code (x, t_x, T)} triples with
  * customer counts; the log-likelihood is {@code sum over triples of count * LL(triple)}, so a fit costs in distinct
  * triples, not customers. The spend fit takes {@link io.kindred.clv.SpendSummaries} of repeat buyers only.
