@@ -51,9 +51,10 @@ public record GammaGammaParams(double p, double q, double gamma) implements ClvP
   /**
    * E[M | x, mbar] = (p gamma + p x mbar) / (p x + q - 1): a weighted mean of the population mean and the customer's
    * mean {@code mbar} of their {@code x} repeat transactions (Hardie's note 025, eq. 5). For {@code x = 0} it is the
-   * population mean and {@code mbar} is ignored.
+   * population mean and {@code mbar} is ignored. {@code mbar = 0} (repeat purchases all of value 0, which real data
+   * has) is accepted here, though such customers cannot be part of the fit.
    *
-   * @throws IllegalArgumentException for {@code x < 0}, or {@code x >= 1} with {@code mbar} not a finite number > 0
+   * @throws IllegalArgumentException for {@code x < 0}, or {@code x >= 1} with {@code mbar} not a finite number >= 0
    * @throws IllegalStateException    when {@code p x + q <= 1} (the expectation is infinite)
    */
   public double expectedAverageSpend(long x, double mbar) {
@@ -63,8 +64,8 @@ public record GammaGammaParams(double p, double q, double gamma) implements ClvP
     if (x == 0) {
       return populationMeanSpend();
     }
-    if (!(mbar > 0) || !Double.isFinite(mbar)) {
-      throw new IllegalArgumentException("mbar must be a finite number > 0 when x = " + x + ", got " + mbar);
+    if (!(mbar >= 0) || !Double.isFinite(mbar)) {
+      throw new IllegalArgumentException("mbar must be a finite number >= 0 when x = " + x + ", got " + mbar);
     }
     double denominator = p * x + q - 1;
     if (!(denominator > 0)) {

@@ -88,8 +88,10 @@ class ClvScorerTest {
 
   @Test
   void badSpendAndHorizonAreRefusedByName() {
-    assertEquals("mbar must be a finite number > 0 when x = 3, got 0.0",
-        assertThrows(IllegalArgumentException.class, () -> GG.expectedAverageSpend(3, 0)).getMessage());
+    assertEquals("mbar must be a finite number >= 0 when x = 3, got -1.0",
+        assertThrows(IllegalArgumentException.class, () -> GG.expectedAverageSpend(3, -1)).getMessage());
+    // Repeat purchases of value 0 (CDNOW has some): shrunk towards the population mean, p gamma / (3p + q - 1).
+    assertEquals(96.5 / (18.75 + 2.74), GG.expectedAverageSpend(3, 0), 1e-12);
     assertEquals("monthlyDiscountRate must be a finite number >= 0, got -0.1",
         assertThrows(IllegalArgumentException.class, () -> new ClvHorizon(12, -0.1, 30)).getMessage());
     assertEquals("months must be >= 1, got 0",
