@@ -3,6 +3,7 @@ package io.kindred.jobs;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
+import io.kindred.jobs.clean.CleanJob;
 import io.kindred.jobs.cli.CommonOptions;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
@@ -36,8 +37,15 @@ public final class DemoCommand implements KindredCommand {
   }
 
   @Override
-  public void run(JobContext context) {
+  public void run(JobContext context) throws Exception {
     context.log().info("demo: {} customers, {} days ending {}, seed {}, lakehouse {}", customers, days,
         context.runDate(), seed, context.lake());
+    cleanStage(context);
+  }
+
+  /** Cleans the generated feeds below {@code raw/}, all delivery days in one run per feed. */
+  private void cleanStage(JobContext context) throws Exception {
+    String raw = context.lake().location(io.kindred.lake.Layer.RAW, "").uri();
+    CleanJob.cleanGeneratedFeeds(context, raw, context.runDate().minusDays(days - 1L), context.runDate());
   }
 }

@@ -55,6 +55,23 @@ public final class CleanJob {
     return "generator-" + feed.code();
   }
 
+  /**
+   * The demo's cleaning stage: clean-customers, clean-transactions and clean-interactions over the generator's feeds
+   * below {@code raw} (each a run of its own, with its own metrics row), delivery days from..to in one run each.
+   * Logs a warning and does nothing when {@code raw} holds no generated feeds.
+   */
+  public static void cleanGeneratedFeeds(JobContext demo, String raw, LocalDate from, LocalDate to)
+      throws Exception {
+    if (!RawFiles.exists(demo.spark(), RawFiles.resolve(raw, Feed.TRANSACTIONS.code()))) {
+      demo.log().warn("no generated feeds below {}: run kindred generate first; cleaning skipped", raw);
+      return;
+    }
+    for (Feed feed : List.of(Feed.CUSTOMERS, Feed.TRANSACTIONS, Feed.INTERACTIONS)) {
+      CleanOptions options = new CleanOptions().withInput(RawFiles.resolve(raw, feed.code())).withFromDate(from);
+      run(demo.forJob("clean-" + feed.code(), to), feed, options);
+    }
+  }
+
   /** Runs one cleaning job; returns its metrics (also written to ops/run_metrics). */
   public static RunMetrics run(JobContext context, Feed feed, CleanOptions options) throws Exception {
     SourceDef source = SourceDef.load(options.source(defaultSource(feed)));
