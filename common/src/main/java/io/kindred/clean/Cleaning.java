@@ -146,7 +146,10 @@ public final class Cleaning {
     List<String> priorColumns = new ArrayList<>(keys);
     priorColumns.add(RecordParser.CONTENT_HASH);
     priorColumns.add(RecordParser.INGEST_DAY);
+    // only the prior rows whose key occurs in this run: the window then shuffles the run, not the whole table
+    Dataset<Row> batchKeys = candidates.select(keys.stream().map(functions::col).toArray(Column[]::new)).distinct();
     Dataset<Row> priorRows = prior.select(priorColumns.stream().map(functions::col).toArray(Column[]::new))
+        .join(batchKeys, scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq(), "left_semi")
         .withColumn(PRIOR, lit(true));
     WindowSpec w = Window.partitionBy(keys.stream().map(functions::col).toArray(Column[]::new))
         .orderBy(col(PRIOR).desc(), col(RecordParser.INGEST_DAY), col(RecordParser.EVENT_TIME),

@@ -96,7 +96,14 @@ public final class RawFiles {
       }
       List<RawFile> files = new ArrayList<>();
       List<String> ignored = new ArrayList<>();
-      if (source.layout() == Layout.SINGLE) {
+      boolean delta = source.formats().values().stream().anyMatch(f -> f.type() == FormatType.DELTA);
+      if (delta) {
+        if (source.layout() != Layout.SINGLE || !fs.exists(new Path(root, "_delta_log"))) {
+          throw new IllegalArgumentException("Source " + source.name() + " reads a Delta table: expected layout = "
+              + "single and a Delta table at " + input + " (a _delta_log folder)");
+        }
+        files.add(new RawFile(root.toString(), to, "delta"));
+      } else if (source.layout() == Layout.SINGLE) {
         collect(fs, root, to, source, files, ignored);
       } else {
         for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
@@ -201,7 +208,8 @@ public final class RawFiles {
     Map<String, Date> days = new HashMap<>();
     for (RawFile f : input.files()) {
       days.put(keyOf(f.path()), Date.valueOf(f.ingestDay()));
-      if (source.formats().get(f.extension()).type() != FormatType.PARQUET) {
+      FormatType type = source.formats().get(f.extension()).type();
+      if (type != FormatType.PARQUET && type != FormatType.DELTA) {
         textPaths.add(f.path());
       }
     }
@@ -237,6 +245,13 @@ public final class RawFiles {
     for (RawFile f : input.files()) {
       if (source.formats().get(f.extension()).type() == FormatType.PARQUET) {
         parquetByDay.computeIfAbsent(f.ingestDay(), d -> new ArrayList<>()).add(f.path());
+      }
+    }
+    for (RawFile f : input.files()) {
+      if (source.formats().get(f.extension()).type() == FormatType.DELTA) {
+        Dataset<Row> table = spark.read().format("delta").load(f.path());
+        checkColumns(source, f.path(), Arrays.asList(table.columns()), input.extraColumns());
+        lines = lines.unionByName(asLines(table, f.ingestDay()));
       }
     }
     for (Map.Entry<LocalDate, List<String>> e : parquetByDay.entrySet()) {

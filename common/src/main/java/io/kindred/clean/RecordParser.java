@@ -215,7 +215,7 @@ public final class RecordParser implements Serializable {
     if (format.type() == FormatType.JSON) {
       return splitJson(raw);
     }
-    if (format.type() == FormatType.PARQUET) {
+    if (format.type() == FormatType.PARQUET || format.type() == FormatType.DELTA) {
       return splitJson(raw);
     }
     List<String> names = format.header() ? headers.get(file) : format.columnNames();
@@ -286,6 +286,11 @@ public final class RecordParser implements Serializable {
     int dot = name.lastIndexOf('.');
     String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     FileFormat format = source.formats().get(ext);
+    if (format == null && ext.equals("parquet")) {
+      // the data files of a Delta table
+      format = source.formats().values().stream().filter(f -> f.type() == FormatType.DELTA).findFirst()
+          .orElse(null);
+    }
     if (format == null) {
       throw new IllegalArgumentException("File " + file + " has extension '" + ext + "'; source " + source.name()
           + " reads " + source.formats().keySet());

@@ -26,7 +26,8 @@ import java.util.Set;
  * @param name the source's name, stored in every row it produces
  * @param feed the feed it delivers
  * @param layout {@code daily}: {@code <input>/<yyyy-MM-dd>/} per delivery day; {@code single}: the input as is
- * @param formats file extension (without the dot) to format
+ * @param formats file extension (without the dot) to format; a {@code delta} format reads the input path (layout
+ *     single) as a Delta table
  * @param columns canonical field to the source's column (CSV header name or JSON field)
  * @param constants canonical field to a fixed value, for fields the source does not carry
  * @param optional canonical fields that may be absent or empty
@@ -54,7 +55,7 @@ public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileF
   public enum Layout { DAILY, SINGLE }
 
   /** How a file is parsed. */
-  public enum FormatType { CSV, WHITESPACE, JSON, PARQUET }
+  public enum FormatType { CSV, WHITESPACE, JSON, PARQUET, DELTA }
 
   /**
    * One file format.
