@@ -9,6 +9,7 @@ import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -36,8 +37,8 @@ final class AdjacencyBlock implements Serializable {
   }
 
   /**
-   * Blocks of {@code entries} {@code (vertex INT, neighbour INT, weight DOUBLE)} (first three columns, in that
-   * order), hash-partitioned by vertex into {@code partitions} blocks, neighbour lists sorted so that sums are
+   * Blocks of {@code entries} {@code (vertex INT, neighbour INT, weight DOUBLE)} (exactly these three columns,
+   * in that order; read as Spark's internal rows, without conversion), hash-partitioned by vertex into {@code partitions} blocks, neighbour lists sorted so that sums are
    * always taken in the same order. Cached and materialised.
    */
   static JavaRDD<AdjacencyBlock> build(Dataset<Row> entries, int partitions) {
@@ -45,14 +46,14 @@ final class AdjacencyBlock implements Serializable {
     JavaRDD<AdjacencyBlock> blocks = entries
         .repartition(partitions, col(names[0]))
         .sortWithinPartitions(col(names[0]), col(names[1]))
-        .toJavaRDD()
+        .queryExecution().toRdd().toJavaRDD()
         .mapPartitions(AdjacencyBlock::fromSorted)
         .persist(StorageLevel.MEMORY_AND_DISK());
     blocks.count();
     return blocks;
   }
 
-  private static Iterator<AdjacencyBlock> fromSorted(Iterator<Row> rows) {
+  private static Iterator<AdjacencyBlock> fromSorted(Iterator<InternalRow> rows) {
     int[] vertices = new int[16];
     int[] offsets = new int[17];
     int[] neighbours = new int[64];
@@ -61,7 +62,7 @@ final class AdjacencyBlock implements Serializable {
     int entryCount = 0;
     int current = -1;
     while (rows.hasNext()) {
-      Row row = rows.next();
+      InternalRow row = rows.next();
       int vertex = row.getInt(0);
       if (vertexCount == 0 || vertex != current) {
         if (vertexCount == vertices.length) {
