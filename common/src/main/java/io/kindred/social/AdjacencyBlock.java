@@ -38,8 +38,9 @@ final class AdjacencyBlock implements Serializable {
 
   /**
    * Blocks of {@code entries} {@code (vertex INT, neighbour INT, weight DOUBLE)} (exactly these three columns,
-   * in that order; read as Spark's internal rows, without conversion), hash-partitioned by vertex into {@code partitions} blocks, neighbour lists sorted so that sums are
-   * always taken in the same order. Cached and materialised.
+   * in that order; read as Spark's internal rows, without conversion), hash-partitioned by vertex into
+   * {@code partitions} blocks, neighbour lists sorted so that sums are always taken in the same order. Cached and
+   * materialised.
    */
   static JavaRDD<AdjacencyBlock> build(Dataset<Row> entries, int partitions) {
     String[] names = entries.columns();
