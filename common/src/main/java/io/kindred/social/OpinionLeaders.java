@@ -28,9 +28,9 @@ public final class OpinionLeaders {
    * the user is in the top {@code topFraction} of influence and has at least {@code minFollowers} followers.
    *
    * <p>"Top fraction p" of n users: the user's rank by descending PageRank, where tied users share the best rank
-   * ({@code 1 + number of users with a strictly higher PageRank}), is at most {@code max(1, ceil(p * n))} (p * n rounded down within 1e-9 first, so
-   * that 0.01 * 1000 is exactly 10). So with
-   * p = 0.01 and 1,000 users the 10 most influential qualify, plus anyone tied with the 10th. The ranking is one
+   * ({@code 1 + number of users with a strictly higher PageRank}), is at most {@code max(1, ceil(p * n - 1e-9))}
+   * (the 1e-9 absorbs rounding, so that 0.01 * 1000 gives exactly 10). So with p = 0.01 and 1,000 users the 10
+   * most influential qualify, plus anyone tied with the 10th. The ranking is one
    * global sort (a single partition): fine for millions of users.
    *
    * @param topFraction p in (0, 1]
