@@ -227,28 +227,25 @@ public final class SampleGenerator {
     };
   }
 
+  /** Moves each feed's folder (and the truth folder) from staging into place: one rename per folder. */
   private static int moveIntoPlace(FileSystem fs, Path staging, Path root) throws IOException {
-    int moved = 0;
+    int files = 0;
     if (!fs.exists(staging)) {
       return 0;
     }
-    String prefix = staging.toUri().getPath() + "/";
-    RemoteIterator<LocatedFileStatus> files = fs.listFiles(staging, true);
-    List<Path> sources = new ArrayList<>();
-    while (files.hasNext()) {
-      sources.add(files.next().getPath());
+    RemoteIterator<LocatedFileStatus> all = fs.listFiles(staging, true);
+    while (all.hasNext()) {
+      all.next();
+      files++;
     }
-    for (Path source : sources) {
-      String relative = source.toUri().getPath().substring(prefix.length());
-      Path target = new Path(root, relative);
-      fs.mkdirs(target.getParent());
-      if (!fs.rename(source, target)) {
-        throw new IOException("Could not move " + source + " to " + target);
+    for (String folder : folders()) {
+      Path source = new Path(staging, folder);
+      if (fs.exists(source) && !fs.rename(source, new Path(root, folder))) {
+        throw new IOException("Could not move " + source + " to " + new Path(root, folder));
       }
-      moved++;
     }
     fs.delete(staging, true);
-    return moved;
+    return files;
   }
 
   private static Map<String, Object> parameters(SampleSpec spec, World world) {
@@ -288,9 +285,12 @@ public final class SampleGenerator {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     fs.mkdirs(path.getParent());
-    try (var stream = fs.create(path, true)) {
-      stream.write(mapper.writeValueAsBytes(value));
-      stream.write('\n');
+    try (FileSystem plain = FileSystem.newInstance(path.toUri(), fs.getConf())) {
+      plain.setWriteChecksum(false);
+      try (var stream = plain.create(path, true)) {
+        stream.write(mapper.writeValueAsBytes(value));
+        stream.write('\n');
+      }
     }
   }
 
