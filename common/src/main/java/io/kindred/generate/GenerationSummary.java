@@ -25,9 +25,8 @@ public final class GenerationSummary {
   private GenerationSummary() {
   }
 
-  static GenerationSummary of(SampleSpec spec, List<Row> counts, int files) {
+  static GenerationSummary of(SampleSpec spec, List<Row> counts) {
     GenerationSummary s = new GenerationSummary();
-    s.files = files;
     s.customers = spec.customers();
     s.days = spec.days();
     java.util.Set<String> feedDays = new java.util.HashSet<>();
@@ -36,6 +35,12 @@ public final class GenerationSummary {
       String day = r.getString(1);
       String tag = r.getString(2);
       long n = r.getLong(3);
+      if (feedDays.add(feed + "/" + day)) {
+        s.files++;
+        if (!feed.startsWith(World.TRUTH_PREFIX)) {
+          s.filesByFeed.merge(feed, 1L, Long::sum);
+        }
+      }
       if (feed.startsWith(World.TRUTH_PREFIX)) {
         String file = feed.substring(World.TRUTH_PREFIX.length());
         if (tag.equals(World.HEADER)) {
@@ -53,9 +58,6 @@ public final class GenerationSummary {
           default -> throw new IllegalStateException("unexpected truth file " + file);
         }
       } else {
-        if (feedDays.add(feed + "/" + day)) {
-          s.filesByFeed.merge(feed, 1L, Long::sum);
-        }
         if (!tag.equals(World.HEADER)) {
           s.recordsByFeed.merge(feed, n, Long::sum);
         }
@@ -89,6 +91,7 @@ public final class GenerationSummary {
     return Map.copyOf(customersByArchetype);
   }
 
+  /** Files written by Spark: one per feed and day, and the truth files other than parameters and summary. */
   public long files() {
     return files;
   }

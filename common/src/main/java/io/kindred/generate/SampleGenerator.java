@@ -19,9 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -142,8 +140,8 @@ public final class SampleGenerator {
             .sortWithinPartitions(FEED, DAY, KEY, LINE)
             .mapPartitions(writeFiles(world, stagingUri, hadoopSettings), Encoders.row(COUNTS_SCHEMA))
             .collectAsList());
-    int files = steps.run("move files into place", () -> moveIntoPlace(fs, staging, root));
-    GenerationSummary summary = GenerationSummary.of(spec, counts, files);
+    steps.run("move folders into place", () -> moveIntoPlace(fs, staging, root));
+    GenerationSummary summary = GenerationSummary.of(spec, counts);
     steps.run("write parameters and summary", () -> {
       writeJson(fs, new Path(root, RawFeeds.TRUTH + "/" + RawFeeds.TRUTH_PARAMETERS), parameters(spec, world));
       writeJson(fs, new Path(root, RawFeeds.TRUTH + "/" + RawFeeds.TRUTH_SUMMARY), summary.asMap());
@@ -227,22 +225,15 @@ public final class SampleGenerator {
     };
   }
 
-  /** Moves each feed's folder (and the truth folder) from staging into place: one rename per folder. */
+  /** Moves each feed's folder (and the truth folder) from staging into place: one rename per folder; returns the folders moved. */
   private static int moveIntoPlace(FileSystem fs, Path staging, Path root) throws IOException {
     int files = 0;
-    if (!fs.exists(staging)) {
-      return 0;
-    }
-    RemoteIterator<LocatedFileStatus> all = fs.listFiles(staging, true);
-    while (all.hasNext()) {
-      all.next();
-      files++;
-    }
     for (String folder : folders()) {
       Path source = new Path(staging, folder);
       if (fs.exists(source) && !fs.rename(source, new Path(root, folder))) {
         throw new IOException("Could not move " + source + " to " + new Path(root, folder));
       }
+      files++;
     }
     fs.delete(staging, true);
     return files;

@@ -181,19 +181,32 @@ public final class World implements Serializable {
   // Pure functions of an index.
 
   public static String customerId(long i) {
-    return String.format(Locale.ROOT, "C%08d", i + 1);
+    return padded('C', i + 1, 8);
   }
 
   public String userId(long u) {
-    return u < customers ? customerId(u) : String.format(Locale.ROOT, "S%08d", u - customers + 1);
+    return u < customers ? customerId(u) : padded('S', u - customers + 1, 8);
   }
 
   static String recordId(char prefix, long u, int seq) {
-    return prefix + String.format(Locale.ROOT, "%012d", (u + 1) * MAX_RECORDS_PER_USER + seq);
+    return padded(prefix, (u + 1) * MAX_RECORDS_PER_USER + seq, 12);
   }
 
   static String productId(int product) {
-    return String.format(Locale.ROOT, "P%05d", product + 1);
+    return padded('P', product + 1, 5);
+  }
+
+  /** {@code prefix} then {@code value} zero-padded to {@code width} digits (String.format is far slower). */
+  static String padded(char prefix, long value, int width) {
+    String digits = Long.toString(value);
+    StringBuilder b = new StringBuilder(width + 1);
+    if (prefix != 0) {
+      b.append(prefix);
+    }
+    for (int k = digits.length(); k < width; k++) {
+      b.append('0');
+    }
+    return b.append(digits).toString();
   }
 
   public Archetype archetypeOf(long i) {
@@ -588,7 +601,7 @@ public final class World implements Serializable {
   public static final String TRUTH_PREFIX = "truth_";
 
   static String sortKey(long sec, String id) {
-    return String.format(Locale.ROOT, "%011d|%s", sec, id);
+    return padded((char) 0, sec, 11) + "|" + id;
   }
 
   /** Emits every line social user {@code u} owns: its profile, transactions, interactions and truth. */
