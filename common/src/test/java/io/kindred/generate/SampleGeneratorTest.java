@@ -509,8 +509,8 @@ class SampleGeneratorTest {
         "loyal", new double[] {20, 400, 1.5, 45},
         "new", new double[] {12, 200, 1.5, 15},
         "bargain_hunters", new double[] {16, 200, 1.5, 37},
-        "at_risk", new double[] {12, 200, 6, 14},
-        "churned", new double[] {9, 300, 12, 8},
+        "at_risk", new double[] {16, 200, 4, 16},
+        "churned", new double[] {9, 150, 12, 4},
         "influencers", new double[] {20, 400, 1.5, 45}));
   }
 
