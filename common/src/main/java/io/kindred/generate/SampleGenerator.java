@@ -284,17 +284,4 @@ public final class SampleGenerator {
       }
     }
   }
-
-  /** Whether {@code out} holds any feed or truth folder. */
-  public static boolean holdsFeeds(SparkSession spark, Location out) throws IOException {
-    Path root = new Path(URI.create(out.uri()));
-    FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    for (String folder : folders()) {
-      if (fs.exists(new Path(root, folder))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
 }
