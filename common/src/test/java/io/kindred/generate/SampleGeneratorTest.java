@@ -113,6 +113,22 @@ class SampleGeneratorTest {
   }
 
   @Test
+  void thePartitionCountDoesNotChangeAByte() throws IOException {
+    Path split = dir.resolve("split");
+    SampleSpec fivePartitions = spec(CUSTOMERS, DAYS, 7, Map.of("users-per-partition", "700"));
+    assertEquals(5, SampleGenerator.partitionsFor(fivePartitions));
+    assertEquals(1, SampleGenerator.partitionsFor(spec(CUSTOMERS, DAYS, 7, Map.of())));
+    generate(fivePartitions, split);
+
+    Map<String, String> a = tree(first);
+    Map<String, String> b = tree(split);
+    a.remove("truth/parameters.json");
+    b.remove("truth/parameters.json");
+
+    assertEquals(a, b);
+  }
+
+  @Test
   void refusesToOverwriteFeedsUnlessAsked() throws IOException {
     Path out = dir.resolve("refuse");
     Files.createDirectories(out.resolve("transactions"));
