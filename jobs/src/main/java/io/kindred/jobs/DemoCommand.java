@@ -6,6 +6,7 @@ import com.beust.jcommander.ParametersDelegate;
 import io.kindred.jobs.cli.CommonOptions;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.lake.Layer;
 
 /**
  * {@code kindred demo}: generates a sample into a fresh lakehouse and runs every pipeline stage, in nightly order,
@@ -36,8 +37,11 @@ public final class DemoCommand implements KindredCommand {
   }
 
   @Override
-  public void run(JobContext context) {
+  public void run(JobContext context) throws Exception {
     context.log().info("demo: {} customers, {} days ending {}, seed {}, lakehouse {}", customers, days,
         context.runDate(), seed, context.lake());
+    // 1. Raw feeds with a known truth, into a fresh <lakehouse>/raw.
+    GenerateCommand.generate(context.forJob("generate", context.runDate()), customers, days, seed,
+        context.lake().root().resolve(Layer.RAW.folder()), true);
   }
 }
