@@ -18,7 +18,11 @@ public record Location(String uri) {
     if (uri == null || uri.isBlank()) {
       throw new IllegalArgumentException("A storage location must not be empty");
     }
-    while (uri.length() > 1 && uri.endsWith("/") && !uri.endsWith(":///")) {
+    if (uri.startsWith("file:///")) {
+      // Hadoop writes local URIs as file:/path; Delta compares locations as strings.
+      uri = "file:/" + uri.substring("file:///".length());
+    }
+    while (uri.length() > 1 && uri.endsWith("/") && !uri.endsWith(":/")) {
       uri = uri.substring(0, uri.length() - 1);
     }
   }
@@ -35,9 +39,9 @@ public record Location(String uri) {
     return of(Path.of(trimmed));
   }
 
-  /** A local path, made absolute and normalised. */
+  /** A local path, made absolute and normalised, as Hadoop writes it: {@code file:/abs/path}. */
   public static Location of(Path path) {
-    return new Location(path.toAbsolutePath().normalize().toUri().toString());
+    return new Location("file:" + path.toAbsolutePath().normalize());
   }
 
   /** The child location {@code relative} below this one ({@code relative} uses '/' separators). */
@@ -56,7 +60,7 @@ public record Location(String uri) {
     if (!isLocal()) {
       throw new IllegalStateException("Location " + uri + " is not on the local file system");
     }
-    return Path.of(java.net.URI.create(uri));
+    return Path.of(uri.substring("file:".length()));
   }
 
   @Override

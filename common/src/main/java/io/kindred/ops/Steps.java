@@ -4,25 +4,53 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
  * Times a job's steps and logs the start and end of each, so that a data engineer reading the log knows what
- * ran and how long it took. Durations go into the run metrics.
+ * ran and how long it took; a step still running after {@link #PROGRESS_EVERY_SECONDS} logs its progress at that
+ * interval (from {@link SparkProgress} when given). Durations go into the run metrics.
  */
 public final class Steps {
 
+  /** How often a long step reports progress. */
+  public static final long PROGRESS_EVERY_SECONDS = 30;
+
+  private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "kindred-progress");
+    thread.setDaemon(true);
+    return thread;
+  });
+
   private final Logger log;
+  private final Supplier<String> progress;
   private final Map<String, Long> durationsMs = new LinkedHashMap<>();
 
+  /** Steps that log start, end and duration. */
   public Steps(Logger log) {
+    this(log, () -> "");
+  }
+
+  /** Steps that also log {@code progress} every {@link #PROGRESS_EVERY_SECONDS} while a step runs. */
+  public Steps(Logger log, Supplier<String> progress) {
     this.log = log;
+    this.progress = progress;
   }
 
   /** Runs {@code step}, logging its start and its duration; a failure is logged with the step's name. */
   public <T> T run(String name, Callable<T> step) {
     log.info("step '{}' started", name);
     long start = System.nanoTime();
+    ScheduledFuture<?> ticker = TICKER.scheduleAtFixedRate(() -> {
+      String done = progress.get();
+      log.info("step '{}' running for {}{}", name, formatMillis((System.nanoTime() - start) / 1_000_000),
+          done.isEmpty() ? "" : ": " + done);
+    }, PROGRESS_EVERY_SECONDS, PROGRESS_EVERY_SECONDS, TimeUnit.SECONDS);
     try {
       T result = step.call();
       long ms = (System.nanoTime() - start) / 1_000_000;
@@ -37,6 +65,8 @@ public final class Steps {
       log.error("step '{}' failed after {}: {}", name, formatMillis((System.nanoTime() - start) / 1_000_000),
           e.getMessage());
       throw new IllegalStateException("Step '" + name + "' failed: " + e.getMessage(), e);
+    } finally {
+      ticker.cancel(false);
     }
   }
 

@@ -19,6 +19,13 @@ class LocationTest {
   }
 
   @Test
+  void localUriTakesHadoopsForm() {
+    assertEquals("file:/data/kindred", Location.parse("file:///data/kindred/").uri());
+    assertEquals("file:/data/kindred", Location.of(Path.of("/data/./kindred")).uri());
+    assertEquals(Path.of("/data/with space"), Location.parse("/data/with space").toLocalPath());
+  }
+
+  @Test
   void localPathIsMadeAbsolute() {
     Location location = Location.parse("lakehouse");
 

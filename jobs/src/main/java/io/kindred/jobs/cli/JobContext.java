@@ -3,6 +3,7 @@ package io.kindred.jobs.cli;
 import io.kindred.config.KindredConfig;
 import io.kindred.lake.Lakehouse;
 import io.kindred.ops.RunMetrics;
+import io.kindred.ops.SparkProgress;
 import io.kindred.ops.Steps;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -42,7 +43,8 @@ public final class JobContext {
     this.runId = job + "-" + runDate + "-" + RUN_ID_TIME.format(startedAt) + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
     this.log = LoggerFactory.getLogger("kindred." + job);
-    this.steps = new Steps(log);
+    SparkProgress sparkProgress = SparkProgress.of(spark.sparkContext());
+    this.steps = new Steps(log, sparkProgress::describe);
   }
 
   /** A context for another job in the same session, e.g. the next stage of the demo. */

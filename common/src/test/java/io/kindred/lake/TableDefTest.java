@@ -1,0 +1,83 @@
+package io.kindred.lake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kindred.testing.SharedSpark;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TableDefTest {
+
+  private static final StructType SCHEMA = new StructType()
+      .add("id", DataTypes.StringType, false)
+      .add("amount", DataTypes.createDecimalType(18, 2), true)
+      .add("day", DataTypes.DateType, true);
+
+  private static final TableDef TABLE = new TableDef(Layer.SILVER, "things", SCHEMA, List.of("day"), "Things.");
+
+  @Test
+  void partitionColumnMustBeInTheSchema() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new TableDef(Layer.GOLD, "x", SCHEMA, List.of("month"), "X."));
+
+    assertEquals("Partition column 'month' of table gold/x is not in its schema [id, amount, day]", e.getMessage());
+  }
+
+  @Test
+  void schemaCheckNamesMissingExtraAndMistypedColumns() {
+    SparkSession spark = SharedSpark.session();
+    StructType drifted = new StructType()
+        .add("id", DataTypes.StringType)
+        .add("amount", DataTypes.DoubleType)
+        .add("colour", DataTypes.StringType);
+    Dataset<Row> data = spark.createDataFrame(List.<Row>of(), drifted);
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TABLE.requireSchemaOf(data));
+
+    assertEquals("Data for table silver/things does not match its schema: missing columns [day]; unexpected "
+        + "columns [colour]; amount is double, expected decimal(18,2); columns present: id, amount, colour",
+        e.getMessage());
+  }
+
+  @Test
+  void createIfNotExistsMakesAnEmptyPartitionedTable(@TempDir Path dir) {
+    SparkSession spark = SharedSpark.session();
+    Lakehouse lake = new Lakehouse(Location.of(dir));
+
+    lake.createIfNotExists(spark, TABLE);
+    lake.createIfNotExists(spark, TABLE);
+
+    assertTrue(lake.exists(spark, TABLE));
+    Dataset<Row> read = lake.read(spark, TABLE);
+    assertEquals(0, read.count());
+    TABLE.requireSchemaOf(read);
+    List<Row> partitions = spark.sql("DESCRIBE DETAIL delta.`" + lake.location(TABLE).uri() + "`")
+        .select("partitionColumns").collectAsList();
+    assertEquals(List.of("day"), partitions.get(0).getList(0));
+    spark.createDataFrame(List.of(RowFactory.create("a", new java.math.BigDecimal("1.50"),
+        java.sql.Date.valueOf("2026-01-02"))), SCHEMA).write().format("delta").mode("append")
+        .save(lake.location(TABLE).uri());
+    assertEquals(1, lake.read(spark, TABLE).count());
+  }
+
+  @Test
+  void readingAMissingTableSaysWhichStageToRun(@TempDir Path dir) {
+    SparkSession spark = SharedSpark.session();
+    Lakehouse lake = new Lakehouse(Location.of(dir));
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> lake.read(spark, TABLE));
+
+    assertEquals("Table silver/things does not exist at " + lake.location(TABLE)
+        + "; run the stage that writes it first", e.getMessage());
+  }
+}
