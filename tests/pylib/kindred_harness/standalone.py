@@ -150,7 +150,9 @@ class StandaloneCluster:
     def _spawn(self, role: str, args: list[str]) -> int:
         log = open(self.dir / f"{role}.log", "ab")
         env = spark_env(SPARK_DAEMON_MEMORY=self.daemon_memory, SPARK_NO_DAEMONIZE="1",
-                        SPARK_WORKER_DIR=str(self.dir / "worker-work"), SPARK_LOCAL_DIRS=str(self.dir / "local"))
+                        SPARK_WORKER_DIR=str(self.dir / "worker-work"), SPARK_LOCAL_DIRS=str(self.dir / "local"),
+                        # Client mode only: no REST submission server (it would take the fixed port 6066).
+                        SPARK_MASTER_OPTS="-Dspark.master.rest.enabled=false")
         # spark-class ends in `exec java ...`: the pid is the daemon's JVM. A session of its own keeps it out of
         # the caller's terminal signals; stop() ends it by pid.
         proc = subprocess.Popen([str(spark_home() / "bin" / "spark-class"), *args], stdin=subprocess.DEVNULL,
