@@ -48,16 +48,27 @@ DAG_ID = "kindred_nightly"
 class Stage(NamedTuple):
     """One nightly task: a jar command, the option that takes the run's day, and its input options.
 
-    ``inputs`` are (option, value) pairs; a value may name ``{lakehouse}``, the lakehouse root.
+    ``inputs`` are (option, value) pairs; a value may name ``{lakehouse}``, the lakehouse root. ``name`` is the
+    task id when one command runs more than once a night (e.g. one cleaning task per source); default: the command.
     """
 
     command: str
     date_option: str = "--run-date"
     inputs: tuple[tuple[str, str], ...] = ()
+    name: str | None = None
+
+    @property
+    def task_id(self) -> str:
+        return self.name or self.command
 
 
-# The nightly stages, in order: clean customers, transactions, interactions; features; social features; score;
-# publish audiences. Only commands the jar has are listed; the others join here, one line each, as they land.
+# The nightly order of the pipeline's commands. STAGES follows it.
+NIGHTLY_ORDER = ("clean-customers", "clean-transactions", "clean-interactions", "features", "social-features",
+                 "score", "publish-audiences")
+
+# The nightly stages, in order. Only commands the jar has are listed (today: none of NIGHTLY_ORDER is in main's jar
+# yet); the others join here, one line each, as they land, e.g.
+#   Stage("clean-customers", inputs=(("--input", "{lakehouse}/raw/customers"),)),
 STAGES: list[Stage] = [
 ]
 
@@ -98,7 +109,7 @@ def application_args(stage: Stage) -> list[str]:
 def stage_task(stage: Stage) -> SparkSubmitOperator:
     """The task that submits one stage to the cluster (inside a ``with DAG(...)`` block)."""
     return SparkSubmitOperator(
-        task_id=stage.command,
+        task_id=stage.task_id,
         conn_id=SPARK_CONN_ID,
         application=JAR,
         java_class=MAIN_CLASS,
