@@ -20,9 +20,14 @@ from kindred_harness.paths import DAGS, spark_env
 from kindred_harness.standalone import StandaloneCluster
 
 _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="kindred-airflow-"))
+# The DAG folder Airflow runs from: the nightly DAG and the run tests' probe DAGs (links to the repository's files).
+_DAG_FOLDER = _AIRFLOW_HOME / "dags"
+_DAG_FOLDER.mkdir()
+(_DAG_FOLDER / "kindred_nightly.py").symlink_to(DAGS / "kindred_nightly.py")
+(_DAG_FOLDER / "kindred_probes.py").symlink_to(DAGS / "tests" / "dags" / "kindred_probes.py")
 os.environ.update({
     "AIRFLOW_HOME": str(_AIRFLOW_HOME),
-    "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
+    "AIRFLOW__CORE__DAGS_FOLDER": str(_DAG_FOLDER),
     "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
     "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_AIRFLOW_HOME / 'airflow.db'}",
     "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
