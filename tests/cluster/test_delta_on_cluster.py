@@ -8,6 +8,8 @@ their Delta (spark.jars), so they read the tables with exactly the jobs' Delta v
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 
@@ -28,6 +30,8 @@ def delta_session(spark_cluster, jar):
         yield spark
     finally:
         spark.stop()
+        # py4j logs from finalizers at interpreter exit, after pytest closed the streams it captured.
+        logging.getLogger("py4j").setLevel(logging.WARNING)
 
 
 def test_delta_write_merge_read_on_the_cluster(delta_session, tmp_path):
