@@ -1,0 +1,98 @@
+package io.kindred.clv;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maximum-likelihood fits of the CLV models on the driver: pure Java, no Spark. Each returns a {@link ClvFit}, or
+ * fails: {@link IllegalArgumentException} for data that cannot identify the model (too few repeat buyers),
+ * {@link ClvFitException} when the optimiser does not converge or the optimum is not a proper maximum. No fallback
+ * parameters are ever returned.
+ */
+public final class ClvFitter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClvFitter.class);
+
+  private ClvFitter() {
+  }
+
+  /** Fits BG/NBD with {@link FitOptions#DEFAULT}. */
+  public static ClvFit<BgNbdParams> fitBgNbd(RfmTriples data) {
+    return fitBgNbd(data, FitOptions.DEFAULT);
+  }
+
+  /**
+   * Fits BG/NBD, starting from {@code r = a = b = 1} and {@code alpha = max(T) / 10} (the scale lifetimes starts
+   * from).
+   *
+   * @throws IllegalArgumentException when fewer than {@code options.minRepeatBuyers()} customers have {@code x >= 1}:
+   *                                  with no repeat purchase the dropout process is not identified
+   */
+  public static ClvFit<BgNbdParams> fitBgNbd(RfmTriples data, FitOptions options) {
+    MaximumLikelihood.Optimum o = fitBetaGeometric(BgNbdParams.MODEL, data, false, options);
+    double[] v = MaximumLikelihood.exp(o.logParams());
+    return record(new BgNbdParams(v[0], v[1], v[2], v[3]), o, data.customers(), data.size());
+  }
+
+  /** Fits MBG/NBD with {@link FitOptions#DEFAULT}. */
+  public static ClvFit<ModifiedBgNbdParams> fitModifiedBgNbd(RfmTriples data) {
+    return fitModifiedBgNbd(data, FitOptions.DEFAULT);
+  }
+
+  /** Fits MBG/NBD; as {@link #fitBgNbd(RfmTriples, FitOptions)}. */
+  public static ClvFit<ModifiedBgNbdParams> fitModifiedBgNbd(RfmTriples data, FitOptions options) {
+    MaximumLikelihood.Optimum o = fitBetaGeometric(ModifiedBgNbdParams.MODEL, data, true, options);
+    double[] v = MaximumLikelihood.exp(o.logParams());
+    return record(new ModifiedBgNbdParams(v[0], v[1], v[2], v[3]), o, data.customers(), data.size());
+  }
+
+  /** Fits Gamma-Gamma with {@link FitOptions#DEFAULT}. */
+  public static ClvFit<GammaGammaParams> fitGammaGamma(SpendSummaries data) {
+    return fitGammaGamma(data, FitOptions.DEFAULT);
+  }
+
+  /**
+   * Fits Gamma-Gamma on repeat buyers, starting from {@code p = q = 1} and {@code gamma} = the mean of {@code mbar}.
+   *
+   * @throws IllegalArgumentException when there are fewer than {@code options.minRepeatBuyers()} customers
+   */
+  public static ClvFit<GammaGammaParams> fitGammaGamma(SpendSummaries data, FitOptions options) {
+    if (data.customers() < options.minRepeatBuyers()) {
+      throw new IllegalArgumentException(GammaGammaParams.MODEL + " needs at least " + options.minRepeatBuyers()
+          + " repeat buyers (x >= 1) to fit, got " + data.customers());
+    }
+    double sum = 0;
+    for (int i = 0; i < data.size(); i++) {
+      sum += data.count(i) * data.mbar(i);
+    }
+    double[] start = {0, 0, Math.log(sum / data.customers())};
+    LOG.info("fitting {} on {} customers, {} rows", GammaGammaParams.MODEL, data.customers(), data.size());
+    MaximumLikelihood.Optimum o = MaximumLikelihood.maximise(GammaGammaParams.MODEL,
+        new GammaGammaLikelihood(data), start, options);
+    double[] v = MaximumLikelihood.exp(o.logParams());
+    return record(new GammaGammaParams(v[0], v[1], v[2]), o, data.customers(), data.size());
+  }
+
+  private static MaximumLikelihood.Optimum fitBetaGeometric(String model, RfmTriples data, boolean modified,
+                                                            FitOptions options) {
+    if (data.repeatBuyers() < options.minRepeatBuyers()) {
+      throw new IllegalArgumentException(model + " needs at least " + options.minRepeatBuyers()
+          + " customers with a repeat purchase (x >= 1) to identify the dropout process, got " + data.repeatBuyers()
+          + " of " + data.customers() + " customers");
+    }
+    if (!(data.maxAge() > 0)) {
+      throw new IllegalArgumentException(model + " needs some customer with T > 0, got max T = " + data.maxAge());
+    }
+    double[] start = {0, Math.log(data.maxAge() / 10), 0, 0};
+    LOG.info("fitting {} on {} customers, {} distinct triples", model, data.customers(), data.size());
+    return MaximumLikelihood.maximise(model, new BgNbdLikelihood(data, modified), start, options);
+  }
+
+  private static <P extends ClvParams> ClvFit<P> record(P params, MaximumLikelihood.Optimum o, long customers,
+                                                        long rows) {
+    ClvFit<P> fit = new ClvFit<>(params, o.standardErrors(), o.logLikelihood(), customers, rows, o.iterations(),
+        o.convergence(), o.fitTime());
+    LOG.info("fitted {}", fit);
+    return fit;
+  }
+}
