@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Python tests: the jar on a real Spark standalone cluster (tests/cluster) and the Airflow DAGs (airflow-dags/tests).
+# The Python tests: the jar on a real Spark standalone cluster (jobs/src/test/python/cluster) and the Airflow DAGs (airflow-dags/tests).
 #
 #   .ci/python-tests.sh [pytest args...]      e.g. .ci/python-tests.sh -k contract
 #
@@ -26,7 +26,7 @@ fi
 
 spark_dir="$(mktemp -d "${TMPDIR:-/tmp}/kindred-spark-test.XXXXXX")"
 cleanup() {
-  PYTHONPATH="$root/tests/pylib" "$root/.venv/bin/python" -m kindred_harness.standalone stop --dir "$spark_dir" \
+  PYTHONPATH="$root/jobs/src/test/python" "$root/.venv/bin/python" -m kindred_harness.standalone stop --dir "$spark_dir" \
     2>/dev/null || true
   rm -rf "$spark_dir"
 }
@@ -35,7 +35,7 @@ trap 'exit 130' INT TERM
 
 export KINDRED_TEST_SPARK_DIR="$spark_dir"
 start=$(date +%s)
-"$root/.venv/bin/python" -m pytest "$@"   # pytest.ini adds -p no:cacheprovider and the test paths
+"$root/.venv/bin/python" -m pytest -c "$root/.ci/pytest.ini" --rootdir "$root" "$@"   # the ini adds the plugins and test paths
 status=$?
 echo "python-tests: pytest exited $status after $(( $(date +%s) - start )) s" >&2
 exit $status

@@ -14,5 +14,5 @@ action="${1:?usage: $0 start|stop|status [--dir DIR]}"; shift
 "$root/.ci/python-env.sh"
 dir="${KINDRED_SPARK_DIR:-/tmp/kindred-spark-${USER:-$(id -un)}}"
 case " $* " in *" --dir "*) dir_arg=() ;; *) dir_arg=(--dir "$dir") ;; esac
-PYTHONPATH="$root/tests/pylib${PYTHONPATH:+:$PYTHONPATH}" exec "$root/.venv/bin/python" -m kindred_harness.standalone \
+PYTHONPATH="$root/jobs/src/test/python${PYTHONPATH:+:$PYTHONPATH}" exec "$root/.venv/bin/python" -m kindred_harness.standalone \
   "$action" "${dir_arg[@]}" "$@"

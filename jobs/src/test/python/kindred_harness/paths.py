@@ -7,7 +7,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[5]
 JAR = REPO / "jobs" / "target" / "kindred-jobs.jar"
 MAIN_CLASS = "io.kindred.jobs.Kindred"
 DAGS = REPO / "airflow-dags"

@@ -1,4 +1,4 @@
-"""pytest fixtures shared by the cluster tests and the DAG tests (loaded from the repository's conftest.py).
+"""pytest fixtures shared by the cluster tests and the DAG tests (loaded by .ci/pytest.ini with -p kindred_harness.fixtures).
 
 Importing this module points Airflow at a fresh AIRFLOW_HOME with a SQLite metadata database in a temp directory,
 before any test imports Airflow, and makes the DAG folder the repository's airflow-dags/.
