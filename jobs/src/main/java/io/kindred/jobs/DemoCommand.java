@@ -7,6 +7,7 @@ import io.kindred.jobs.clean.CleanJob;
 import io.kindred.jobs.cli.CommonOptions;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.lake.Layer;
 
 /**
  * {@code kindred demo}: generates a sample into a fresh lakehouse and runs every pipeline stage, in nightly order,
@@ -40,12 +41,11 @@ public final class DemoCommand implements KindredCommand {
   public void run(JobContext context) throws Exception {
     context.log().info("demo: {} customers, {} days ending {}, seed {}, lakehouse {}", customers, days,
         context.runDate(), seed, context.lake());
-    cleanStage(context);
-  }
-
-  /** Cleans the generated feeds below {@code raw/}, all delivery days in one run per feed. */
-  private void cleanStage(JobContext context) throws Exception {
-    String raw = context.lake().location(io.kindred.lake.Layer.RAW, "").uri();
-    CleanJob.cleanGeneratedFeeds(context, raw, context.runDate().minusDays(days - 1L), context.runDate());
+    // 1. Raw feeds with a known truth, into a fresh <lakehouse>/raw.
+    GenerateCommand.generate(context.forJob("generate", context.runDate()), customers, days, seed,
+        context.lake().root().resolve(Layer.RAW.folder()), true);
+    // 2. Cleaning: every delivery day of every feed, one run per feed.
+    CleanJob.cleanGeneratedFeeds(context, context.lake().location(Layer.RAW, "").uri(),
+        context.runDate().minusDays(days - 1L), context.runDate());
   }
 }

@@ -31,6 +31,7 @@ public final class Kindred {
   /** Every command, fresh instances, in nightly order. */
   public static List<KindredCommand> commands() {
     return List.of(
+        new GenerateCommand(),
         new DemoCommand(),
         new CleanCustomersCommand(),
         new CleanTransactionsCommand(),

@@ -113,6 +113,7 @@ public final class CleanJob {
     List<String> keys = keysOf(feed);
     Dataset<Row> prior = lake.readOrEmpty(spark, silver).filter(functions.not(functions.expr(replaced)));
     Dataset<Row> fx = fxRates;
+    List<Dataset<Row>> cached = new java.util.ArrayList<>();
     Dataset<Row> records = context.steps().run("parse and check", () -> {
       Dataset<Row> lines = RawFiles.readLines(spark, source, files);
       if (source.derivedId() != null && source.derivedId().repeatsAreDistinct()) {
@@ -122,8 +123,11 @@ public final class CleanJob {
       if (feed == Feed.TRANSACTIONS) {
         parsed = Cleaning.withFxRates(parsed, fx);
       }
+      // parsed once: duplicate resolution reads it three times (accepted, rejected, the run's keys)
+      cached.add(parsed.persist(StorageLevel.MEMORY_AND_DISK()));
       Dataset<Row> resolved = Cleaning.withDuplicatesResolved(parsed, prior, keys)
           .persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(resolved);
       return resolved;
     });
     try {
@@ -163,7 +167,7 @@ public final class CleanJob {
       context.log().info("{}: {}", source.name(), metrics.summary());
       requireQuarantineRate(metrics, maxRate);
     } finally {
-      records.unpersist();
+      cached.forEach(Dataset::unpersist);
     }
   }
 
