@@ -32,6 +32,8 @@ final class CleanHarness {
   final Lakehouse lake;
   final SparkSession spark = SharedSpark.session();
   double maxRate = 1.0;
+  /** Extra configuration keys (full paths) for the jobs' contexts. */
+  final Map<String, String> settings = new java.util.HashMap<>();
 
   CleanHarness(Path root) {
     this.root = root;
@@ -51,8 +53,10 @@ final class CleanHarness {
   }
 
   JobContext context(String job, LocalDate runDate) {
-    KindredConfig config = KindredConfig.load(null, Map.of("kindred.lakehouse", root.resolve("lake").toString(),
-        "kindred.quarantine.max-rate", Double.toString(maxRate)));
+    Map<String, String> all = new java.util.HashMap<>(settings);
+    all.put("kindred.lakehouse", root.resolve("lake").toString());
+    all.put("kindred.quarantine.max-rate", Double.toString(maxRate));
+    KindredConfig config = KindredConfig.load(null, all);
     return new JobContext(spark, config, lake, runDate, job);
   }
 

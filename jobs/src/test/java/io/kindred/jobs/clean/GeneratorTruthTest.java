@@ -1,13 +1,15 @@
 package io.kindred.jobs.clean;
 
+import io.kindred.jobs.GenerateCommand;
+import io.kindred.lake.Location;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The cleaning stage against a sample's truth. Until {@code kindred generate} lands, the sample is hand-written in
- * the generator's layout (feeds per delivery day, {@code truth/bad_records.jsonl}); see {@link TruthCheck}.
+ * The cleaning stage against a sample's truth (see {@link TruthCheck}): a small sample made by {@code kindred
+ * generate}, and a hand-written one in the generator's layout.
  */
 class GeneratorTruthTest {
 
@@ -66,5 +68,26 @@ class GeneratorTruthTest {
         bad("interactions", day1, "future_timestamp", "E000000000016", i1[15]));
 
     TruthCheck.check(h, dir.resolve("raw"), LocalDate.of(2026, 3, 1), LocalDate.of(2026, 3, 2));
+  }
+
+  @Test
+  void generatedSampleMatchesItsTruth() throws Exception {
+    CleanHarness h = new CleanHarness(dir);
+    LocalDate runDate = LocalDate.of(2026, 3, 10);
+    int days = 10;
+    Path out = dir.resolve("generated");
+    // dirtier than the default, so that every reason occurs in a small sample
+    for (io.kindred.quality.Reason reason : io.kindred.generate.GeneratorSettings.DIRT_REASONS) {
+      h.settings.put("kindred.generate.dirt." + reason.code(),
+          reason.code().equals("rating_out_of_range") ? "0.2" : "0.02");
+    }
+    GenerateCommand.generate(h.context("generate", runDate), 400, days, 7, Location.of(out), true);
+    java.util.Set<String> reasons = new java.util.TreeSet<>();
+    TruthCheck.badRecords(out).forEach(b -> reasons.add(b.reason()));
+    java.util.Set<String> all = new java.util.TreeSet<>();
+    io.kindred.generate.GeneratorSettings.DIRT_REASONS.forEach(r -> all.add(r.code()));
+    org.junit.jupiter.api.Assertions.assertEquals(all, reasons, "the sample holds every kind of bad record");
+
+    TruthCheck.check(h, out, runDate.minusDays(days - 1L), runDate);
   }
 }
