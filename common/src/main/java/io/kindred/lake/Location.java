@@ -25,6 +25,11 @@ public record Location(String uri) {
     while (uri.length() > 1 && uri.endsWith("/") && !uri.endsWith(":/")) {
       uri = uri.substring(0, uri.length() - 1);
     }
+    // Hadoop and Delta spell local paths file:/x; file:///x names the same place but Delta's CREATE TABLE sees two
+    // locations (DELTA_AMBIGUOUS_PATHS_IN_CREATE_TABLE), so local URIs are kept in Hadoop's form.
+    if (uri.startsWith("file:///")) {
+      uri = "file:/" + uri.substring("file:///".length());
+    }
   }
 
   /** Parses what a user typed: a URI with a scheme is kept, anything else is a local path made absolute. */

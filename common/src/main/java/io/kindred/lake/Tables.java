@@ -1,6 +1,8 @@
 package io.kindred.lake;
 
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
@@ -9,6 +11,10 @@ import static org.apache.spark.sql.types.DataTypes.createStructField;
 import static org.apache.spark.sql.types.DataTypes.createStructType;
 
 import java.util.List;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Every Delta table of the lakehouse, defined once: its layer, folder, schema and partitioning. Column names are
@@ -43,7 +49,7 @@ public final class Tables {
 
   /** {@code ops/run_metrics}: one row per job run, successful or not. */
   public static final TableDef RUN_METRICS = new TableDef(Layer.OPS, "run_metrics",
-      createStructType(new org.apache.spark.sql.types.StructField[] {
+      createStructType(new StructField[] {
           createStructField(RunMetricsColumns.JOB, StringType, false),
           createStructField(RunMetricsColumns.RUN_ID, StringType, false),
           createStructField(RunMetricsColumns.RUN_DATE, DateType, true),
@@ -65,8 +71,246 @@ public final class Tables {
       List.of(),
       "One row per job run: rows in, written, quarantined by reason, duplicates dropped, step durations.");
 
+  /** Amounts in the reporting currency (USD). */
+  public static final DataType AMOUNT = DataTypes.createDecimalType(18, 2);
+  /** Amounts as they arrived, in their own currency. */
+  public static final DataType ORIGINAL_AMOUNT = DataTypes.createDecimalType(18, 4);
+  /** FX rates: US dollars per unit of a currency. */
+  public static final DataType FX_RATE = DataTypes.createDecimalType(18, 8);
+
+  /** Columns every cleaned (silver) table carries for lineage and reruns. */
+  public static final class LineageColumns {
+    /** The name of the source definition the row came through. */
+    public static final String SOURCE = "source";
+    /** The delivery day (folder) the row arrived in; a rerun replaces exactly what a delivery day contributed. */
+    public static final String INGEST_DAY = "ingest_day";
+    /** The run that wrote the row. */
+    public static final String RUN_ID = "run_id";
+    /** SHA-256 of the row's canonical content: equal hashes under one key are exact duplicates. */
+    public static final String CONTENT_HASH = "content_hash";
+
+    private LineageColumns() {
+    }
+  }
+
+  /** Columns of {@link #SILVER_TRANSACTIONS}. */
+  public static final class TransactionColumns {
+    public static final String TRANSACTION_ID = "transaction_id";
+    public static final String CUSTOMER_ID = "customer_id";
+    public static final String TRANSACTION_TS = "transaction_ts";
+    public static final String TRANSACTION_DATE = "transaction_date";
+    public static final String AMOUNT = "amount";
+    public static final String ORIGINAL_AMOUNT = "original_amount";
+    public static final String ORIGINAL_CURRENCY = "original_currency";
+    public static final String FX_RATE = "fx_rate";
+    public static final String QUANTITY = "quantity";
+    public static final String PRODUCT_ID = "product_id";
+    public static final String CATEGORY = "category";
+    public static final String CHANNEL = "channel";
+    public static final String IS_RETURN = "is_return";
+    public static final String RETURNED_TRANSACTION_ID = "returned_transaction_id";
+
+    private TransactionColumns() {
+    }
+  }
+
+  /** {@code silver/transactions}: one row per accepted transaction; returns are negative rows. */
+  public static final TableDef SILVER_TRANSACTIONS = new TableDef(Layer.SILVER, "transactions",
+      createStructType(new StructField[] {
+          createStructField(TransactionColumns.TRANSACTION_ID, StringType, false),
+          createStructField(TransactionColumns.CUSTOMER_ID, StringType, false),
+          createStructField(TransactionColumns.TRANSACTION_TS, TimestampType, false),
+          createStructField(TransactionColumns.TRANSACTION_DATE, DateType, false),
+          createStructField(TransactionColumns.AMOUNT, AMOUNT, false),
+          createStructField(TransactionColumns.ORIGINAL_AMOUNT, ORIGINAL_AMOUNT, false),
+          createStructField(TransactionColumns.ORIGINAL_CURRENCY, StringType, false),
+          createStructField(TransactionColumns.FX_RATE, FX_RATE, false),
+          createStructField(TransactionColumns.QUANTITY, IntegerType, true),
+          createStructField(TransactionColumns.PRODUCT_ID, StringType, true),
+          createStructField(TransactionColumns.CATEGORY, StringType, true),
+          createStructField(TransactionColumns.CHANNEL, StringType, true),
+          createStructField(TransactionColumns.IS_RETURN, BooleanType, false),
+          createStructField(TransactionColumns.RETURNED_TRANSACTION_ID, StringType, true),
+          createStructField(LineageColumns.SOURCE, StringType, false),
+          createStructField(LineageColumns.INGEST_DAY, DateType, false),
+          createStructField(LineageColumns.RUN_ID, StringType, false),
+          createStructField(LineageColumns.CONTENT_HASH, StringType, false),
+      }),
+      List.of(TransactionColumns.TRANSACTION_DATE),
+      "Cleaned transactions: UTC timestamps, amounts in USD (returns negative), linked returns, lineage.");
+
+  /** Columns of {@link #SILVER_FX_RATES}. */
+  public static final class FxRateColumns {
+    public static final String DATE = "date";
+    public static final String CURRENCY = "currency";
+    public static final String RATE_TO_USD = "rate_to_usd";
+
+    private FxRateColumns() {
+    }
+  }
+
+  /** {@code silver/fx_rates}: US dollars per unit of each currency, per day. */
+  public static final TableDef SILVER_FX_RATES = new TableDef(Layer.SILVER, "fx_rates",
+      createStructType(new StructField[] {
+          createStructField(FxRateColumns.DATE, DateType, false),
+          createStructField(FxRateColumns.CURRENCY, StringType, false),
+          createStructField(FxRateColumns.RATE_TO_USD, FX_RATE, false),
+          createStructField(LineageColumns.SOURCE, StringType, false),
+          createStructField(LineageColumns.INGEST_DAY, DateType, false),
+          createStructField(LineageColumns.RUN_ID, StringType, false),
+      }),
+      List.of(),
+      "Daily FX rates (USD per unit) used to convert transaction amounts.");
+
+  /** Columns of {@link #SILVER_CUSTOMERS}. */
+  public static final class CustomerColumns {
+    public static final String CUSTOMER_ID = "customer_id";
+    public static final String EMAIL = "email";
+    public static final String PHONE = "phone";
+    public static final String COUNTRY = "country";
+    public static final String SIGNUP_DATE = "signup_date";
+    public static final String MARKETING_CONSENT = "marketing_consent";
+    public static final String CONSENT_UPDATED_AT = "consent_updated_at";
+    public static final String UPDATED_AT = "updated_at";
+    public static final String VALID_FROM = "valid_from";
+    public static final String VALID_TO = "valid_to";
+    public static final String IS_CURRENT = "is_current";
+
+    private CustomerColumns() {
+    }
+  }
+
+  /** {@code silver/customers}: every version of every customer (SCD type 2); {@code is_current} marks the latest. */
+  public static final TableDef SILVER_CUSTOMERS = new TableDef(Layer.SILVER, "customers",
+      createStructType(new StructField[] {
+          createStructField(CustomerColumns.CUSTOMER_ID, StringType, false),
+          createStructField(CustomerColumns.EMAIL, StringType, true),
+          createStructField(CustomerColumns.PHONE, StringType, true),
+          createStructField(CustomerColumns.COUNTRY, StringType, true),
+          createStructField(CustomerColumns.SIGNUP_DATE, DateType, true),
+          createStructField(CustomerColumns.MARKETING_CONSENT, BooleanType, true),
+          createStructField(CustomerColumns.CONSENT_UPDATED_AT, TimestampType, true),
+          createStructField(CustomerColumns.UPDATED_AT, TimestampType, false),
+          createStructField(CustomerColumns.VALID_FROM, TimestampType, false),
+          createStructField(CustomerColumns.VALID_TO, TimestampType, true),
+          createStructField(CustomerColumns.IS_CURRENT, BooleanType, false),
+          createStructField(LineageColumns.SOURCE, StringType, false),
+          createStructField(LineageColumns.INGEST_DAY, DateType, false),
+          createStructField(LineageColumns.RUN_ID, StringType, false),
+          createStructField(LineageColumns.CONTENT_HASH, StringType, false),
+      }),
+      List.of(),
+      "Customer history (SCD type 2): normalised e-mail and E.164 phone, consent; is_current marks the latest.");
+
+  /** Columns of {@link #SILVER_INTERACTIONS}. */
+  public static final class InteractionColumns {
+    public static final String EVENT_ID = "event_id";
+    public static final String ACTOR = "actor";
+    public static final String TARGET = "target";
+    public static final String TYPE = "type";
+    public static final String EVENT_TS = "event_ts";
+    public static final String EVENT_DATE = "event_date";
+    public static final String RATING = "rating";
+
+    private InteractionColumns() {
+    }
+  }
+
+  /** {@code silver/interactions}: accepted social events. */
+  public static final TableDef SILVER_INTERACTIONS = new TableDef(Layer.SILVER, "interactions",
+      createStructType(new StructField[] {
+          createStructField(InteractionColumns.EVENT_ID, StringType, false),
+          createStructField(InteractionColumns.ACTOR, StringType, false),
+          createStructField(InteractionColumns.TARGET, StringType, false),
+          createStructField(InteractionColumns.TYPE, StringType, false),
+          createStructField(InteractionColumns.EVENT_TS, TimestampType, false),
+          createStructField(InteractionColumns.EVENT_DATE, DateType, false),
+          createStructField(InteractionColumns.RATING, IntegerType, true),
+          createStructField(LineageColumns.SOURCE, StringType, false),
+          createStructField(LineageColumns.INGEST_DAY, DateType, false),
+          createStructField(LineageColumns.RUN_ID, StringType, false),
+          createStructField(LineageColumns.CONTENT_HASH, StringType, false),
+      }),
+      List.of(InteractionColumns.EVENT_DATE),
+      "Cleaned social events: follow, unfollow, like, comment, share, mention, referral, review (rating 1..5).");
+
+  /** Columns of {@link #SILVER_FOLLOWS}. */
+  public static final class FollowColumns {
+    public static final String FOLLOWER = "follower";
+    public static final String FOLLOWEE = "followee";
+    public static final String VALID_FROM = "valid_from";
+    public static final String VALID_TO = "valid_to";
+    public static final String FOLLOW_EVENT_ID = "follow_event_id";
+    public static final String UNFOLLOW_EVENT_ID = "unfollow_event_id";
+
+    private FollowColumns() {
+    }
+  }
+
+  /** {@code silver/follows}: the follow graph over time; valid_to is null while the edge is active. */
+  public static final TableDef SILVER_FOLLOWS = new TableDef(Layer.SILVER, "follows",
+      createStructType(new StructField[] {
+          createStructField(FollowColumns.FOLLOWER, StringType, false),
+          createStructField(FollowColumns.FOLLOWEE, StringType, false),
+          createStructField(FollowColumns.VALID_FROM, TimestampType, false),
+          createStructField(FollowColumns.VALID_TO, TimestampType, true),
+          createStructField(FollowColumns.FOLLOW_EVENT_ID, StringType, false),
+          createStructField(FollowColumns.UNFOLLOW_EVENT_ID, StringType, true),
+      }),
+      List.of(),
+      "Follow edges rebuilt from follow/unfollow events: valid_from, valid_to (null while active).");
+
+  /** Columns of every quarantine table. */
+  public static final class QuarantineColumns {
+    /** The record exactly as it arrived (a line without its line end; JSON of the row for Parquet/Delta). */
+    public static final String RAW = "raw";
+    public static final String REASON = "reason";
+    /** A human-readable explanation naming the offending value. */
+    public static final String DETAIL = "detail";
+    /** The record's id when it could be read (transaction, customer or event id), else null. */
+    public static final String RECORD_ID = "record_id";
+    public static final String SOURCE = LineageColumns.SOURCE;
+    public static final String RUN_DATE = "run_date";
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+    public static final String INGEST_DAY = LineageColumns.INGEST_DAY;
+    public static final String FILE = "file";
+    /** 1-based line number in the file (data lines and header alike), null for Parquet/Delta rows. */
+    public static final String LINE = "line";
+
+    private QuarantineColumns() {
+    }
+  }
+
+  private static StructType quarantineSchema() {
+    return createStructType(new StructField[] {
+        createStructField(QuarantineColumns.RAW, StringType, true),
+        createStructField(QuarantineColumns.REASON, StringType, false),
+        createStructField(QuarantineColumns.DETAIL, StringType, true),
+        createStructField(QuarantineColumns.RECORD_ID, StringType, true),
+        createStructField(QuarantineColumns.SOURCE, StringType, false),
+        createStructField(QuarantineColumns.RUN_DATE, DateType, false),
+        createStructField(QuarantineColumns.RUN_ID, StringType, false),
+        createStructField(QuarantineColumns.INGEST_DAY, DateType, false),
+        createStructField(QuarantineColumns.FILE, StringType, false),
+        createStructField(QuarantineColumns.LINE, LongType, true),
+    });
+  }
+
+  /** {@code quarantine/transactions}: rejected transaction records with their reason. */
+  public static final TableDef QUARANTINE_TRANSACTIONS = new TableDef(Layer.QUARANTINE, "transactions",
+      quarantineSchema(), List.of(), "Rejected transaction records, as they arrived, with reason codes.");
+
+  /** {@code quarantine/customers}: rejected customer records with their reason. */
+  public static final TableDef QUARANTINE_CUSTOMERS = new TableDef(Layer.QUARANTINE, "customers",
+      quarantineSchema(), List.of(), "Rejected customer records, as they arrived, with reason codes.");
+
+  /** {@code quarantine/interactions}: rejected interaction records with their reason. */
+  public static final TableDef QUARANTINE_INTERACTIONS = new TableDef(Layer.QUARANTINE, "interactions",
+      quarantineSchema(), List.of(), "Rejected interaction records, as they arrived, with reason codes.");
+
   /** Every table, in nightly order; the README's schema section is generated from this list. */
   public static List<TableDef> all() {
-    return List.of(RUN_METRICS);
+    return List.of(SILVER_FX_RATES, SILVER_CUSTOMERS, QUARANTINE_CUSTOMERS, SILVER_TRANSACTIONS,
+        QUARANTINE_TRANSACTIONS, SILVER_INTERACTIONS, QUARANTINE_INTERACTIONS, SILVER_FOLLOWS, RUN_METRICS);
   }
 }

@@ -34,4 +34,10 @@ class LocationTest {
     assertEquals(Path.of("lakehouse").toAbsolutePath().normalize().resolve("gold"),
         location.resolve("gold").toLocalPath());
   }
+
+  @Test
+  void localUrisUseHadoopsSpelling() {
+    assertEquals("file:/tmp/kindred/lake", Location.parse("file:///tmp/kindred/lake/").uri());
+    assertEquals("file:/tmp/kindred/lake", Location.of(Path.of("/tmp/kindred/lake")).uri());
+  }
 }

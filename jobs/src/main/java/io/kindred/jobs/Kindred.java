@@ -31,7 +31,10 @@ public final class Kindred {
   /** Every command, fresh instances, in nightly order. */
   public static List<KindredCommand> commands() {
     return List.of(
-        new DemoCommand());
+        new DemoCommand(),
+        new CleanCustomersCommand(),
+        new CleanTransactionsCommand(),
+        new CleanInteractionsCommand());
   }
 
   public static void main(String[] args) {

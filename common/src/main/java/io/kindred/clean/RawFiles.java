@@ -1,0 +1,252 @@
+package io.kindred.clean;
+
+import io.kindred.clean.SourceDef.FileFormat;
+import io.kindred.clean.SourceDef.FormatType;
+import io.kindred.clean.SourceDef.Layout;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * Finds a source's raw files for a range of delivery days and reads them as lines exactly as they arrived. Files
+ * are read whole (Spark's {@code binaryFile}) and split on {@code \n}, a trailing {@code \r} removed, so CRLF and LF
+ * files give the same lines and the raw text of each line is kept byte for byte.
+ */
+public final class RawFiles {
+
+  private RawFiles() {
+  }
+
+  /** One file to read. */
+  public record RawFile(String path, LocalDate ingestDay, String extension) {
+  }
+
+  /**
+   * The files of one run, the column names of each delimited file, and what was ignored.
+   *
+   * @param files the files read
+   * @param headers file key to its column names (delimited formats with a header)
+   * @param extraColumns columns present in the files that the source does not map (ignored)
+   * @param ignoredFiles files whose extension the source does not read
+   */
+  public record Input(List<RawFile> files, Map<String, List<String>> headers, Set<String> extraColumns,
+      List<String> ignoredFiles) {
+  }
+
+  /** {@code relative} (e.g. {@code ../fx_rates}) resolved against the folder {@code input}. */
+  public static String resolve(String input, String relative) {
+    return new Path(new Path(input.endsWith("/") ? input : input + "/"), relative).toString();
+  }
+
+  /** The key a file is known by in the lines' {@code file} column: its path without scheme and authority. */
+  public static String keyOf(String path) {
+    return new Path(path).toUri().getPath();
+  }
+
+  /**
+   * Lists the files of delivery days {@code from..to} and checks their headers against the source.
+   *
+   * @throws IllegalArgumentException when the input or a day's folder does not exist, or when a file lacks a
+   *     required column (naming the column, the file and the columns found)
+   */
+  public static Input list(SparkSession spark, String input, SourceDef source, LocalDate from, LocalDate to) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try {
+      Path root = new Path(input);
+      FileSystem fs = root.getFileSystem(conf);
+      if (!fs.exists(root)) {
+        throw new IllegalArgumentException("Input path " + input + " does not exist; expected the "
+            + source.feed().code() + " feed of source " + source.name()
+            + (source.layout() == Layout.DAILY ? " (one folder per delivery day, yyyy-MM-dd)" : ""));
+      }
+      List<RawFile> files = new ArrayList<>();
+      List<String> ignored = new ArrayList<>();
+      if (source.layout() == Layout.SINGLE) {
+        collect(fs, root, to, source, files, ignored);
+      } else {
+        for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+          Path folder = new Path(root, day.toString());
+          if (!fs.exists(folder)) {
+            throw new IllegalArgumentException("Input folder " + folder + " for delivery day " + day
+                + " does not exist; source " + source.name() + " expects one folder per delivery day (yyyy-MM-dd) "
+                + "below " + input);
+          }
+          collect(fs, folder, day, source, files, ignored);
+        }
+      }
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      Set<String> extra = new LinkedHashSet<>();
+      for (RawFile file : files) {
+        FileFormat format = source.formats().get(file.extension());
+        if ((format.type() == FormatType.CSV || format.type() == FormatType.WHITESPACE)) {
+          List<String> names = format.header() ? readHeader(fs, file, format) : format.columnNames();
+          if (names == null) {
+            continue; // an empty file: no header, no rows
+          }
+          checkColumns(source, file.path(), names, extra);
+          headers.put(keyOf(file.path()), names);
+        }
+      }
+      return new Input(List.copyOf(files), headers, extra, ignored);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list input " + input + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks that {@code columns} (a file's header or a table's columns) hold every column the source maps to a
+   * required field; adds the unmapped ones to {@code extra}.
+   */
+  public static void checkColumns(SourceDef source, String file, List<String> columns, Set<String> extra) {
+    List<String> missing = new ArrayList<>();
+    for (String field : source.required()) {
+      String column = source.columnOf(field);
+      if (column != null && !columns.contains(column)) {
+        missing.add(column.equals(field) ? column : column + " (" + field + ")");
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("File " + file + " lacks required column" + (missing.size() > 1 ? "s " : " ")
+          + String.join(", ", missing) + " of source " + source.name() + "; columns found: " + columns);
+    }
+    for (String column : columns) {
+      if (!source.columns().containsValue(column)) {
+        extra.add(column);
+      }
+    }
+  }
+
+  private static void collect(FileSystem fs, Path path, LocalDate day, SourceDef source, List<RawFile> files,
+      List<String> ignored) throws IOException {
+    FileStatus status = fs.getFileStatus(path);
+    FileStatus[] children = status.isDirectory() ? fs.listStatus(path) : new FileStatus[] {status};
+    Arrays.sort(children, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+    for (FileStatus child : children) {
+      String name = child.getPath().getName();
+      if (child.isDirectory() || name.startsWith(".") || name.startsWith("_")) {
+        continue;
+      }
+      int dot = name.lastIndexOf('.');
+      String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+      if (source.formats().containsKey(ext)) {
+        files.add(new RawFile(child.getPath().toString(), day, ext));
+      } else {
+        ignored.add(child.getPath().toString());
+      }
+    }
+  }
+
+  private static List<String> readHeader(FileSystem fs, RawFile file, FileFormat format) throws IOException {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(new Path(file.path())),
+        Charset.forName(format.encoding())))) {
+      String line = in.readLine();
+      if (line == null) {
+        return null;
+      }
+      line = stripBom(line);
+      try {
+        return format.type() == FormatType.CSV ? LineSplitter.csv(line, format.delimiter())
+            : LineSplitter.whitespace(line);
+      } catch (LineSplitter.MalformedLineException e) {
+        throw new IllegalArgumentException("The header of " + file.path() + " does not parse: " + e.getMessage());
+      }
+    }
+  }
+
+  private static String stripBom(String line) {
+    return line.startsWith("\uFEFF") ? line.substring(1) : line;
+  }
+
+  /**
+   * Reads the text files of {@code input} as rows of {@link RecordParser#linesSchema()}: one per data line (the
+   * header line of a delimited file is not a record). Parquet files are read as rows, each as its JSON text.
+   */
+  public static Dataset<Row> readLines(SparkSession spark, SourceDef source, Input input) {
+    List<String> textPaths = new ArrayList<>();
+    Map<String, Date> days = new HashMap<>();
+    for (RawFile f : input.files()) {
+      days.put(keyOf(f.path()), Date.valueOf(f.ingestDay()));
+      if (source.formats().get(f.extension()).type() != FormatType.PARQUET) {
+        textPaths.add(f.path());
+      }
+    }
+    Dataset<Row> lines = spark.createDataFrame(List.of(), RecordParser.linesSchema());
+    if (!textPaths.isEmpty()) {
+      FlatMapFunction<Row, Row> split = file -> {
+        String key = keyOf(file.getString(0));
+        FileFormat format = RecordParser.formatOf(source, key);
+        String text = new String((byte[]) file.get(1), Charset.forName(format.encoding()));
+        text = stripBom(text);
+        List<Row> out = new ArrayList<>();
+        Date day = days.get(key);
+        int start = 0;
+        long lineNo = 0;
+        while (start < text.length()) {
+          int nl = text.indexOf('\n', start);
+          int end = nl < 0 ? text.length() : nl;
+          String line = text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
+          lineNo++;
+          if (!(lineNo == 1 && format.header() && format.type() != FormatType.JSON)) {
+            out.add(RowFactory.create(day, key, lineNo, line, 0));
+          }
+          start = nl < 0 ? text.length() : nl + 1;
+        }
+        return out.iterator();
+      };
+      Dataset<Row> text = spark.read().format("binaryFile").load(textPaths.toArray(String[]::new))
+          .select("path", "content")
+          .flatMap(split, Encoders.row(RecordParser.linesSchema()));
+      lines = lines.unionByName(text);
+    }
+    Map<LocalDate, List<String>> parquetByDay = new LinkedHashMap<>();
+    for (RawFile f : input.files()) {
+      if (source.formats().get(f.extension()).type() == FormatType.PARQUET) {
+        parquetByDay.computeIfAbsent(f.ingestDay(), d -> new ArrayList<>()).add(f.path());
+      }
+    }
+    for (Map.Entry<LocalDate, List<String>> e : parquetByDay.entrySet()) {
+      Dataset<Row> table = spark.read().parquet(e.getValue().toArray(String[]::new));
+      checkColumns(source, String.join(", ", e.getValue()), Arrays.asList(table.columns()), input.extraColumns());
+      lines = lines.unionByName(asLines(table, e.getKey()));
+    }
+    return lines;
+  }
+
+  /** Rows of a table (Parquet, Delta) as lines: the JSON of each row is its raw text. */
+  public static Dataset<Row> asLines(Dataset<Row> table, LocalDate ingestDay) {
+    Column file = functions.input_file_name();
+    Column day = functions.lit(Date.valueOf(ingestDay));
+    return table.select(
+        day.as(RecordParser.INGEST_DAY),
+        file.as(RecordParser.FILE),
+        functions.lit(null).cast("long").as(RecordParser.LINE),
+        functions.to_json(functions.struct(Arrays.stream(table.columns()).map(functions::col)
+            .toArray(Column[]::new))).as(RecordParser.RAW),
+        functions.lit(0).as(RecordParser.OCCURRENCE));
+  }
+}

@@ -1,0 +1,525 @@
+package io.kindred.clean;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kindred.clean.Feed.Field;
+import io.kindred.clean.Feed.Kind;
+import io.kindred.clean.SourceDef.FileFormat;
+import io.kindred.clean.SourceDef.FormatType;
+import io.kindred.quality.Reason;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads one raw record of a source into the canonical fields of its feed, typed, and decides whether it is
+ * acceptable on its own: the first rule it breaks becomes its reason (null when it passes). Rules that need other
+ * records (duplicates, FX rates) come later, in {@link Cleaning}.
+ *
+ * <p>Order of the checks: the line splits ({@code malformed_record}); the customer id is present
+ * ({@code missing_customer_id}); the other required fields are present ({@code missing_required_field}); timestamps
+ * and dates parse ({@code bad_timestamp}); numbers parse ({@code bad_number}); then the feed's own rules.
+ */
+public final class RecordParser implements Serializable {
+
+  /** Columns of a parsed record before the canonical fields. */
+  public static final String INGEST_DAY = "ingest_day";
+  public static final String FILE = "file";
+  public static final String LINE = "line";
+  public static final String RAW = "raw";
+  public static final String OCCURRENCE = "occurrence";
+  public static final String REASON = "reason";
+  public static final String DETAIL = "detail";
+  public static final String RECORD_ID = "record_id";
+  public static final String DEDUP_KEY = "dedup_key";
+  public static final String CONTENT_HASH = "content_hash";
+  /** The record's event time, used to order copies of one key. */
+  public static final String EVENT_TIME = "event_time";
+
+  /** The interaction types Kindred knows. */
+  public static final Set<String> INTERACTION_TYPES = Set.of("follow", "unfollow", "like", "comment", "share",
+      "mention", "referral", "review");
+
+  private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)");
+  private static final DateTimeFormatter MICROS = DateTimeFormatter.ISO_INSTANT;
+
+  private final SourceDef source;
+  private final Map<String, List<String>> headers;
+  private transient ObjectMapper json;
+  private transient DateTimeFormatter timestampPattern;
+  private transient DateTimeFormatter datePattern;
+
+  /**
+   * @param source the source definition
+   * @param headers the column names of each file (key: the file's path as in the lines' {@code file} column),
+   *     for delimited formats
+   */
+  public RecordParser(SourceDef source, Map<String, List<String>> headers) {
+    this.source = source;
+    this.headers = Map.copyOf(headers);
+  }
+
+  /** The schema of raw lines: ingest day, file, 1-based line number, raw text, occurrence of the same text. */
+  public static StructType linesSchema() {
+    return DataTypes.createStructType(new StructField[] {
+        DataTypes.createStructField(INGEST_DAY, DataTypes.DateType, false),
+        DataTypes.createStructField(FILE, DataTypes.StringType, false),
+        DataTypes.createStructField(LINE, DataTypes.LongType, true),
+        DataTypes.createStructField(RAW, DataTypes.StringType, true),
+        DataTypes.createStructField(OCCURRENCE, DataTypes.IntegerType, false),
+    });
+  }
+
+  /** The schema of parsed records of {@code feed}. */
+  public static StructType parsedSchema(Feed feed) {
+    List<StructField> fields = new ArrayList<>(List.of(
+        DataTypes.createStructField(INGEST_DAY, DataTypes.DateType, false),
+        DataTypes.createStructField(FILE, DataTypes.StringType, false),
+        DataTypes.createStructField(LINE, DataTypes.LongType, true),
+        DataTypes.createStructField(RAW, DataTypes.StringType, true),
+        DataTypes.createStructField(REASON, DataTypes.StringType, true),
+        DataTypes.createStructField(DETAIL, DataTypes.StringType, true),
+        DataTypes.createStructField(RECORD_ID, DataTypes.StringType, true),
+        DataTypes.createStructField(DEDUP_KEY, DataTypes.StringType, true),
+        DataTypes.createStructField(CONTENT_HASH, DataTypes.StringType, true),
+        DataTypes.createStructField(EVENT_TIME, DataTypes.TimestampType, true)));
+    for (Field f : feed.fields()) {
+      fields.add(DataTypes.createStructField(f.name(), sparkType(f.kind()), true));
+    }
+    return DataTypes.createStructType(fields);
+  }
+
+  private static DataType sparkType(Kind kind) {
+    return switch (kind) {
+      case STRING -> DataTypes.StringType;
+      case TIMESTAMP -> DataTypes.TimestampType;
+      case DATE -> DataTypes.DateType;
+      case DECIMAL -> DataTypes.createDecimalType(38, 10);
+      case INTEGER -> DataTypes.IntegerType;
+      case BOOLEAN -> DataTypes.BooleanType;
+    };
+  }
+
+  /** A record's verdict before typing succeeded or after a rule failed. */
+  private static final class Rejected extends Exception {
+    final Reason reason;
+
+    Rejected(Reason reason, String detail) {
+      super(detail, null, false, false);
+      this.reason = reason;
+    }
+  }
+
+  /** Parses one line (a row of {@link #linesSchema()}) into a row of {@link #parsedSchema(Feed)}. */
+  public Row parse(Row line) {
+    Feed feed = source.feed();
+    int n = feed.fields().size();
+    Object[] typed = new Object[n];
+    String[] text = new String[n];
+    Date ingestDay = line.getDate(0);
+    String file = line.getString(1);
+    Long lineNo = line.isNullAt(2) ? null : line.getLong(2);
+    String raw = line.getString(3);
+    int occurrence = line.getInt(4);
+    Reason reason = null;
+    String detail = null;
+    String recordId = null;
+    String dedupKey = null;
+    String hash = null;
+    Timestamp eventTime = null;
+    try {
+      Map<String, String> values = split(file, raw);
+      for (int i = 0; i < n; i++) {
+        String name = feed.fields().get(i).name();
+        String column = source.columnOf(name);
+        String value = column != null ? values.get(column) : source.constants().get(name);
+        text[i] = value == null || value.isBlank() ? null : value.strip();
+      }
+      int idIndex = feed.idField() == null ? -1 : feed.indexOf(feed.idField());
+      if (idIndex >= 0 && text[idIndex] != null) {
+        recordId = text[idIndex];
+      }
+      requirePresent(text);
+      for (int i = 0; i < n; i++) {
+        typed[i] = type(feed.fields().get(i), text[i]);
+      }
+      if (source.derivedId() != null && idIndex >= 0) {
+        recordId = derivedId(typed, occurrence);
+        text[idIndex] = recordId;
+        typed[idIndex] = recordId;
+      }
+      checkRules(typed, ingestDay.toLocalDate());
+      hash = contentHash(typed);
+      eventTime = eventTime(typed);
+      dedupKey = dedupKey(typed);
+    } catch (Rejected r) {
+      reason = r.reason;
+      detail = r.getMessage();
+    }
+    if (reason != null) {
+      java.util.Arrays.fill(typed, null);
+      hash = null;
+      dedupKey = null;
+      eventTime = null;
+    }
+    Object[] out = new Object[10 + n];
+    out[0] = ingestDay;
+    out[1] = file;
+    out[2] = lineNo;
+    out[3] = raw;
+    out[4] = reason == null ? null : reason.code();
+    out[5] = detail;
+    out[6] = recordId;
+    out[7] = dedupKey;
+    out[8] = hash;
+    out[9] = eventTime;
+    System.arraycopy(typed, 0, out, 10, n);
+    return RowFactory.create(out);
+  }
+
+  /** The record's fields by source column name. */
+  private Map<String, String> split(String file, String raw) throws Rejected {
+    if (raw == null) {
+      throw new Rejected(Reason.MALFORMED_RECORD, "empty record");
+    }
+    FileFormat format = formatOf(source, file);
+    if (format.type() == FormatType.JSON) {
+      return splitJson(raw);
+    }
+    if (format.type() == FormatType.PARQUET) {
+      return splitJson(raw);
+    }
+    List<String> names = format.header() ? headers.get(file) : format.columnNames();
+    if (names == null) {
+      throw new IllegalStateException("No header known for file " + file);
+    }
+    List<String> fields;
+    try {
+      fields = format.type() == FormatType.CSV ? LineSplitter.csv(raw, format.delimiter())
+          : LineSplitter.whitespace(raw);
+    } catch (LineSplitter.MalformedLineException e) {
+      throw new Rejected(Reason.MALFORMED_RECORD, e.getMessage());
+    }
+    if (fields.size() != names.size()) {
+      throw new Rejected(Reason.MALFORMED_RECORD, "expected " + names.size() + " fields " + names + ", got "
+          + fields.size());
+    }
+    Map<String, String> out = new java.util.HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      out.put(names.get(i), fields.get(i));
+    }
+    return out;
+  }
+
+  private Map<String, String> splitJson(String raw) throws Rejected {
+    if (json == null) {
+      json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+    JsonNode node;
+    try {
+      node = json.readTree(raw);
+    } catch (Exception e) {
+      throw new Rejected(Reason.MALFORMED_RECORD, "not valid JSON: " + firstLine(e.getMessage()));
+    }
+    if (node == null || !node.isObject()) {
+      throw new Rejected(Reason.MALFORMED_RECORD, "not a JSON object");
+    }
+    Map<String, String> out = new java.util.HashMap<>();
+    node.properties().forEach(e -> {
+      JsonNode v = e.getValue();
+      String value;
+      if (v.isNull()) {
+        value = null;
+      } else if (v.isTextual()) {
+        value = v.textValue();
+      } else if (v.isNumber()) {
+        value = v.decimalValue().toPlainString();
+      } else {
+        value = v.toString();
+      }
+      out.put(e.getKey(), value);
+    });
+    return out;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  /** The format of {@code file}, by its extension. */
+  public static FileFormat formatOf(SourceDef source, String file) {
+    String name = file.substring(file.lastIndexOf('/') + 1);
+    int dot = name.lastIndexOf('.');
+    String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    FileFormat format = source.formats().get(ext);
+    if (format == null) {
+      throw new IllegalArgumentException("File " + file + " has extension '" + ext + "'; source " + source.name()
+          + " reads " + source.formats().keySet());
+    }
+    return format;
+  }
+
+  private void requirePresent(String[] text) throws Rejected {
+    Feed feed = source.feed();
+    Set<String> required = source.required();
+    String customerField = switch (feed) {
+      case TRANSACTIONS, CUSTOMERS -> "customer_id";
+      case INTERACTIONS -> "actor";
+      case FX_RATES -> null;
+    };
+    if (customerField != null && text[feed.indexOf(customerField)] == null) {
+      throw new Rejected(Reason.MISSING_CUSTOMER_ID, customerField + " is missing or empty");
+    }
+    List<String> missing = new ArrayList<>();
+    for (String field : required) {
+      if (text[feed.indexOf(field)] == null) {
+        missing.add(field);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new Rejected(Reason.MISSING_REQUIRED_FIELD, "required fields missing or empty: " + missing);
+    }
+  }
+
+  private Object type(Field field, String value) throws Rejected {
+    if (value == null) {
+      return null;
+    }
+    return switch (field.kind()) {
+      case STRING -> value;
+      case TIMESTAMP -> Timestamp.from(parseTimestamp(field.name(), value));
+      case DATE -> Date.valueOf(parseDate(field.name(), value));
+      case DECIMAL -> parseDecimal(field.name(), value);
+      case INTEGER -> {
+        BigDecimal d = parseDecimal(field.name(), value);
+        try {
+          yield d.intValueExact();
+        } catch (ArithmeticException e) {
+          throw new Rejected(Reason.BAD_NUMBER, field.name() + " '" + value + "' is not a whole number");
+        }
+      }
+      case BOOLEAN -> switch (value.toLowerCase(Locale.ROOT)) {
+        case "true", "t", "yes", "y", "1" -> Boolean.TRUE;
+        case "false", "f", "no", "n", "0" -> Boolean.FALSE;
+        default -> throw new Rejected(Reason.MALFORMED_RECORD, field.name() + " '" + value
+            + "' is not a boolean (true/false, yes/no, 1/0)");
+      };
+    };
+  }
+
+  /** Parses a timestamp in the source's format; zone-less values are in the source's time zone. */
+  Instant parseTimestamp(String field, String value) throws Rejected {
+    ZoneId zone = ZoneId.of(source.timeZone());
+    try {
+      if (source.timestampFormat().equalsIgnoreCase("iso")) {
+        TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(value, ZonedDateTime::from,
+            LocalDateTime::from);
+        return t instanceof ZonedDateTime z ? z.toInstant() : ((LocalDateTime) t).atZone(zone).toInstant();
+      }
+      if (timestampPattern == null) {
+        timestampPattern = strict(source.timestampFormat());
+      }
+      TemporalAccessor t = timestampPattern.parseBest(value, ZonedDateTime::from, OffsetDateTime::from,
+          LocalDateTime::from, LocalDate::from);
+      if (t instanceof ZonedDateTime z) {
+        return z.toInstant();
+      }
+      if (t instanceof OffsetDateTime o) {
+        return o.toInstant();
+      }
+      if (t instanceof LocalDateTime l) {
+        return l.atZone(zone).toInstant();
+      }
+      return ((LocalDate) t).atStartOfDay(zone).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new Rejected(Reason.BAD_TIMESTAMP, field + " '" + value + "' is not a timestamp in format "
+          + source.timestampFormat());
+    }
+  }
+
+  private LocalDate parseDate(String field, String value) throws Rejected {
+    try {
+      if (datePattern == null) {
+        datePattern = strict(source.dateFormat());
+      }
+      return LocalDate.from(datePattern.parse(value));
+    } catch (DateTimeParseException e) {
+      throw new Rejected(Reason.BAD_TIMESTAMP, field + " '" + value + "' is not a date in format "
+          + source.dateFormat());
+    }
+  }
+
+  private static DateTimeFormatter strict(String pattern) {
+    return DateTimeFormatter.ofPattern(pattern.replace('y', 'u'), Locale.ROOT)
+        .withResolverStyle(ResolverStyle.STRICT);
+  }
+
+  private BigDecimal parseDecimal(String field, String value) throws Rejected {
+    String v = value;
+    if (!source.groupingSeparator().isEmpty()) {
+      v = v.replace(source.groupingSeparator(), "");
+    }
+    if (!source.decimalSeparator().equals(".")) {
+      if (v.contains(".")) {
+        throw new Rejected(Reason.BAD_NUMBER, field + " '" + value + "' is not a number with decimal separator '"
+            + source.decimalSeparator() + "'");
+      }
+      v = v.replace(source.decimalSeparator(), ".");
+    }
+    if (!NUMBER.matcher(v).matches()) {
+      throw new Rejected(Reason.BAD_NUMBER, field + " '" + value + "' is not a number");
+    }
+    return new BigDecimal(v);
+  }
+
+  private String derivedId(Object[] typed, int occurrence) {
+    StringBuilder key = new StringBuilder(source.name());
+    for (String f : source.derivedId().fields()) {
+      key.append('\u0001').append(canonical(typed[source.feed().indexOf(f)]));
+    }
+    key.append('\u0001').append(source.derivedId().repeatsAreDistinct() ? occurrence : 0);
+    return "X" + sha256(key.toString()).substring(0, 24);
+  }
+
+  private String contentHash(Object[] typed) {
+    StringBuilder key = new StringBuilder();
+    for (Object v : typed) {
+      key.append(canonical(v)).append('\u0001');
+    }
+    return sha256(key.toString());
+  }
+
+  /** A value as text, independent of how it was written (1.50 = 1.5, offsets resolved to UTC). */
+  private static String canonical(Object v) {
+    if (v == null) {
+      return "\u0000";
+    }
+    if (v instanceof BigDecimal d) {
+      return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+    }
+    if (v instanceof Timestamp t) {
+      return MICROS.format(t.toInstant());
+    }
+    return v.toString();
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Timestamp eventTime(Object[] typed) {
+    Feed feed = source.feed();
+    return switch (feed) {
+      case TRANSACTIONS, INTERACTIONS -> (Timestamp) typed[feed.indexOf("timestamp")];
+      case CUSTOMERS -> (Timestamp) typed[feed.indexOf("updated_at")];
+      case FX_RATES -> null;
+    };
+  }
+
+  private String dedupKey(Object[] typed) {
+    Feed feed = source.feed();
+    return switch (feed) {
+      case TRANSACTIONS -> (String) typed[feed.indexOf("transaction_id")];
+      case INTERACTIONS -> (String) typed[feed.indexOf("event_id")];
+      case CUSTOMERS -> typed[feed.indexOf("customer_id")] + "@"
+          + canonical(typed[feed.indexOf("updated_at")]);
+      case FX_RATES -> typed[feed.indexOf("date")] + "@" + typed[feed.indexOf("currency")];
+    };
+  }
+
+  private void checkRules(Object[] t, LocalDate ingestDay) throws Rejected {
+    Feed feed = source.feed();
+    switch (feed) {
+      case TRANSACTIONS -> {
+        notAfter("timestamp", (Timestamp) t[feed.indexOf("timestamp")], ingestDay);
+        BigDecimal amount = (BigDecimal) t[feed.indexOf("amount")];
+        Integer quantity = (Integer) t[feed.indexOf("quantity")];
+        boolean isReturn = isReturn(quantity, (String) t[feed.indexOf("original_transaction_id")]);
+        if (!isReturn && amount.signum() <= 0) {
+          throw new Rejected(Reason.NON_POSITIVE_AMOUNT, "purchase with amount " + amount.toPlainString());
+        }
+        if (isReturn && amount.signum() > 0) {
+          throw new Rejected(Reason.MALFORMED_RECORD, "a return (quantity " + quantity
+              + ") with a positive amount " + amount.toPlainString());
+        }
+        t[feed.indexOf("currency")] = ((String) t[feed.indexOf("currency")]).toUpperCase(Locale.ROOT);
+      }
+      case CUSTOMERS -> notAfter("updated_at", (Timestamp) t[feed.indexOf("updated_at")], ingestDay);
+      case INTERACTIONS -> {
+        String type = ((String) t[feed.indexOf("type")]).toLowerCase(Locale.ROOT);
+        if (!INTERACTION_TYPES.contains(type)) {
+          throw new Rejected(Reason.UNKNOWN_INTERACTION_TYPE, "type '" + t[feed.indexOf("type")]
+              + "' is not one of " + new java.util.TreeSet<>(INTERACTION_TYPES));
+        }
+        t[feed.indexOf("type")] = type;
+        if (t[feed.indexOf("actor")].equals(t[feed.indexOf("target")])) {
+          throw new Rejected(Reason.SELF_INTERACTION, "actor and target are both " + t[feed.indexOf("actor")]);
+        }
+        notAfter("timestamp", (Timestamp) t[feed.indexOf("timestamp")], ingestDay);
+        Integer rating = (Integer) t[feed.indexOf("rating")];
+        if (type.equals("review") && (rating == null || rating < 1 || rating > 5)) {
+          throw new Rejected(Reason.RATING_OUT_OF_RANGE, "review rating " + rating + " is not in 1..5");
+        }
+      }
+      case FX_RATES -> {
+        BigDecimal rate = (BigDecimal) t[feed.indexOf("rate_to_usd")];
+        if (rate.signum() <= 0) {
+          throw new Rejected(Reason.BAD_NUMBER, "rate_to_usd " + rate.toPlainString() + " is not positive");
+        }
+        t[feed.indexOf("currency")] = ((String) t[feed.indexOf("currency")]).toUpperCase(Locale.ROOT);
+      }
+      default -> throw new IllegalStateException(feed.toString());
+    }
+  }
+
+  /** A transaction is a return when its quantity is negative, or (no quantity) when it names a purchase. */
+  public static boolean isReturn(Integer quantity, String originalTransactionId) {
+    return quantity != null ? quantity < 0 : originalTransactionId != null;
+  }
+
+  private static void notAfter(String field, Timestamp ts, LocalDate day) throws Rejected {
+    if (ts != null && ts.toInstant().atOffset(ZoneOffset.UTC).toLocalDate().isAfter(day)) {
+      throw new Rejected(Reason.FUTURE_TIMESTAMP, field + " " + MICROS.format(ts.toInstant())
+          + " is after the run date " + day);
+    }
+  }
+}

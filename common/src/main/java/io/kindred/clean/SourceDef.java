@@ -1,0 +1,265 @@
+package io.kindred.clean;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import java.io.Serializable;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A source definition ({@code conf/sources/*.conf}): how one source delivers one {@link Feed}: file layout, file
+ * formats by extension, the mapping of its columns onto the canonical fields, constants for fields it does not
+ * carry, timestamp, date and number formats, the time zone of zone-less timestamps, and which fields are optional.
+ * See the README, "Writing a source definition".
+ *
+ * @param name the source's name, stored in every row it produces
+ * @param feed the feed it delivers
+ * @param layout {@code daily}: {@code <input>/<yyyy-MM-dd>/} per delivery day; {@code single}: the input as is
+ * @param formats file extension (without the dot) to format
+ * @param columns canonical field to the source's column (CSV header name or JSON field)
+ * @param constants canonical field to a fixed value, for fields the source does not carry
+ * @param optional canonical fields that may be absent or empty
+ * @param timestampFormat {@code iso} (ISO-8601, with or without offset) or a {@link java.time.format.DateTimeFormatter}
+ *     pattern; a pattern with only date fields means midnight
+ * @param dateFormat pattern of date fields
+ * @param timeZone zone of timestamps that carry no offset
+ * @param decimalSeparator the decimal separator of numbers
+ * @param groupingSeparator a thousands separator to strip, or empty
+ * @param derivedId how to derive a deterministic id when the source has none, or null
+ * @param fxRates the FX-rate feed delivered beside this one (transactions only), or null
+ * @param fxInput where the FX-rate feed is, relative to this feed's input (e.g. {@code ../fx_rates}), or null
+ */
+public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileFormat> formats,
+    Map<String, String> columns, Map<String, String> constants, Set<String> optional, String timestampFormat,
+    String dateFormat, String timeZone, String decimalSeparator, String groupingSeparator, DerivedId derivedId,
+    SourceDef fxRates, String fxInput) implements Serializable {
+
+  /** Source definitions shipped in {@code conf/sources/} (packaged in the jar as {@code sources/<name>.conf}). */
+  public static final List<String> BUILT_IN = List.of("generator-transactions", "generator-customers",
+      "generator-interactions", "cdnow");
+
+  /** How the input path is organised. */
+  public enum Layout { DAILY, SINGLE }
+
+  /** How a file is parsed. */
+  public enum FormatType { CSV, WHITESPACE, JSON, PARQUET }
+
+  /**
+   * One file format.
+   *
+   * @param type the parser
+   * @param delimiter CSV field delimiter (one character)
+   * @param header whether the first line of each file names the columns
+   * @param encoding the files' character set
+   * @param columnNames the column names when there is no header
+   */
+  public record FileFormat(FormatType type, char delimiter, boolean header, String encoding,
+      List<String> columnNames) implements Serializable {
+  }
+
+  /**
+   * A deterministic id for sources without one: a hash of the source name, the listed canonical fields and, when
+   * {@code repeatsAreDistinct}, the number of identical lines before this one in the same file.
+   *
+   * @param fields canonical fields hashed
+   * @param repeatsAreDistinct true: identical lines in one file are distinct records (repeat purchases); false:
+   *     they are copies (exact duplicates, dropped and counted)
+   */
+  public record DerivedId(List<String> fields, boolean repeatsAreDistinct) implements Serializable {
+  }
+
+  /** Fields that must be present and non-empty. */
+  public Set<String> required() {
+    Set<String> out = new LinkedHashSet<>(feed.fieldNames());
+    out.removeAll(optional);
+    if (derivedId != null) {
+      out.remove(feed.idField());
+    }
+    return out;
+  }
+
+  /** The source column of canonical field {@code field}, or null. */
+  public String columnOf(String field) {
+    return columns.get(field);
+  }
+
+  /**
+   * Loads a source definition: {@code nameOrPath} is a built-in name (see {@link #BUILT_IN}) or a path to a
+   * {@code .conf} file.
+   *
+   * @throws IllegalArgumentException naming the source and what is wrong with it
+   */
+  public static SourceDef load(String nameOrPath) {
+    Path file = Path.of(nameOrPath);
+    Config config;
+    String origin;
+    if (Files.isRegularFile(file)) {
+      origin = file.toAbsolutePath().toString();
+      try {
+        config = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      } catch (ConfigException e) {
+        throw new IllegalArgumentException("Source definition " + origin + " does not parse: " + e.getMessage(), e);
+      }
+    } else {
+      String resource = "sources/" + nameOrPath + ".conf";
+      if (SourceDef.class.getClassLoader().getResource(resource) == null) {
+        throw new IllegalArgumentException("Unknown source '" + nameOrPath + "'; expected a built-in source "
+            + BUILT_IN + " or the path of a source definition file (.conf)");
+      }
+      origin = resource;
+      config = ConfigFactory.parseResources(SourceDef.class.getClassLoader(), resource,
+          ConfigParseOptions.defaults().setAllowMissing(false));
+    }
+    try {
+      return fromConfig(config.resolve().getConfig("source"), origin);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("Source definition " + origin + " is invalid: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads and checks a {@code source { ... }} block. */
+  public static SourceDef fromConfig(Config c, String origin) {
+    String name = c.getString("name");
+    Feed feed = Feed.ofCode(c.getString("feed"));
+    Layout layout = enumOf(Layout.class, c.hasPath("layout") ? c.getString("layout") : "daily", origin, "layout");
+    Map<String, FileFormat> formats = new LinkedHashMap<>();
+    Config fc = c.getConfig("formats");
+    for (String ext : fc.root().keySet()) {
+      Config f = fc.getConfig(ext);
+      FormatType type = enumOf(FormatType.class, f.getString("type"), origin, "formats." + ext + ".type");
+      String delimiter = f.hasPath("delimiter") ? f.getString("delimiter") : ",";
+      if (delimiter.length() != 1) {
+        throw new IllegalArgumentException("Source definition " + origin + ": formats." + ext
+            + ".delimiter must be one character, got '" + delimiter + "'");
+      }
+      String encoding = f.hasPath("encoding") ? f.getString("encoding") : "UTF-8";
+      if (!Charset.isSupported(encoding)) {
+        throw new IllegalArgumentException("Source definition " + origin + ": formats." + ext + ".encoding '"
+            + encoding + "' is not a character set this JVM knows");
+      }
+      boolean header = f.hasPath("header") ? f.getBoolean("header") : type != FormatType.JSON;
+      List<String> names = f.hasPath("column-names") ? f.getStringList("column-names") : List.of();
+      if ((type == FormatType.CSV || type == FormatType.WHITESPACE) && !header && names.isEmpty()) {
+        throw new IllegalArgumentException("Source definition " + origin + ": formats." + ext
+            + " has no header, so it needs column-names = [...]");
+      }
+      formats.put(ext.toLowerCase(Locale.ROOT), new FileFormat(type, delimiter.charAt(0), header, encoding, names));
+    }
+    if (formats.isEmpty()) {
+      throw new IllegalArgumentException("Source definition " + origin + " declares no formats");
+    }
+    Map<String, String> columns = stringMap(c, "columns");
+    Map<String, String> constants = stringMap(c, "constants");
+    Set<String> optional = new LinkedHashSet<>(c.hasPath("optional") ? c.getStringList("optional") : List.of());
+    DerivedId derivedId = null;
+    if (c.hasPath("derived-id")) {
+      Config d = c.getConfig("derived-id");
+      String repeats = d.hasPath("repeats-in-file") ? d.getString("repeats-in-file") : "distinct";
+      if (!repeats.equals("distinct") && !repeats.equals("duplicate")) {
+        throw new IllegalArgumentException("Source definition " + origin + ": derived-id.repeats-in-file must be "
+            + "'distinct' or 'duplicate', got '" + repeats + "'");
+      }
+      derivedId = new DerivedId(d.getStringList("fields"), repeats.equals("distinct"));
+    }
+    SourceDef fx = null;
+    String fxInput = null;
+    if (c.hasPath("fx-rates")) {
+      Config x = c.getConfig("fx-rates");
+      fxInput = x.getString("input");
+      fx = fromConfig(x.withFallback(ConfigFactory.parseMap(Map.of("name", name + "-fx", "feed", "fx_rates"))),
+          origin + " (fx-rates)");
+    }
+    SourceDef def = new SourceDef(name, feed, layout, Map.copyOf(formats), Map.copyOf(columns),
+        Map.copyOf(constants), Set.copyOf(optional),
+        c.hasPath("timestamp-format") ? c.getString("timestamp-format") : "iso",
+        c.hasPath("date-format") ? c.getString("date-format") : "yyyy-MM-dd",
+        c.hasPath("time-zone") ? c.getString("time-zone") : "UTC",
+        c.hasPath("number.decimal-separator") ? c.getString("number.decimal-separator") : ".",
+        c.hasPath("number.grouping-separator") ? c.getString("number.grouping-separator") : "",
+        derivedId, fx, fxInput);
+    def.check(origin);
+    return def;
+  }
+
+  private void check(String origin) {
+    List<String> known = feed.fieldNames();
+    List<String> problems = new ArrayList<>();
+    for (String key : columns.keySet()) {
+      if (!known.contains(key)) {
+        problems.add("columns." + key + " is not a canonical field");
+      }
+    }
+    for (String key : constants.keySet()) {
+      if (!known.contains(key)) {
+        problems.add("constants." + key + " is not a canonical field");
+      }
+    }
+    for (String key : optional) {
+      if (!known.contains(key)) {
+        problems.add("optional lists '" + key + "', which is not a canonical field");
+      }
+    }
+    for (String field : required()) {
+      if (!columns.containsKey(field) && !constants.containsKey(field)) {
+        problems.add("required field '" + field + "' is neither mapped (columns) nor a constant");
+      }
+    }
+    if (derivedId != null) {
+      if (columns.containsKey(feed.idField())) {
+        problems.add("derived-id is set but " + feed.idField() + " is mapped too");
+      }
+      for (String f : derivedId.fields()) {
+        if (!known.contains(f)) {
+          problems.add("derived-id.fields lists '" + f + "', which is not a canonical field");
+        }
+      }
+    }
+    if (feed == Feed.TRANSACTIONS && fxRates == null && !constants.containsKey("currency")) {
+      problems.add("a transactions source needs fx-rates { ... } or a constant currency");
+    }
+    try {
+      java.time.ZoneId.of(timeZone);
+    } catch (java.time.DateTimeException e) {
+      problems.add("time-zone '" + timeZone + "' is not a time zone id (e.g. UTC, Europe/Paris)");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("Source definition " + origin + " (feed " + feed.code() + ") is invalid: "
+          + String.join("; ", problems) + "; canonical fields are " + known);
+    }
+  }
+
+  private static Map<String, String> stringMap(Config c, String path) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (c.hasPath(path)) {
+      for (Map.Entry<String, ConfigValue> e : c.getConfig(path).entrySet()) {
+        out.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
+      }
+    }
+    return out;
+  }
+
+  private static <E extends Enum<E>> E enumOf(Class<E> type, String value, String origin, String key) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(value)) {
+        return e;
+      }
+    }
+    List<String> expected = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      expected.add(e.name().toLowerCase(Locale.ROOT));
+    }
+    throw new IllegalArgumentException("Source definition " + origin + ": " + key + " is '" + value
+        + "'; expected one of " + expected);
+  }
+}

@@ -1,0 +1,282 @@
+package io.kindred.jobs.clean;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.kindred.clean.Cleaning;
+import io.kindred.clean.Feed;
+import io.kindred.clean.RawFiles;
+import io.kindred.clean.RecordParser;
+import io.kindred.clean.SourceDef;
+import io.kindred.jobs.cli.JobContext;
+import io.kindred.lake.Lakehouse;
+import io.kindred.lake.TableDef;
+import io.kindred.lake.Tables;
+import io.kindred.lake.Tables.CustomerColumns;
+import io.kindred.lake.Tables.FollowColumns;
+import io.kindred.lake.Tables.InteractionColumns;
+import io.kindred.lake.Tables.LineageColumns;
+import io.kindred.lake.Tables.TransactionColumns;
+import io.kindred.ops.RunMetrics;
+import io.kindred.quality.Reason;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The body the three cleaning commands share: read one source's raw files for delivery days from..to, parse and
+ * check every record, resolve duplicates against what is already in silver, write the silver table, the
+ * quarantine table and one row of run metrics, and fail when the quarantine rate exceeds
+ * {@code kindred.quarantine.max-rate}.
+ *
+ * <p>Reruns: every row carries its source and delivery day ({@code ingest_day}); a run replaces exactly the rows
+ * its source contributed for days from..to, in one Delta commit per table ({@code replaceWhere}), so running a
+ * day twice leaves the tables as one run did, and a late record (in a later day's folder, for an earlier date)
+ * belongs to the day it was delivered and is replaced with it.
+ */
+public final class CleanJob {
+
+  /** Configuration key of the quarantine-rate threshold. */
+  public static final String MAX_RATE_KEY = "quarantine.max-rate";
+
+  private CleanJob() {
+  }
+
+  /** The built-in source of the generator's feed. */
+  public static String defaultSource(Feed feed) {
+    return "generator-" + feed.code();
+  }
+
+  /** Runs one cleaning job; returns its metrics (also written to ops/run_metrics). */
+  public static RunMetrics run(JobContext context, Feed feed, CleanOptions options) throws Exception {
+    SourceDef source = SourceDef.load(options.source(defaultSource(feed)));
+    if (source.feed() != feed) {
+      throw new IllegalArgumentException("Source " + source.name() + " delivers the " + source.feed().code()
+          + " feed; " + context.job() + " expects a " + feed.code() + " source");
+    }
+    LocalDate to = context.runDate();
+    LocalDate from = source.layout() == SourceDef.Layout.SINGLE ? to : options.fromDate(to);
+    double maxRate = context.config().getDouble(MAX_RATE_KEY);
+    return context.accounted(metrics -> clean(context, metrics, feed, source, options.input(), from, to, maxRate));
+  }
+
+  private static void clean(JobContext context, RunMetrics metrics, Feed feed, SourceDef source, String input,
+      LocalDate from, LocalDate to, double maxRate) {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    metrics.detail("source", source.name()).detail("input", input).detail("from_date", from).detail("to_date", to);
+    RawFiles.Input files = context.steps().run("list input", () -> RawFiles.list(spark, input, source, from, to));
+    context.log().info("{}: {} files for delivery days {}..{} from {}", source.name(), files.files().size(), from, to,
+        input);
+    metrics.detail("files_read", files.files().size());
+    metrics.detail("files", files.files().stream().map(RawFiles.RawFile::path).limit(20)
+        .collect(Collectors.joining(",")) + (files.files().size() > 20 ? ",..." : ""));
+    if (!files.ignoredFiles().isEmpty()) {
+      context.log().warn("{}: {} files ignored (extension not in the source's formats): {}", source.name(),
+          files.ignoredFiles().size(), files.ignoredFiles());
+      metrics.detail("files_ignored", String.join(",", files.ignoredFiles()));
+    }
+
+    Dataset<Row> fxRates = null;
+    if (feed == Feed.TRANSACTIONS && source.fxRates() != null) {
+      String fxInput = RawFiles.resolve(input, source.fxInput());
+      fxRates = context.steps().run("load fx rates", () -> loadFxRates(context, metrics, source, fxInput, from, to));
+    }
+
+    String replaced = replacedRows(source, from, to);
+    TableDef silver = silverTable(feed);
+    List<String> keys = keysOf(feed);
+    Dataset<Row> prior = lake.readOrEmpty(spark, silver).filter(functions.not(functions.expr(replaced)));
+    Dataset<Row> fx = fxRates;
+    Dataset<Row> records = context.steps().run("parse and check", () -> {
+      Dataset<Row> lines = RawFiles.readLines(spark, source, files);
+      if (source.derivedId() != null && source.derivedId().repeatsAreDistinct()) {
+        lines = Cleaning.withOccurrence(lines);
+      }
+      Dataset<Row> parsed = Cleaning.parsedRecords(lines, new RecordParser(source, files.headers()), feed);
+      if (feed == Feed.TRANSACTIONS) {
+        parsed = Cleaning.withFxRates(parsed, fx);
+      }
+      Dataset<Row> resolved = Cleaning.withDuplicatesResolved(parsed, prior, keys)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      return resolved;
+    });
+    try {
+      Map<String, Long> byReason = context.steps().run("count", () -> countByReason(records));
+      long rowsIn = byReason.values().stream().mapToLong(Long::longValue).sum();
+      long accepted = byReason.getOrDefault("", 0L);
+      long duplicates = byReason.getOrDefault(Reason.EXACT_DUPLICATE.code(), 0L);
+      metrics.addRowsIn(rowsIn).addRowsWritten(accepted).addDuplicatesDropped(duplicates);
+      byReason.forEach((reason, n) -> {
+        if (!reason.isEmpty() && !reason.equals(Reason.EXACT_DUPLICATE.code())) {
+          metrics.addQuarantined(reason, n);
+        }
+      });
+      if (!files.extraColumns().isEmpty()) {
+        context.log().info("{}: columns ignored (not mapped): {}", source.name(), files.extraColumns());
+        metrics.detail("extra_columns_ignored", String.join(",", files.extraColumns()));
+      }
+
+      Dataset<Row> acceptedRows = Cleaning.accepted(records);
+      context.steps().run("write " + silver.relativePath(), () -> {
+        switch (feed) {
+          case TRANSACTIONS -> replace(spark, lake, silver,
+              Cleaning.transactionsSilver(acceptedRows, source.name(), context.runId()), replaced);
+          case INTERACTIONS -> replace(spark, lake, silver,
+              Cleaning.interactionsSilver(acceptedRows, source.name(), context.runId()), replaced);
+          case CUSTOMERS -> writeCustomers(context, metrics, acceptedRows, prior, source);
+          default -> throw new IllegalStateException(feed.toString());
+        }
+      });
+      TableDef quarantine = quarantineTable(feed);
+      context.steps().run("write " + quarantine.relativePath(), () -> replace(spark, lake, quarantine,
+          Cleaning.quarantineRows(records, source.name(), context.runDate(), context.runId()), replaced));
+      if (feed == Feed.INTERACTIONS) {
+        context.steps().run("rebuild " + Tables.SILVER_FOLLOWS.relativePath(), () -> rebuildFollows(context,
+            metrics));
+      }
+      context.log().info("{}: {}", source.name(), metrics.summary());
+      requireQuarantineRate(metrics, maxRate);
+    } finally {
+      records.unpersist();
+    }
+  }
+
+  /** Rows a run of {@code source} for days from..to replaces. */
+  static String replacedRows(SourceDef source, LocalDate from, LocalDate to) {
+    return LineageColumns.SOURCE + " = '" + source.name().replace("\\", "\\\\").replace("'", "\\'") + "' AND "
+        + LineageColumns.INGEST_DAY + " BETWEEN DATE'" + from + "' AND DATE'" + to + "'";
+  }
+
+  /** Replaces the rows matching {@code predicate} in {@code table} with {@code rows}, in one Delta commit. */
+  static void replace(SparkSession spark, Lakehouse lake, TableDef table, Dataset<Row> rows, String predicate) {
+    lake.createIfNotExists(spark, table);
+    table.requireSchemaOf(rows);
+    if (!table.partitionColumns().isEmpty()) {
+      // one task per partition value: one file per date instead of one per date and task
+      rows = rows.repartition(table.partitionColumns().stream().map(functions::col).toArray(Column[]::new));
+    }
+    rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
+        .save(lake.location(table).uri());
+  }
+
+  private static Map<String, Long> countByReason(Dataset<Row> records) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (Row r : records.groupBy(col(RecordParser.REASON)).count().collectAsList()) {
+      out.put(r.isNullAt(0) ? "" : r.getString(0), r.getLong(1));
+    }
+    return out;
+  }
+
+  /**
+   * Fails when the share of input rows quarantined exceeds {@code maxRate}, naming the rate, the threshold and the
+   * top reasons.
+   */
+  static void requireQuarantineRate(RunMetrics metrics, double maxRate) {
+    if (metrics.rowsIn() == 0) {
+      return;
+    }
+    double rate = (double) metrics.rowsQuarantined() / metrics.rowsIn();
+    if (rate > maxRate) {
+      String top = metrics.quarantinedByReason().entrySet().stream()
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .limit(3).map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+      throw new IllegalStateException(String.format(Locale.ROOT,
+          "quarantine rate %.2f%% exceeds the threshold %.2f%% (%d of %d rows); top reasons: %s", rate * 100,
+          maxRate * 100, metrics.rowsQuarantined(), metrics.rowsIn(), top));
+    }
+  }
+
+  private static Dataset<Row> loadFxRates(JobContext context, RunMetrics metrics, SourceDef source, String fxInput,
+      LocalDate from, LocalDate to) {
+    SparkSession spark = context.spark();
+    SourceDef fx = source.fxRates();
+    RawFiles.Input files = RawFiles.list(spark, fxInput, fx, from, to);
+    Dataset<Row> parsed = Cleaning.parsedRecords(RawFiles.readLines(spark, fx, files),
+        new RecordParser(fx, files.headers()), Feed.FX_RATES).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<Row> bad = parsed.filter(col(RecordParser.REASON).isNotNull())
+          .select(RecordParser.FILE, RecordParser.LINE, RecordParser.REASON, RecordParser.DETAIL).limit(5)
+          .collectAsList();
+      if (!bad.isEmpty()) {
+        throw new IllegalArgumentException("FX-rate feed " + fxInput + " has records that do not parse: "
+            + bad.stream().map(r -> r.getString(0) + " line " + r.get(1) + ": " + r.getString(2) + " ("
+                + r.getString(3) + ")").collect(Collectors.joining("; ")));
+      }
+      Dataset<Row> rows = Cleaning.fxRatesSilver(parsed, fx.name(), context.runId());
+      replace(spark, context.lake(), Tables.SILVER_FX_RATES, rows, replacedRows(fx, from, to));
+      metrics.detail("fx_rates_loaded", parsed.count());
+    } finally {
+      parsed.unpersist();
+    }
+    return Cleaning.withOneRatePerDay(context.lake().read(spark, Tables.SILVER_FX_RATES));
+  }
+
+  private static void writeCustomers(JobContext context, RunMetrics metrics, Dataset<Row> accepted,
+      Dataset<Row> prior, SourceDef source) {
+    Dataset<Row> versions = Cleaning.customerVersions(accepted, source.name(), context.runId());
+    metrics.detail("phones_unparsable", Cleaning.withUnparsablePhone(accepted).count());
+    Dataset<Row> history = Cleaning.withCustomerHistory(Cleaning.conform(Tables.SILVER_CUSTOMERS, prior)
+        .unionByName(versions));
+    Lakehouse lake = context.lake();
+    lake.createIfNotExists(context.spark(), Tables.SILVER_CUSTOMERS);
+    Tables.SILVER_CUSTOMERS.requireSchemaOf(history);
+    history.write().format("delta").mode("overwrite").save(lake.location(Tables.SILVER_CUSTOMERS).uri());
+  }
+
+  private static void rebuildFollows(JobContext context, RunMetrics metrics) {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    Dataset<Row> edges = Cleaning.followEdges(lake.read(spark, Tables.SILVER_INTERACTIONS))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long orphans = edges.filter(col(Cleaning.ORPHAN_UNFOLLOW)).count();
+      Dataset<Row> follows = Cleaning.conform(Tables.SILVER_FOLLOWS, edges.filter(functions.not(
+          col(Cleaning.ORPHAN_UNFOLLOW))));
+      lake.createIfNotExists(spark, Tables.SILVER_FOLLOWS);
+      follows.write().format("delta").mode("overwrite").save(lake.location(Tables.SILVER_FOLLOWS).uri());
+      long total = lake.read(spark, Tables.SILVER_FOLLOWS).count();
+      long active = lake.read(spark, Tables.SILVER_FOLLOWS).filter(col(FollowColumns.VALID_TO).isNull()).count();
+      metrics.detail("follow_edges", total).detail("follow_edges_active", active)
+          .detail("unfollows_without_follow", orphans);
+    } finally {
+      edges.unpersist();
+    }
+  }
+
+  static TableDef silverTable(Feed feed) {
+    return switch (feed) {
+      case TRANSACTIONS -> Tables.SILVER_TRANSACTIONS;
+      case CUSTOMERS -> Tables.SILVER_CUSTOMERS;
+      case INTERACTIONS -> Tables.SILVER_INTERACTIONS;
+      case FX_RATES -> Tables.SILVER_FX_RATES;
+    };
+  }
+
+  static TableDef quarantineTable(Feed feed) {
+    return switch (feed) {
+      case TRANSACTIONS -> Tables.QUARANTINE_TRANSACTIONS;
+      case CUSTOMERS -> Tables.QUARANTINE_CUSTOMERS;
+      case INTERACTIONS -> Tables.QUARANTINE_INTERACTIONS;
+      case FX_RATES -> throw new IllegalArgumentException("FX rates have no quarantine table");
+    };
+  }
+
+  /** The columns that identify one record of a feed, for duplicate resolution. */
+  static List<String> keysOf(Feed feed) {
+    return switch (feed) {
+      case TRANSACTIONS -> List.of(TransactionColumns.TRANSACTION_ID);
+      case INTERACTIONS -> List.of(InteractionColumns.EVENT_ID);
+      case CUSTOMERS -> List.of(CustomerColumns.CUSTOMER_ID, CustomerColumns.UPDATED_AT);
+      case FX_RATES -> List.of("date", "currency");
+    };
+  }
+}
