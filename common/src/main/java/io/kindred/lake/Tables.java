@@ -2,6 +2,7 @@ package io.kindred.lake;
 
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -308,9 +309,142 @@ public final class Tables {
   public static final TableDef QUARANTINE_INTERACTIONS = new TableDef(Layer.QUARANTINE, "interactions",
       quarantineSchema(), List.of(), "Rejected interaction records, as they arrived, with reason codes.");
 
+  /** Columns of {@link #GOLD_CUSTOMER_FEATURES}. */
+  public static final class CustomerFeatureColumns {
+    /** The snapshot's date: only transactions dated (and, by default, delivered) up to it are used. */
+    public static final String AS_OF = "as_of";
+    public static final String CUSTOMER_ID = "customer_id";
+    /** First and last day with a purchase (not a return), UTC. */
+    public static final String FIRST_PURCHASE_DATE = "first_purchase_date";
+    public static final String LAST_PURCHASE_DATE = "last_purchase_date";
+    /** Days from the last purchase day to as_of. */
+    public static final String RECENCY_DAYS = "recency_days";
+    /** Days from the first purchase day to as_of. */
+    public static final String TENURE_DAYS = "tenure_days";
+    /** Distinct days with a purchase. */
+    public static final String PURCHASE_DAYS = "purchase_days";
+    /** Purchase days after the first: the models' x. */
+    public static final String REPEAT_PURCHASE_DAYS = "repeat_purchase_days";
+    /** Purchase transactions (returns not counted). */
+    public static final String TRANSACTIONS = "transactions";
+    /** Return transactions. */
+    public static final String RETURNS = "returns";
+    /** Sum of purchases, USD. */
+    public static final String GROSS_AMOUNT = "gross_amount";
+    /** Sum of returns, USD, zero or negative. */
+    public static final String RETURNED_AMOUNT = "returned_amount";
+    /** gross_amount + returned_amount: monetary net of returns, USD. */
+    public static final String MONETARY = "monetary";
+    /** monetary / purchase_days, rounded half-up to cents. */
+    public static final String MONETARY_PER_DAY = "monetary_per_day";
+    public static final String R_SCORE = "r_score";
+    public static final String F_SCORE = "f_score";
+    public static final String M_SCORE = "m_score";
+    public static final String RFM_SEGMENT = "rfm_segment";
+    /** The CLV models' summary in clv_unit: x (= repeat_purchase_days), t_x, T, and mbar (mean repeat-day value). */
+    public static final String CLV_X = "clv_x";
+    public static final String CLV_T_X = "clv_t_x";
+    public static final String CLV_T = "clv_t";
+    public static final String CLV_MBAR = "clv_mbar";
+    public static final String CLV_UNIT = "clv_unit";
+    public static final String PROBABILITY_ALIVE = "probability_alive";
+    public static final String EXPECTED_PURCHASES_30D = "expected_purchases_30d";
+    public static final String EXPECTED_PURCHASES_90D = "expected_purchases_90d";
+    public static final String EXPECTED_PURCHASES_365D = "expected_purchases_365d";
+    public static final String EXPECTED_AVERAGE_SPEND = "expected_average_spend";
+    public static final String CLV = "clv";
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+
+    private CustomerFeatureColumns() {
+    }
+  }
+
+  /** {@code gold/customer_features}: one snapshot per as-of date, one row per customer with a purchase by then. */
+  public static final TableDef GOLD_CUSTOMER_FEATURES = new TableDef(Layer.GOLD, "customer_features",
+      createStructType(new StructField[] {
+          createStructField(CustomerFeatureColumns.AS_OF, DateType, false),
+          createStructField(CustomerFeatureColumns.CUSTOMER_ID, StringType, false),
+          createStructField(CustomerFeatureColumns.FIRST_PURCHASE_DATE, DateType, false),
+          createStructField(CustomerFeatureColumns.LAST_PURCHASE_DATE, DateType, false),
+          createStructField(CustomerFeatureColumns.RECENCY_DAYS, IntegerType, false),
+          createStructField(CustomerFeatureColumns.TENURE_DAYS, IntegerType, false),
+          createStructField(CustomerFeatureColumns.PURCHASE_DAYS, IntegerType, false),
+          createStructField(CustomerFeatureColumns.REPEAT_PURCHASE_DAYS, IntegerType, false),
+          createStructField(CustomerFeatureColumns.TRANSACTIONS, LongType, false),
+          createStructField(CustomerFeatureColumns.RETURNS, LongType, false),
+          createStructField(CustomerFeatureColumns.GROSS_AMOUNT, AMOUNT, false),
+          createStructField(CustomerFeatureColumns.RETURNED_AMOUNT, AMOUNT, false),
+          createStructField(CustomerFeatureColumns.MONETARY, AMOUNT, false),
+          createStructField(CustomerFeatureColumns.MONETARY_PER_DAY, AMOUNT, false),
+          createStructField(CustomerFeatureColumns.R_SCORE, IntegerType, false),
+          createStructField(CustomerFeatureColumns.F_SCORE, IntegerType, false),
+          createStructField(CustomerFeatureColumns.M_SCORE, IntegerType, false),
+          createStructField(CustomerFeatureColumns.RFM_SEGMENT, StringType, false),
+          createStructField(CustomerFeatureColumns.CLV_X, IntegerType, false),
+          createStructField(CustomerFeatureColumns.CLV_T_X, DoubleType, false),
+          createStructField(CustomerFeatureColumns.CLV_T, DoubleType, false),
+          createStructField(CustomerFeatureColumns.CLV_MBAR, DoubleType, false),
+          createStructField(CustomerFeatureColumns.CLV_UNIT, StringType, false),
+          createStructField(CustomerFeatureColumns.PROBABILITY_ALIVE, DoubleType, false),
+          createStructField(CustomerFeatureColumns.EXPECTED_PURCHASES_30D, DoubleType, false),
+          createStructField(CustomerFeatureColumns.EXPECTED_PURCHASES_90D, DoubleType, false),
+          createStructField(CustomerFeatureColumns.EXPECTED_PURCHASES_365D, DoubleType, false),
+          createStructField(CustomerFeatureColumns.EXPECTED_AVERAGE_SPEND, DoubleType, false),
+          createStructField(CustomerFeatureColumns.CLV, DoubleType, false),
+          createStructField(CustomerFeatureColumns.RUN_ID, StringType, false),
+      }),
+      List.of(CustomerFeatureColumns.AS_OF),
+      "Per customer and as-of date: RFM aggregates, R/F/M quintile scores and segment, BG/NBD + Gamma-Gamma CLV.");
+
+  /** Columns of {@link #GOLD_CLV_MODELS}. */
+  public static final class ClvModelColumns {
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+    public static final String AS_OF = "as_of";
+    /** bg_nbd, mbg_nbd or gamma_gamma. */
+    public static final String MODEL = "model";
+    /** days or weeks: the unit of t_x, T and alpha. */
+    public static final String UNIT = "unit";
+    public static final String CALIBRATION_END = "calibration_end";
+    public static final String PARAMETERS = "parameters";
+    public static final String STANDARD_ERRORS = "standard_errors";
+    public static final String LOG_LIKELIHOOD = "log_likelihood";
+    public static final String CUSTOMERS = "customers";
+    /** Distinct (x, t_x, T) triples, or (x, mbar) rows for gamma_gamma: what the likelihood loops over. */
+    public static final String DISTINCT_ROWS = "distinct_rows";
+    public static final String ITERATIONS = "iterations";
+    public static final String CONVERGENCE = "convergence";
+    public static final String FIT_TIME_MS = "fit_time_ms";
+    public static final String FITTED_AT = "fitted_at";
+
+    private ClvModelColumns() {
+    }
+  }
+
+  /** {@code gold/clv_models}: one row per CLV model fit (appended; a rerun records its own fits). */
+  public static final TableDef GOLD_CLV_MODELS = new TableDef(Layer.GOLD, "clv_models",
+      createStructType(new StructField[] {
+          createStructField(ClvModelColumns.RUN_ID, StringType, false),
+          createStructField(ClvModelColumns.AS_OF, DateType, false),
+          createStructField(ClvModelColumns.MODEL, StringType, false),
+          createStructField(ClvModelColumns.UNIT, StringType, false),
+          createStructField(ClvModelColumns.CALIBRATION_END, DateType, false),
+          createStructField(ClvModelColumns.PARAMETERS, createMapType(StringType, DoubleType, false), false),
+          createStructField(ClvModelColumns.STANDARD_ERRORS, createMapType(StringType, DoubleType, false), false),
+          createStructField(ClvModelColumns.LOG_LIKELIHOOD, DoubleType, false),
+          createStructField(ClvModelColumns.CUSTOMERS, LongType, false),
+          createStructField(ClvModelColumns.DISTINCT_ROWS, LongType, false),
+          createStructField(ClvModelColumns.ITERATIONS, IntegerType, false),
+          createStructField(ClvModelColumns.CONVERGENCE, StringType, false),
+          createStructField(ClvModelColumns.FIT_TIME_MS, LongType, false),
+          createStructField(ClvModelColumns.FITTED_AT, TimestampType, false),
+      }),
+      List.of(),
+      "Every CLV model fit: run, model, unit, parameters, standard errors, log-likelihood, customers, distinct rows.");
+
   /** Every table, in nightly order; the README's schema section is generated from this list. */
   public static List<TableDef> all() {
     return List.of(SILVER_FX_RATES, SILVER_CUSTOMERS, QUARANTINE_CUSTOMERS, SILVER_TRANSACTIONS,
-        QUARANTINE_TRANSACTIONS, SILVER_INTERACTIONS, QUARANTINE_INTERACTIONS, SILVER_FOLLOWS, RUN_METRICS);
+        QUARANTINE_TRANSACTIONS, SILVER_INTERACTIONS, QUARANTINE_INTERACTIONS, SILVER_FOLLOWS,
+        GOLD_CUSTOMER_FEATURES, GOLD_CLV_MODELS, RUN_METRICS);
   }
 }
