@@ -1,0 +1,213 @@
+package io.kindred.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import io.kindred.clv.BgNbdParams;
+import io.kindred.clv.ClvFit;
+import io.kindred.clv.ClvFitter;
+import io.kindred.clv.ClvHorizon;
+import io.kindred.clv.ClvScorer;
+import io.kindred.clv.FitOptions;
+import io.kindred.clv.GammaGammaParams;
+import io.kindred.clv.PeriodUnit;
+import io.kindred.clv.RfmTriples;
+import io.kindred.clv.SpendSummaries;
+import io.kindred.features.ClvFeatures;
+import io.kindred.features.RfmFeatures;
+import io.kindred.features.RfmSegments;
+import io.kindred.jobs.cli.CommonOptions;
+import io.kindred.jobs.cli.JobContext;
+import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.lake.Lakehouse;
+import io.kindred.lake.TableDef;
+import io.kindred.lake.Tables;
+import io.kindred.lake.Tables.CustomerFeatureColumns;
+import io.kindred.ops.RunMetrics;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * {@code kindred build-features}: per-customer features as of a date: RFM aggregates, quintile scores and segment,
+ * and lifetime value from BG/NBD and Gamma-Gamma fitted that night.
+ *
+ * <p>Reads {@code silver/transactions}: rows dated on or before the as-of date and delivered ({@code ingest_day})
+ * on or before it, so that a backfill for a past date gives what that night would have given
+ * ({@code --any-delivery} drops the delivery condition, for history loaded after the fact such as CDNOW). Writes
+ * the snapshot {@code as_of = D} of {@code gold/customer_features} (one row per customer with a purchase day by D),
+ * one row per fit in {@code gold/clv_models} (BG/NBD and Gamma-Gamma) and one row of {@code ops/run_metrics}
+ * (rows in = customers read, rows written = customers written).
+ *
+ * <p>A re-run is safe: it replaces the {@code as_of = D} snapshot in one Delta commit ({@code replaceWhere}) and
+ * appends its own fits to {@code gold/clv_models} (each fit is recorded with its run id). It fails, writing no
+ * snapshot, when a model cannot be fitted: too few repeat buyers (e.g. every customer bought once: the message
+ * names the count), or an optimiser that does not converge (breeze's reason).
+ *
+ * <p>Example: {@code ./kindred build-features --as-of 2026-03-04}
+ */
+@Parameters(commandNames = "build-features", commandDescription = "Build gold/customer_features for an as-of "
+    + "date: RFM scores and segment, BG/NBD + Gamma-Gamma lifetime value.")
+public final class BuildFeaturesCommand implements KindredCommand {
+
+  /** Configuration keys. */
+  public static final String SEGMENTS_KEY = "kindred.features.rfm-segments";
+  public static final String ACCURACY_KEY = "features.quantile-accuracy";
+  public static final String UNIT_KEY = "features.clv.unit";
+  public static final String HORIZON_KEY = "features.clv.horizon-months";
+  public static final String DISCOUNT_KEY = "features.clv.monthly-discount-rate";
+  public static final String MIN_REPEAT_KEY = "features.clv.min-repeat-buyers";
+
+  @ParametersDelegate
+  private final CommonOptions common = new CommonOptions();
+
+  @Parameter(names = "--clv-unit", description = "Time unit of the CLV models' summary and fit: DAYS or WEEKS. "
+      + "Default: kindred.features.clv.unit (weeks).")
+  private PeriodUnit unit;
+
+  @Parameter(names = "--any-delivery", description = "Use transactions dated up to the as-of date whenever they "
+      + "were delivered (for history loaded after the fact, such as CDNOW); by default only rows delivered by the "
+      + "as-of date count, so a backfill gives what that night gave.")
+  private boolean anyDelivery;
+
+  @Override
+  public CommonOptions common() {
+    return common;
+  }
+
+  public BuildFeaturesCommand unit(PeriodUnit value) {
+    this.unit = value;
+    return this;
+  }
+
+  public BuildFeaturesCommand anyDelivery(boolean value) {
+    this.anyDelivery = value;
+    return this;
+  }
+
+  /** What one run fitted, for callers (the demo, tests). */
+  public record Result(RunMetrics metrics, ClvFit<BgNbdParams> purchases, ClvFit<GammaGammaParams> spend) {
+  }
+
+  @Override
+  public void run(JobContext context) throws Exception {
+    build(context);
+  }
+
+  /** Runs the job; returns its metrics and fits. */
+  public Result build(JobContext context) throws Exception {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    LocalDate asOf = context.runDate();
+    PeriodUnit clvUnit = unit != null ? unit
+        : PeriodUnit.valueOf(context.config().getString(UNIT_KEY).toUpperCase(Locale.ROOT));
+    RfmSegments segments = RfmSegments.fromConfig(context.config().raw(), SEGMENTS_KEY);
+    int accuracy = context.config().getInt(ACCURACY_KEY);
+    ClvHorizon horizon = ClvHorizon.of(context.config().getInt(HORIZON_KEY),
+        context.config().getDouble(DISCOUNT_KEY), clvUnit);
+    FitOptions fitOptions = new FitOptions(FitOptions.DEFAULT.maxIterations(), FitOptions.DEFAULT.tolerance(),
+        FitOptions.DEFAULT.memory(), context.config().getInt(MIN_REPEAT_KEY));
+    List<ClvFit<?>> fits = new ArrayList<>();
+    RunMetrics metrics = context.accounted(m -> {
+      m.detail("as_of", asOf).detail("clv_unit", clvUnit).detail("any_delivery", anyDelivery)
+          .detail("clv_horizon_months", horizon.months()).detail("monthly_discount_rate",
+              horizon.monthlyDiscountRate());
+      Dataset<Row> transactions = RfmFeatures.transactionsAsOf(lake.read(spark, Tables.SILVER_TRANSACTIONS), asOf,
+          anyDelivery);
+      Dataset<Row> aggregates = ClvFeatures.withClvSummary(
+          RfmFeatures.customerAggregates(RfmFeatures.customerDays(transactions), asOf), clvUnit)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        long customers = context.steps().run("aggregate customers", aggregates::count);
+        context.log().info("{} customers with a purchase day by {}", customers, asOf);
+        m.addRowsIn(customers);
+        RfmFeatures.CutPoints cuts = context.steps().run("quintile cut points",
+            () -> RfmFeatures.cutPoints(aggregates, accuracy));
+        context.log().info("RFM cut points: {}", cuts);
+        m.detail("rfm_cut_points", cuts);
+
+        RfmTriples triples = context.steps().run("collect rfm triples",
+            () -> ClvFeatures.rfmTriples(aggregates, clvUnit));
+        context.log().info("{} distinct (x, t_x, T) triples, {} repeat buyers", triples.size(),
+            triples.repeatBuyers());
+        ClvFit<BgNbdParams> purchases = context.steps().run("fit bg/nbd",
+            () -> ClvFitter.fitBgNbd(triples, fitOptions));
+        fits.add(purchases);
+        SpendSummaries spend = context.steps().run("collect spend summaries",
+            () -> ClvFeatures.spendSummaries(aggregates));
+        ClvFit<GammaGammaParams> spendFit = context.steps().run("fit gamma-gamma",
+            () -> ClvFitter.fitGammaGamma(spend, fitOptions));
+        fits.add(spendFit);
+        context.steps().run("record fits", () -> recordFits(context, asOf, clvUnit, fits));
+        ClvScorer scorer = new ClvScorer(purchases.params(), spendFit.params(), clvUnit, horizon);
+
+        Dataset<Row> features = ClvFeatures.withClvScores(RfmFeatures.withRfmSegment(
+            RfmFeatures.withRfmScores(aggregates, cuts), segments), scorer)
+            .withColumn(CustomerFeatureColumns.AS_OF, lit(Date.valueOf(asOf)))
+            .withColumn(CustomerFeatureColumns.RUN_ID, lit(context.runId()));
+        Dataset<Row> rows = conform(Tables.GOLD_CUSTOMER_FEATURES, features);
+        context.steps().run("write " + Tables.GOLD_CUSTOMER_FEATURES.relativePath(), () -> replace(spark, lake,
+            Tables.GOLD_CUSTOMER_FEATURES, rows, CustomerFeatureColumns.AS_OF + " = DATE'" + asOf + "'"));
+        long written = context.steps().run("count written", () -> lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES)
+            .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(asOf)))).count());
+        m.addRowsWritten(written);
+      } finally {
+        aggregates.unpersist();
+      }
+    });
+    @SuppressWarnings("unchecked")
+    Result result = new Result(metrics, (ClvFit<BgNbdParams>) fits.get(0), (ClvFit<GammaGammaParams>) fits.get(1));
+    return result;
+  }
+
+  /** Appends one row per fit to gold/clv_models. */
+  static void recordFits(JobContext context, LocalDate asOf, PeriodUnit unit, List<ClvFit<?>> fits) {
+    SparkSession spark = context.spark();
+    List<Row> rows = new ArrayList<>();
+    Timestamp now = Timestamp.from(Instant.now());
+    for (ClvFit<?> fit : fits) {
+      rows.add(RowFactory.create(context.runId(), Date.valueOf(asOf), fit.model(),
+          unit.name().toLowerCase(Locale.ROOT), Date.valueOf(asOf),
+          scalaMap(fit.params().asMap()),
+          scalaMap(fit.standardErrorMap()),
+          fit.logLikelihood(), fit.customers(), fit.distinctRows(), fit.iterations(), fit.convergence(),
+          fit.fitTime().toMillis(), now));
+    }
+    Dataset<Row> frame = spark.createDataFrame(rows, Tables.GOLD_CLV_MODELS.schema());
+    context.lake().createIfNotExists(spark, Tables.GOLD_CLV_MODELS);
+    frame.write().format("delta").mode("append").save(context.lake().location(Tables.GOLD_CLV_MODELS).uri());
+  }
+
+  private static scala.collection.Map<String, Double> scalaMap(java.util.Map<String, Double> map) {
+    return CollectionConverters.asScala(new java.util.LinkedHashMap<>(map));
+  }
+
+  /** The columns of {@code table}, in its order and types. */
+  static Dataset<Row> conform(TableDef table, Dataset<Row> data) {
+    return data.select(Arrays.stream(table.schema().fields())
+        .map(f -> col(f.name()).cast(f.dataType()).as(f.name())).toArray(Column[]::new));
+  }
+
+  /** Replaces the rows matching {@code predicate} in {@code table} with {@code rows}, in one Delta commit. */
+  static void replace(SparkSession spark, Lakehouse lake, TableDef table, Dataset<Row> rows, String predicate) {
+    lake.createIfNotExists(spark, table);
+    table.requireSchemaOf(rows);
+    rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
+        .save(lake.location(table).uri());
+  }
+}
