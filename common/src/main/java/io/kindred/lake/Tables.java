@@ -441,10 +441,47 @@ public final class Tables {
       List.of(),
       "Every CLV model fit: run, model, unit, parameters, standard errors, log-likelihood, customers, distinct rows.");
 
+  /** Columns of {@link #GOLD_CUSTOMER_STATE}. */
+  public static final class CustomerStateColumns {
+    /** The night whose deliveries (ingest_day) the state includes, all of them up to it. */
+    public static final String AS_OF = "as_of";
+    public static final String CUSTOMER_ID = "customer_id";
+    /** Every distinct purchase day, ascending: a late purchase on a day already here is not counted again. */
+    public static final String PURCHASE_DAY_LIST = "purchase_day_list";
+    /** Gross purchase value of the first purchase day (0 without a purchase day), for mbar. */
+    public static final String FIRST_DAY_AMOUNT = "first_day_amount";
+    public static final String TRANSACTIONS = "transactions";
+    public static final String RETURNS = "returns";
+    public static final String GROSS_AMOUNT = "gross_amount";
+    public static final String RETURNED_AMOUNT = "returned_amount";
+
+    private CustomerStateColumns() {
+    }
+  }
+
+  /**
+   * {@code gold/customer_state}: the per-customer running sums build-features folds each night's deliveries into,
+   * one partition per night (the previous night's partition plus that night's deliveries).
+   */
+  public static final TableDef GOLD_CUSTOMER_STATE = new TableDef(Layer.GOLD, "customer_state",
+      createStructType(new StructField[] {
+          createStructField(CustomerStateColumns.AS_OF, DateType, false),
+          createStructField(CustomerStateColumns.CUSTOMER_ID, StringType, false),
+          createStructField(CustomerStateColumns.PURCHASE_DAY_LIST, DataTypes.createArrayType(DateType, false),
+              false),
+          createStructField(CustomerStateColumns.FIRST_DAY_AMOUNT, AMOUNT, false),
+          createStructField(CustomerStateColumns.TRANSACTIONS, LongType, false),
+          createStructField(CustomerStateColumns.RETURNS, LongType, false),
+          createStructField(CustomerStateColumns.GROSS_AMOUNT, AMOUNT, false),
+          createStructField(CustomerStateColumns.RETURNED_AMOUNT, AMOUNT, false),
+      }),
+      List.of(CustomerStateColumns.AS_OF),
+      "Incremental per-customer state (purchase days, counts, sums) by night, folded from each night's deliveries.");
+
   /** Every table, in nightly order; the README's schema section is generated from this list. */
   public static List<TableDef> all() {
     return List.of(SILVER_FX_RATES, SILVER_CUSTOMERS, QUARANTINE_CUSTOMERS, SILVER_TRANSACTIONS,
         QUARANTINE_TRANSACTIONS, SILVER_INTERACTIONS, QUARANTINE_INTERACTIONS, SILVER_FOLLOWS,
-        GOLD_CUSTOMER_FEATURES, GOLD_CLV_MODELS, RUN_METRICS);
+        GOLD_CUSTOMER_STATE, GOLD_CUSTOMER_FEATURES, GOLD_CLV_MODELS, RUN_METRICS);
   }
 }
