@@ -467,7 +467,7 @@ public final class Tables {
       createStructType(new StructField[] {
           createStructField(CustomerStateColumns.AS_OF, DateType, false),
           createStructField(CustomerStateColumns.CUSTOMER_ID, StringType, false),
-          createStructField(CustomerStateColumns.PURCHASE_DAY_LIST, DataTypes.createArrayType(DateType, false),
+          createStructField(CustomerStateColumns.PURCHASE_DAY_LIST, DataTypes.createArrayType(DateType, true),
               false),
           createStructField(CustomerStateColumns.FIRST_DAY_AMOUNT, AMOUNT, false),
           createStructField(CustomerStateColumns.TRANSACTIONS, LongType, false),

@@ -17,6 +17,7 @@ import io.kindred.clv.PeriodUnit;
 import io.kindred.clv.RfmTriples;
 import io.kindred.clv.SpendSummaries;
 import io.kindred.features.ClvFeatures;
+import io.kindred.features.CustomerState;
 import io.kindred.features.RfmFeatures;
 import io.kindred.features.RfmSegments;
 import io.kindred.jobs.cli.CommonOptions;
@@ -26,6 +27,8 @@ import io.kindred.lake.Lakehouse;
 import io.kindred.lake.TableDef;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
+import io.kindred.lake.Tables.CustomerStateColumns;
+import io.kindred.lake.Tables.LineageColumns;
 import io.kindred.ops.RunMetrics;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -40,6 +43,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -49,8 +53,10 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <p>Reads {@code silver/transactions}: rows dated on or before the as-of date and delivered ({@code ingest_day})
  * on or before it, so that a backfill for a past date gives what that night would have given
- * ({@code --any-delivery} drops the delivery condition, for history loaded after the fact such as CDNOW). Writes
- * the snapshot {@code as_of = D} of {@code gold/customer_features} (one row per customer with a purchase day by D),
+ * ({@code --any-delivery} drops the delivery condition, for history loaded after the fact such as CDNOW). By
+ * default it reads only the rows delivered after the latest night of {@code gold/customer_state} before D and
+ * folds them into that state ({@link CustomerState}), writing the state of night D; {@code --full-recompute}
+ * aggregates all of silver instead (same result). Writes the snapshot {@code as_of = D} of {@code gold/customer_features} (one row per customer with a purchase day by D),
  * one row per fit in {@code gold/clv_models} (BG/NBD and Gamma-Gamma) and one row of {@code ops/run_metrics}
  * (rows in = customers read, rows written = customers written).
  *
@@ -85,6 +91,10 @@ public final class BuildFeaturesCommand implements KindredCommand {
       + "as-of date count, so a backfill gives what that night gave.")
   private boolean anyDelivery;
 
+  @Parameter(names = "--full-recompute", description = "Aggregate customers from all of silver/transactions "
+      + "instead of folding the night's deliveries into gold/customer_state (the state is then left unchanged).")
+  private boolean fullRecompute;
+
   @Override
   public CommonOptions common() {
     return common;
@@ -97,6 +107,11 @@ public final class BuildFeaturesCommand implements KindredCommand {
 
   public BuildFeaturesCommand anyDelivery(boolean value) {
     this.anyDelivery = value;
+    return this;
+  }
+
+  public BuildFeaturesCommand fullRecompute(boolean value) {
+    this.fullRecompute = value;
     return this;
   }
 
@@ -127,10 +142,7 @@ public final class BuildFeaturesCommand implements KindredCommand {
       m.detail("as_of", asOf).detail("clv_unit", clvUnit).detail("any_delivery", anyDelivery)
           .detail("clv_horizon_months", horizon.months()).detail("monthly_discount_rate",
               horizon.monthlyDiscountRate());
-      Dataset<Row> transactions = RfmFeatures.transactionsAsOf(lake.read(spark, Tables.SILVER_TRANSACTIONS), asOf,
-          anyDelivery);
-      Dataset<Row> aggregates = ClvFeatures.withClvSummary(
-          RfmFeatures.customerAggregates(RfmFeatures.customerDays(transactions), asOf), clvUnit)
+      Dataset<Row> aggregates = ClvFeatures.withClvSummary(customerAggregates(context, m, asOf), clvUnit)
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         long customers = context.steps().run("aggregate customers", aggregates::count);
@@ -173,6 +185,44 @@ public final class BuildFeaturesCommand implements KindredCommand {
     @SuppressWarnings("unchecked")
     Result result = new Result(metrics, (ClvFit<BgNbdParams>) fits.get(0), (ClvFit<GammaGammaParams>) fits.get(1));
     return result;
+  }
+
+  /**
+   * The customers' RFM aggregates as of {@code asOf}: folded incrementally (the latest state before {@code asOf}
+   * plus the silver rows delivered after it and by {@code asOf}, written as the state of {@code asOf}), or, with
+   * {@code --full-recompute} or {@code --any-delivery}, from all of silver/transactions.
+   */
+  private Dataset<Row> customerAggregates(JobContext context, RunMetrics m, LocalDate asOf) {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    Dataset<Row> silver = lake.read(spark, Tables.SILVER_TRANSACTIONS);
+    if (fullRecompute || anyDelivery) {
+      m.detail("aggregation", "full recompute");
+      return RfmFeatures.customerAggregates(RfmFeatures.customerDays(RfmFeatures.transactionsAsOf(silver, asOf,
+          anyDelivery)), asOf);
+    }
+    TableDef stateTable = Tables.GOLD_CUSTOMER_STATE;
+    Dataset<Row> states = lake.readOrEmpty(spark, stateTable);
+    Column stateDate = col(CustomerStateColumns.AS_OF);
+    Row latest = states.filter(stateDate.lt(lit(Date.valueOf(asOf)))).agg(functions.max(stateDate)).first();
+    LocalDate priorNight = latest.isNullAt(0) ? null : latest.getDate(0).toLocalDate();
+    Dataset<Row> prior = priorNight == null ? states.limit(0)
+        : states.filter(stateDate.equalTo(lit(Date.valueOf(priorNight))));
+    Column delivered = col(LineageColumns.INGEST_DAY).leq(lit(Date.valueOf(asOf)));
+    if (priorNight != null) {
+      delivered = delivered.and(col(LineageColumns.INGEST_DAY).gt(lit(Date.valueOf(priorNight))));
+    }
+    Dataset<Row> deliveries = silver.filter(delivered);
+    m.detail("aggregation", "incremental").detail("state_prior_as_of", priorNight == null ? "none" : priorNight);
+    context.log().info("folding deliveries after {} up to {} into the customer state of {}",
+        priorNight == null ? "the beginning" : priorNight, asOf, priorNight == null ? "nobody" : priorNight);
+    long folded = context.steps().run("count deliveries to fold", deliveries::count);
+    m.detail("transactions_folded", folded);
+    Dataset<Row> state = conform(stateTable, CustomerState.fold(prior, deliveries, asOf));
+    context.steps().run("write " + stateTable.relativePath(), () -> replace(spark, lake, stateTable, state,
+        CustomerStateColumns.AS_OF + " = DATE'" + asOf + "'"));
+    return CustomerState.aggregates(lake.read(spark, stateTable).filter(stateDate.equalTo(lit(Date.valueOf(asOf)))),
+        asOf);
   }
 
   /** Appends one row per fit to gold/clv_models. */
