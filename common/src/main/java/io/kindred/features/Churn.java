@@ -52,11 +52,16 @@ public final class Churn {
   private Churn() {
   }
 
-  /** {@link #FEATURES} cast to double, for the assembler. */
+  /** The assembler's input column of feature {@code f}: the feature as a double. */
+  static String input(String f) {
+    return "_churn_" + f;
+  }
+
+  /** Adds {@link #FEATURES} as doubles, the assembler's inputs (the originals keep their types). */
   public static Dataset<Row> withDoubleFeatures(Dataset<Row> aggregates) {
     Dataset<Row> out = aggregates;
     for (String f : FEATURES) {
-      out = out.withColumn(f, col(f).cast(DataTypes.DoubleType));
+      out = out.withColumn(input(f), col(f).cast(DataTypes.DoubleType));
     }
     return out;
   }
@@ -85,7 +90,7 @@ public final class Churn {
   /** VectorAssembler over {@link #FEATURES} and a logistic regression of {@link #LABEL}. */
   public static Pipeline pipeline() {
     VectorAssembler assembler = new VectorAssembler()
-        .setInputCols(FEATURES.toArray(String[]::new))
+        .setInputCols(FEATURES.stream().map(Churn::input).toArray(String[]::new))
         .setOutputCol(FEATURE_VECTOR);
     LogisticRegression regression = new LogisticRegression()
         .setFeaturesCol(assembler.getOutputCol())
@@ -102,7 +107,8 @@ public final class Churn {
   public static Dataset<Row> withChurnProbability(Dataset<Row> transformed) {
     return transformed
         .withColumn(PROBABILITY, org.apache.spark.ml.functions.vector_to_array(col(PROBABILITY_VECTOR), "float64").getItem(1))
-        .drop(FEATURE_VECTOR, PROBABILITY_VECTOR, "churn_prediction", RAW);
+        .drop(FEATURE_VECTOR, PROBABILITY_VECTOR, "churn_prediction", RAW)
+        .drop(FEATURES.stream().map(Churn::input).toArray(String[]::new));
   }
 
   /** Area under the ROC curve of {@code score} (higher = more likely churned) against {@link #LABEL}. */

@@ -1,5 +1,6 @@
 package io.kindred.features;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
@@ -126,6 +127,53 @@ public final class ClvFeatures {
       scored = scored.withColumn(field, col(SCORES).getField(field));
     }
     return scored.drop(SCORES);
+  }
+
+  /**
+   * Adds {@code column}: P(alive) under {@code model} of each {@link #withClvSummary} row (the BG/NBD baseline of
+   * the churn model).
+   */
+  public static Dataset<Row> withProbabilityAlive(Dataset<Row> summarised, io.kindred.clv.TransactionModel model,
+      String column) {
+    UserDefinedFunction alive = functions.udf(
+        (org.apache.spark.sql.api.java.UDF3<Integer, Double, Double, Double>) (x, tx, age) ->
+            model.probabilityAlive(x, tx, age), DataTypes.DoubleType).asNonNullable();
+    return summarised.withColumn(column, alive.apply(col(CustomerFeatureColumns.CLV_X),
+        col(CustomerFeatureColumns.CLV_T_X), col(CustomerFeatureColumns.CLV_T)));
+  }
+
+  /** One row of the calibration/holdout table: customers with {@code x} repeat purchases (the last group is x or more). */
+  public record HoldoutRow(String xGroup, long customers, double actualMean, double predictedMean)
+      implements java.io.Serializable {
+  }
+
+  /**
+   * The calibration/holdout table (Fader, Hardie &amp; Lee 2005, figure 4): customers summarised at the calibration
+   * end grouped by repeat purchases {@code x = 0 .. maxGroup - 1} and {@code maxGroup+}, with the mean number of
+   * purchase days they made in the holdout window {@code (calibration end, holdout end]} (repeat purchases, same
+   * day rule as x) beside the mean that {@code model} predicted for a window of that length.
+   *
+   * @param summarised {@link #withClvSummary} rows at the calibration end
+   * @param holdout transactions dated in the holdout window (others are ignored by the caller's filter)
+   * @param holdoutLength the holdout window's length in the model's unit
+   */
+  public static List<HoldoutRow> holdoutTable(Dataset<Row> summarised, Dataset<Row> holdout,
+      io.kindred.clv.TransactionModel model, double holdoutLength, int maxGroup) {
+    Dataset<Row> actual = holdout.filter(functions.not(col(io.kindred.lake.Tables.TransactionColumns.IS_RETURN)))
+        .groupBy(col(io.kindred.lake.Tables.TransactionColumns.CUSTOMER_ID).as("_h_customer"))
+        .agg(functions.countDistinct(col(io.kindred.lake.Tables.TransactionColumns.TRANSACTION_DATE)).as("_actual"));
+    UserDefinedFunction predicted = functions.udf(
+        (org.apache.spark.sql.api.java.UDF3<Integer, Double, Double, Double>) (x, tx, age) ->
+            model.expectedPurchases(holdoutLength, x, tx, age), DataTypes.DoubleType).asNonNullable();
+    Column x = col(CustomerFeatureColumns.CLV_X);
+    List<Row> rows = summarised.join(actual, col(CustomerFeatureColumns.CUSTOMER_ID).equalTo(col("_h_customer")),
+            "left_outer")
+        .groupBy(when(x.geq(maxGroup), maxGroup).otherwise(x).as("_group"))
+        .agg(functions.count(lit(1)), functions.avg(coalesce(col("_actual"), lit(0L)).cast(DataTypes.DoubleType)),
+            functions.avg(predicted.apply(x, col(CustomerFeatureColumns.CLV_T_X), col(CustomerFeatureColumns.CLV_T))))
+        .orderBy("_group").collectAsList();
+    return rows.stream().map(r -> new HoldoutRow(r.getInt(0) == maxGroup ? maxGroup + "+" : String.valueOf(r.getInt(0)),
+        r.getLong(1), r.getDouble(2), r.getDouble(3))).toList();
   }
 
   /** The scoring function: one customer's summary to its predictions. */

@@ -353,6 +353,11 @@ public final class Tables {
     public static final String EXPECTED_PURCHASES_365D = "expected_purchases_365d";
     public static final String EXPECTED_AVERAGE_SPEND = "expected_average_spend";
     public static final String CLV = "clv";
+    /** P(no purchase in the churn horizon) from the churn model; null only when kindred.features.churn.enabled
+     * is false. */
+    public static final String CHURN_PROBABILITY = "churn_probability";
+    /** The churn model's version (models/churn/&lt;version&gt;), null when churn is disabled. */
+    public static final String CHURN_MODEL_VERSION = "churn_model_version";
     public static final String RUN_ID = LineageColumns.RUN_ID;
 
     private CustomerFeatureColumns() {
@@ -391,6 +396,8 @@ public final class Tables {
           createStructField(CustomerFeatureColumns.EXPECTED_PURCHASES_365D, DoubleType, false),
           createStructField(CustomerFeatureColumns.EXPECTED_AVERAGE_SPEND, DoubleType, false),
           createStructField(CustomerFeatureColumns.CLV, DoubleType, false),
+          createStructField(CustomerFeatureColumns.CHURN_PROBABILITY, DoubleType, true),
+          createStructField(CustomerFeatureColumns.CHURN_MODEL_VERSION, StringType, true),
           createStructField(CustomerFeatureColumns.RUN_ID, StringType, false),
       }),
       List.of(CustomerFeatureColumns.AS_OF),
@@ -478,10 +485,91 @@ public final class Tables {
       List.of(CustomerStateColumns.AS_OF),
       "Incremental per-customer state (purchase days, counts, sums) by night, folded from each night's deliveries.");
 
+  /** Columns of {@link #GOLD_CHURN_MODELS}. */
+  public static final class ChurnModelColumns {
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+    public static final String AS_OF = "as_of";
+    /** The model's version: its folder under models/churn/. */
+    public static final String VERSION = "version";
+    public static final String MODEL_PATH = "model_path";
+    public static final String HORIZON_DAYS = "horizon_days";
+    /** Features as of this date, labels from (train_cutoff, train_cutoff + horizon]. */
+    public static final String TRAIN_CUTOFF = "train_cutoff";
+    /** The later evaluation window: features as of eval_cutoff, labels from (eval_cutoff, as_of]. */
+    public static final String EVAL_CUTOFF = "eval_cutoff";
+    public static final String TRAIN_CUSTOMERS = "train_customers";
+    public static final String TRAIN_CHURN_RATE = "train_churn_rate";
+    public static final String EVAL_CUSTOMERS = "eval_customers";
+    public static final String EVAL_CHURN_RATE = "eval_churn_rate";
+    public static final String AUC = "auc";
+    public static final String PRECISION_TOP_DECILE = "precision_top_decile";
+    /** The same metrics of 1 - P(alive) under BG/NBD fitted at eval_cutoff, on the same customers. */
+    public static final String BASELINE_AUC = "baseline_auc";
+    public static final String BASELINE_PRECISION_TOP_DECILE = "baseline_precision_top_decile";
+    public static final String TRAINED_AT = "trained_at";
+
+    private ChurnModelColumns() {
+    }
+  }
+
+  /** {@code gold/churn_models}: every churn model trained, with its temporal split and evaluation. */
+  public static final TableDef GOLD_CHURN_MODELS = new TableDef(Layer.GOLD, "churn_models",
+      createStructType(new StructField[] {
+          createStructField(ChurnModelColumns.RUN_ID, StringType, false),
+          createStructField(ChurnModelColumns.AS_OF, DateType, false),
+          createStructField(ChurnModelColumns.VERSION, StringType, false),
+          createStructField(ChurnModelColumns.MODEL_PATH, StringType, false),
+          createStructField(ChurnModelColumns.HORIZON_DAYS, IntegerType, false),
+          createStructField(ChurnModelColumns.TRAIN_CUTOFF, DateType, false),
+          createStructField(ChurnModelColumns.EVAL_CUTOFF, DateType, false),
+          createStructField(ChurnModelColumns.TRAIN_CUSTOMERS, LongType, false),
+          createStructField(ChurnModelColumns.TRAIN_CHURN_RATE, DoubleType, false),
+          createStructField(ChurnModelColumns.EVAL_CUSTOMERS, LongType, false),
+          createStructField(ChurnModelColumns.EVAL_CHURN_RATE, DoubleType, false),
+          createStructField(ChurnModelColumns.AUC, DoubleType, false),
+          createStructField(ChurnModelColumns.PRECISION_TOP_DECILE, DoubleType, false),
+          createStructField(ChurnModelColumns.BASELINE_AUC, DoubleType, false),
+          createStructField(ChurnModelColumns.BASELINE_PRECISION_TOP_DECILE, DoubleType, false),
+          createStructField(ChurnModelColumns.TRAINED_AT, TimestampType, false),
+      }),
+      List.of(),
+      "Every churn model: version, temporal split, AUC and precision at the top decile beside the BG/NBD baseline.");
+
+  /** Columns of {@link #GOLD_CLV_HOLDOUT}. */
+  public static final class ClvHoldoutColumns {
+    public static final String AS_OF = "as_of";
+    public static final String HOLDOUT_END = "holdout_end";
+    /** Repeat purchases in the calibration window: 0, 1, ..., and the last group "7+". */
+    public static final String X_GROUP = "x_group";
+    public static final String CUSTOMERS = "customers";
+    /** Mean purchase days in (as_of, holdout_end]. */
+    public static final String ACTUAL_MEAN = "actual_mean";
+    /** Mean BG/NBD expected purchases for the holdout window's length. */
+    public static final String PREDICTED_MEAN = "predicted_mean";
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+
+    private ClvHoldoutColumns() {
+    }
+  }
+
+  /** {@code gold/clv_holdout}: the calibration/holdout check of BG/NBD, written by build-features --holdout-end. */
+  public static final TableDef GOLD_CLV_HOLDOUT = new TableDef(Layer.GOLD, "clv_holdout",
+      createStructType(new StructField[] {
+          createStructField(ClvHoldoutColumns.AS_OF, DateType, false),
+          createStructField(ClvHoldoutColumns.HOLDOUT_END, DateType, false),
+          createStructField(ClvHoldoutColumns.X_GROUP, StringType, false),
+          createStructField(ClvHoldoutColumns.CUSTOMERS, LongType, false),
+          createStructField(ClvHoldoutColumns.ACTUAL_MEAN, DoubleType, false),
+          createStructField(ClvHoldoutColumns.PREDICTED_MEAN, DoubleType, false),
+          createStructField(ClvHoldoutColumns.RUN_ID, StringType, false),
+      }),
+      List.of(),
+      "Calibration/holdout table: by repeat purchases x, mean actual vs BG/NBD-predicted purchases in the holdout.");
+
   /** Every table, in nightly order; the README's schema section is generated from this list. */
   public static List<TableDef> all() {
     return List.of(SILVER_FX_RATES, SILVER_CUSTOMERS, QUARANTINE_CUSTOMERS, SILVER_TRANSACTIONS,
         QUARANTINE_TRANSACTIONS, SILVER_INTERACTIONS, QUARANTINE_INTERACTIONS, SILVER_FOLLOWS,
-        GOLD_CUSTOMER_STATE, GOLD_CUSTOMER_FEATURES, GOLD_CLV_MODELS, RUN_METRICS);
+        GOLD_CUSTOMER_STATE, GOLD_CUSTOMER_FEATURES, GOLD_CLV_MODELS, GOLD_CLV_HOLDOUT, GOLD_CHURN_MODELS, RUN_METRICS);
   }
 }

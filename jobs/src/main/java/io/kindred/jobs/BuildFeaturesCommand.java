@@ -16,6 +16,7 @@ import io.kindred.clv.GammaGammaParams;
 import io.kindred.clv.PeriodUnit;
 import io.kindred.clv.RfmTriples;
 import io.kindred.clv.SpendSummaries;
+import io.kindred.features.Churn;
 import io.kindred.features.ClvFeatures;
 import io.kindred.features.CustomerState;
 import io.kindred.features.RfmFeatures;
@@ -24,6 +25,7 @@ import io.kindred.jobs.cli.CommonOptions;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
 import io.kindred.lake.Lakehouse;
+import io.kindred.lake.Layer;
 import io.kindred.lake.TableDef;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
@@ -38,6 +40,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -78,6 +81,8 @@ public final class BuildFeaturesCommand implements KindredCommand {
   public static final String HORIZON_KEY = "features.clv.horizon-months";
   public static final String DISCOUNT_KEY = "features.clv.monthly-discount-rate";
   public static final String MIN_REPEAT_KEY = "features.clv.min-repeat-buyers";
+  public static final String CHURN_ENABLED_KEY = "features.churn.enabled";
+  public static final String CHURN_HORIZON_KEY = "features.churn.horizon-days";
 
   @ParametersDelegate
   private final CommonOptions common = new CommonOptions();
@@ -95,6 +100,11 @@ public final class BuildFeaturesCommand implements KindredCommand {
       + "instead of folding the night's deliveries into gold/customer_state (the state is then left unchanged).")
   private boolean fullRecompute;
 
+  @Parameter(names = "--holdout-end", description = "Also write the calibration/holdout table to "
+      + "gold/clv_holdout: purchases in (as-of, holdout-end] against the BG/NBD prediction (a backtest: it reads "
+      + "transactions dated after the as-of date).")
+  private LocalDate holdoutEnd;
+
   @Override
   public CommonOptions common() {
     return common;
@@ -110,13 +120,27 @@ public final class BuildFeaturesCommand implements KindredCommand {
     return this;
   }
 
+  public BuildFeaturesCommand holdoutEnd(LocalDate value) {
+    this.holdoutEnd = value;
+    return this;
+  }
+
+  @Override
+  public void validate() {
+    if (holdoutEnd != null && !holdoutEnd.isAfter(common.runDate())) {
+      throw new com.beust.jcommander.ParameterException("--holdout-end " + holdoutEnd + " is not after the as-of date "
+          + common.runDate() + "; expected a later date");
+    }
+  }
+
   public BuildFeaturesCommand fullRecompute(boolean value) {
     this.fullRecompute = value;
     return this;
   }
 
   /** What one run fitted, for callers (the demo, tests). */
-  public record Result(RunMetrics metrics, ClvFit<BgNbdParams> purchases, ClvFit<GammaGammaParams> spend) {
+  public record Result(RunMetrics metrics, ClvFit<BgNbdParams> purchases, ClvFit<GammaGammaParams> spend,
+      List<ClvFeatures.HoldoutRow> holdout) {
   }
 
   @Override
@@ -138,6 +162,7 @@ public final class BuildFeaturesCommand implements KindredCommand {
     FitOptions fitOptions = new FitOptions(FitOptions.DEFAULT.maxIterations(), FitOptions.DEFAULT.tolerance(),
         FitOptions.DEFAULT.memory(), context.config().getInt(MIN_REPEAT_KEY));
     List<ClvFit<?>> fits = new ArrayList<>();
+    List<ClvFeatures.HoldoutRow> holdout = new ArrayList<>();
     RunMetrics metrics = context.accounted(m -> {
       m.detail("as_of", asOf).detail("clv_unit", clvUnit).detail("any_delivery", anyDelivery)
           .detail("clv_horizon_months", horizon.months()).detail("monthly_discount_rate",
@@ -166,12 +191,27 @@ public final class BuildFeaturesCommand implements KindredCommand {
             () -> ClvFitter.fitGammaGamma(spend, fitOptions));
         fits.add(spendFit);
         context.steps().run("record fits", () -> recordFits(context, asOf, clvUnit, fits));
+        if (holdoutEnd != null) {
+          holdout.addAll(context.steps().run("calibration/holdout table", () -> holdoutTable(context, asOf,
+              aggregates, purchases.params(), clvUnit)));
+        }
         ClvScorer scorer = new ClvScorer(purchases.params(), spendFit.params(), clvUnit, horizon);
 
         Dataset<Row> features = ClvFeatures.withClvScores(RfmFeatures.withRfmSegment(
             RfmFeatures.withRfmScores(aggregates, cuts), segments), scorer)
             .withColumn(CustomerFeatureColumns.AS_OF, lit(Date.valueOf(asOf)))
             .withColumn(CustomerFeatureColumns.RUN_ID, lit(context.runId()));
+        if (context.config().getBoolean(CHURN_ENABLED_KEY)) {
+          int horizonDays = context.config().getInt(CHURN_HORIZON_KEY);
+          String version = churnModel(context, m, asOf, horizonDays, clvUnit, fitOptions);
+          PipelineModel model = PipelineModel.load(lake.location(Layer.MODELS, "churn/" + version).uri());
+          features = Churn.withChurnProbability(model.transform(Churn.withDoubleFeatures(features)))
+              .withColumn(CustomerFeatureColumns.CHURN_MODEL_VERSION, lit(version));
+        } else {
+          context.log().info("churn model disabled ({} = false): churn_probability is null", CHURN_ENABLED_KEY);
+          features = features.withColumn(CustomerFeatureColumns.CHURN_PROBABILITY, lit(null).cast("double"))
+              .withColumn(CustomerFeatureColumns.CHURN_MODEL_VERSION, lit(null).cast("string"));
+        }
         Dataset<Row> rows = conform(Tables.GOLD_CUSTOMER_FEATURES, features);
         context.steps().run("write " + Tables.GOLD_CUSTOMER_FEATURES.relativePath(), () -> replace(spark, lake,
             Tables.GOLD_CUSTOMER_FEATURES, rows, CustomerFeatureColumns.AS_OF + " = DATE'" + asOf + "'"));
@@ -183,7 +223,8 @@ public final class BuildFeaturesCommand implements KindredCommand {
       }
     });
     @SuppressWarnings("unchecked")
-    Result result = new Result(metrics, (ClvFit<BgNbdParams>) fits.get(0), (ClvFit<GammaGammaParams>) fits.get(1));
+    Result result = new Result(metrics, (ClvFit<BgNbdParams>) fits.get(0), (ClvFit<GammaGammaParams>) fits.get(1),
+        List.copyOf(holdout));
     return result;
   }
 
@@ -223,6 +264,117 @@ public final class BuildFeaturesCommand implements KindredCommand {
         CustomerStateColumns.AS_OF + " = DATE'" + asOf + "'"));
     return CustomerState.aggregates(lake.read(spark, stateTable).filter(stateDate.equalTo(lit(Date.valueOf(asOf)))),
         asOf);
+  }
+
+  /**
+   * Trains the churn model on the temporal split of {@link Churn}, evaluates it beside the BG/NBD baseline on the
+   * later window, saves it under {@code models/churn/<version>} and records it in gold/churn_models.
+   *
+   * @return the model's version (the run id)
+   * @throws IllegalArgumentException when a window has no customers or a single class, naming the cut-off dates
+   */
+  private String churnModel(JobContext context, RunMetrics m, LocalDate asOf, int horizonDays, PeriodUnit clvUnit,
+      FitOptions fitOptions) {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    LocalDate trainCutoff = asOf.minusDays(2L * horizonDays);
+    LocalDate evalCutoff = asOf.minusDays(horizonDays);
+    Dataset<Row> known = RfmFeatures.transactionsAsOf(lake.read(spark, Tables.SILVER_TRANSACTIONS), asOf,
+        anyDelivery);
+    Dataset<Row> train = Churn.labelled(Churn.withDoubleFeatures(aggregatesAt(known, trainCutoff)), known,
+        trainCutoff, horizonDays).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> eval = Churn.labelled(ClvFeatures.withClvSummary(aggregatesAt(known, evalCutoff), clvUnit),
+        known, evalCutoff, horizonDays).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      double[] trainCounts = context.steps().run("churn training window", () -> classCounts(train, "training",
+          trainCutoff, horizonDays));
+      double[] evalCounts = context.steps().run("churn evaluation window", () -> classCounts(eval, "evaluation",
+          evalCutoff, horizonDays));
+      PipelineModel model = context.steps().run("train churn model", () -> Churn.pipeline().fit(train));
+      String version = context.runId();
+      String path = lake.location(Layer.MODELS, "churn/" + version).uri();
+      context.steps().run("save churn model", () -> {
+        try {
+          model.write().overwrite().save(path);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("Cannot save the churn model to " + path, e);
+        }
+      });
+      ClvFit<BgNbdParams> baselineFit = context.steps().run("fit bg/nbd baseline at " + evalCutoff,
+          () -> ClvFitter.fitBgNbd(ClvFeatures.rfmTriples(eval, clvUnit), fitOptions));
+      Dataset<Row> scored = ClvFeatures.withProbabilityAlive(
+              Churn.withChurnProbability(model.transform(Churn.withDoubleFeatures(eval))), baselineFit.params(),
+              "_p_alive")
+          .withColumn("_baseline", lit(1.0).minus(col("_p_alive"))).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        double[] metrics = context.steps().run("evaluate churn model", () -> new double[] {
+            Churn.auc(scored, Churn.PROBABILITY), Churn.precisionAtTopDecile(scored, Churn.PROBABILITY),
+            Churn.auc(scored, "_baseline"), Churn.precisionAtTopDecile(scored, "_baseline")});
+        context.log().info("churn model {}: AUC {} (BG/NBD P(alive) baseline {}), precision at the top decile {} "
+                + "(baseline {}) on {} customers as of {}", version, metrics[0], metrics[2], metrics[1], metrics[3],
+            (long) evalCounts[0], evalCutoff);
+        m.detail("churn_auc", metrics[0]).detail("churn_baseline_auc", metrics[2])
+            .detail("churn_precision_top_decile", metrics[1]).detail("churn_model_version", version);
+        Row row = RowFactory.create(context.runId(), Date.valueOf(asOf), version, path, horizonDays,
+            Date.valueOf(trainCutoff), Date.valueOf(evalCutoff), (long) trainCounts[0], trainCounts[1],
+            (long) evalCounts[0], evalCounts[1], metrics[0], metrics[1], metrics[2], metrics[3],
+            Timestamp.from(Instant.now()));
+        lake.createIfNotExists(spark, Tables.GOLD_CHURN_MODELS);
+        spark.createDataFrame(List.of(row), Tables.GOLD_CHURN_MODELS.schema()).write().format("delta")
+            .mode("append").save(lake.location(Tables.GOLD_CHURN_MODELS).uri());
+      } finally {
+        scored.unpersist();
+      }
+      return version;
+    } finally {
+      train.unpersist();
+      eval.unpersist();
+    }
+  }
+
+  /** Computes, logs and writes (replacing this as-of and holdout end) the calibration/holdout table. */
+  private List<ClvFeatures.HoldoutRow> holdoutTable(JobContext context, LocalDate asOf, Dataset<Row> summarised,
+      BgNbdParams model, PeriodUnit clvUnit) {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    Dataset<Row> window = lake.read(spark, Tables.SILVER_TRANSACTIONS)
+        .filter(col(Tables.TransactionColumns.TRANSACTION_DATE).gt(lit(Date.valueOf(asOf)))
+            .and(col(Tables.TransactionColumns.TRANSACTION_DATE).leq(lit(Date.valueOf(holdoutEnd)))));
+    double length = clvUnit.fromDays(java.time.temporal.ChronoUnit.DAYS.between(asOf, holdoutEnd));
+    List<ClvFeatures.HoldoutRow> rows = ClvFeatures.holdoutTable(summarised, window, model, length, 7);
+    context.log().info("calibration/holdout, {} .. {} ({} {}): x | customers | actual | predicted", asOf, holdoutEnd,
+        length, clvUnit);
+    List<Row> out = new ArrayList<>();
+    for (ClvFeatures.HoldoutRow r : rows) {
+      context.log().info(String.format(Locale.ROOT, "%3s | %7d | %.3f | %.3f", r.xGroup(), r.customers(),
+          r.actualMean(), r.predictedMean()));
+      out.add(RowFactory.create(Date.valueOf(asOf), Date.valueOf(holdoutEnd), r.xGroup(), r.customers(),
+          r.actualMean(), r.predictedMean(), context.runId()));
+    }
+    replace(spark, lake, Tables.GOLD_CLV_HOLDOUT, spark.createDataFrame(out, Tables.GOLD_CLV_HOLDOUT.schema()),
+        Tables.ClvHoldoutColumns.AS_OF + " = DATE'" + asOf + "' AND " + Tables.ClvHoldoutColumns.HOLDOUT_END
+            + " = DATE'" + holdoutEnd + "'");
+    return rows;
+  }
+
+  /** Aggregates as of {@code cutoff} from the rows known then (point-in-time unless --any-delivery). */
+  private Dataset<Row> aggregatesAt(Dataset<Row> known, LocalDate cutoff) {
+    return RfmFeatures.customerAggregates(RfmFeatures.customerDays(RfmFeatures.transactionsAsOf(known, cutoff,
+        anyDelivery)), cutoff);
+  }
+
+  /** {customers, churn rate} of a labelled window; fails unless it has customers of both classes. */
+  private static double[] classCounts(Dataset<Row> labelled, String window, LocalDate cutoff, int horizonDays) {
+    Row r = labelled.agg(functions.count(lit(1)), functions.sum(col(Churn.LABEL))).first();
+    long n = r.getLong(0);
+    double churned = r.isNullAt(1) ? 0 : r.getDouble(1);
+    if (n == 0 || churned == 0 || churned == n) {
+      throw new IllegalArgumentException("The churn " + window + " window (features as of " + cutoff
+          + ", labels from the " + horizonDays + " days after) has " + n + " customers, " + (long) churned
+          + " of them churned: it needs customers of both classes. Shorten " + CHURN_HORIZON_KEY
+          + " or set kindred." + CHURN_ENABLED_KEY + "=false when the history is shorter than two horizons");
+    }
+    return new double[] {n, churned / n};
   }
 
   /** Appends one row per fit to gold/clv_models. */

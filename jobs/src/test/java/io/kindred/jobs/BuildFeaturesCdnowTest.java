@@ -78,6 +78,46 @@ class BuildFeaturesCdnowTest {
     return out;
   }
 
+  /** Customers of the raw master file with a purchase dated in (after, upTo], yyyyMMdd. */
+  private static long buyersBetween(String after, String upTo) throws IOException {
+    return Files.readAllLines(CDNOW.resolve("CDNOW_master.txt"), StandardCharsets.US_ASCII).stream().skip(1)
+        .map(String::trim).filter(l -> !l.isEmpty()).map(l -> l.split("\\s+"))
+        .filter(f -> f[1].compareTo(after) > 0 && f[1].compareTo(upTo) <= 0).map(f -> f[0]).distinct().count();
+  }
+
+  /**
+   * From the raw master file: per x group (0..6, 7+) of the calibration summary at 1997-09-30, {customers, sum of
+   * holdout purchase days in (1997-09-30, 1998-06-30], sum of the model's expected purchases in 39 weeks}.
+   */
+  private static double[][] holdout(BgNbdParams model) throws IOException {
+    Map<String, java.util.TreeSet<LocalDate>> calibration = new HashMap<>();
+    Map<String, java.util.Set<LocalDate>> holdout = new HashMap<>();
+    LocalDate end = LocalDate.of(1998, 6, 30);
+    for (String line : Files.readAllLines(CDNOW.resolve("CDNOW_master.txt"), StandardCharsets.US_ASCII).stream()
+        .skip(1).filter(l -> !l.isBlank()).toList()) {
+      String[] f = line.trim().split("\\s+");
+      LocalDate day = LocalDate.parse(f[1], java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+      if (!day.isAfter(CALIBRATION_END)) {
+        calibration.computeIfAbsent(f[0], k -> new java.util.TreeSet<>()).add(day);
+      } else if (!day.isAfter(end)) {
+        holdout.computeIfAbsent(f[0], k -> new java.util.HashSet<>()).add(day);
+      }
+    }
+    assertEquals(23_570, calibration.size());
+    double[][] out = new double[8][3];
+    for (Map.Entry<String, java.util.TreeSet<LocalDate>> e : calibration.entrySet()) {
+      java.util.TreeSet<LocalDate> days = e.getValue();
+      int x = days.size() - 1;
+      double tx = java.time.temporal.ChronoUnit.DAYS.between(days.first(), days.last()) / 7.0;
+      double age = java.time.temporal.ChronoUnit.DAYS.between(days.first(), CALIBRATION_END) / 7.0;
+      int g = Math.min(x, 7);
+      out[g][0]++;
+      out[g][1] += holdout.getOrDefault(e.getKey(), java.util.Set.of()).size();
+      out[g][2] += model.expectedPurchases(39, x, tx, age);
+    }
+    return out;
+  }
+
   private KindredConfig config() {
     return KindredConfig.load(null, Map.of("kindred.lakehouse", lakehouse.toString()));
   }
@@ -96,7 +136,8 @@ class BuildFeaturesCdnowTest {
     clean.clean().withInput(master.toAbsolutePath().toString()).withSource("cdnow");
     clean.run(context(config, LocalDate.of(1998, 6, 30), "clean-transactions"));
 
-    BuildFeaturesCommand build = new BuildFeaturesCommand().unit(PeriodUnit.WEEKS).anyDelivery(true);
+    BuildFeaturesCommand build = new BuildFeaturesCommand().unit(PeriodUnit.WEEKS).anyDelivery(true)
+        .holdoutEnd(LocalDate.of(1998, 6, 30));
     JobContext buildContext = context(config, CALIBRATION_END, "build-features");
     BuildFeaturesCommand.Result result = build.build(buildContext);
 
@@ -161,6 +202,43 @@ class BuildFeaturesCdnowTest {
         .or(col(CustomerFeatureColumns.PROBABILITY_ALIVE).lt(0))
         .or(col(CustomerFeatureColumns.PROBABILITY_ALIVE).gt(1))
         .or(col(CustomerFeatureColumns.CLV).lt(0))).count());
+    // churn: trained as of 1997-04-03, evaluated as of 1997-07-02 on every customer (all acquired in Q1 1997)
+    Row churn = lake.read(spark, Tables.GOLD_CHURN_MODELS).first();
+    System.out.println("CDNOW churn model: " + churn);
+    assertEquals(Date.valueOf("1997-04-03"), churn.getDate(churn.fieldIndex("train_cutoff")));
+    assertEquals(Date.valueOf("1997-07-02"), churn.getDate(churn.fieldIndex("eval_cutoff")));
+    assertEquals(23_570L, churn.getLong(churn.fieldIndex("train_customers")));
+    assertEquals(23_570L, churn.getLong(churn.fieldIndex("eval_customers")));
+    assertEquals(1 - buyersBetween("19970702", "19970930") / 23_570.0,
+        churn.getDouble(churn.fieldIndex("eval_churn_rate")), 1e-12);
+    assertEquals(1 - buyersBetween("19970403", "19970702") / 23_570.0,
+        churn.getDouble(churn.fieldIndex("train_churn_rate")), 1e-12);
+    double auc = churn.getDouble(churn.fieldIndex("auc"));
+    double baseline = churn.getDouble(churn.fieldIndex("baseline_auc"));
+    // BG/NBD gives P(alive) = 1 to every one-time buyer, the customers who churn most: as a churn score,
+    // 1 - P(alive) ranks them last, so its AUC is below 0.5 on CDNOW (0.33) while the model's is well above
+    assertTrue(auc > 0.5 && auc <= 1, "AUC " + auc);
+    assertTrue(baseline >= 0 && baseline < auc, "baseline AUC " + baseline + ", model AUC " + auc);
+    assertEquals(0, snapshot.filter(col(CustomerFeatureColumns.CHURN_PROBABILITY).isNull()
+        .or(col(CustomerFeatureColumns.CHURN_PROBABILITY).lt(0))
+        .or(col(CustomerFeatureColumns.CHURN_PROBABILITY).gt(1))).count());
+    assertEquals(buildContext.runId(), snapshot.first().getString(snapshot.first()
+        .fieldIndex(CustomerFeatureColumns.CHURN_MODEL_VERSION)));
+    // the calibration/holdout table against the raw file, with the job's BG/NBD fit; 39 weeks of holdout
+    double[][] expectedHoldout = holdout(result.purchases().params());
+    assertEquals(8, result.holdout().size());
+    for (int g = 0; g < 8; g++) {
+      {
+        var r = result.holdout().get(g);
+        assertEquals(g == 7 ? "7+" : String.valueOf(g), r.xGroup());
+        assertEquals((long) expectedHoldout[g][0], r.customers(), "x group " + g);
+        assertEquals(expectedHoldout[g][1] / expectedHoldout[g][0], r.actualMean(), 1e-12, "x group " + g);
+        assertEquals(expectedHoldout[g][2] / expectedHoldout[g][0], r.predictedMean(), 1e-9, "x group " + g);
+        System.out.printf(java.util.Locale.ROOT, "CDNOW holdout | %s | %d | %.3f | %.3f%n", r.xGroup(),
+            r.customers(), r.actualMean(), r.predictedMean());
+      }
+    }
+    assertEquals(8, lake.read(spark, Tables.GOLD_CLV_HOLDOUT).count());
     System.out.println("CDNOW build-features fits: " + result.purchases() + " / " + result.spend());
     System.out.println("CDNOW segments: " + snapshot.groupBy(CustomerFeatureColumns.RFM_SEGMENT).count()
         .orderBy(CustomerFeatureColumns.RFM_SEGMENT).collectAsList());
