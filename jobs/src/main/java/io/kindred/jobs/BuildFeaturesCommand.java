@@ -52,21 +52,28 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * {@code kindred build-features}: per-customer features as of a date: RFM aggregates, quintile scores and segment,
- * and lifetime value from BG/NBD and Gamma-Gamma fitted that night.
+ * lifetime value from BG/NBD and Gamma-Gamma fitted that night, and churn propensity from an MLlib model trained
+ * that night.
  *
  * <p>Reads {@code silver/transactions}: rows dated on or before the as-of date and delivered ({@code ingest_day})
  * on or before it, so that a backfill for a past date gives what that night would have given
  * ({@code --any-delivery} drops the delivery condition, for history loaded after the fact such as CDNOW). By
  * default it reads only the rows delivered after the latest night of {@code gold/customer_state} before D and
  * folds them into that state ({@link CustomerState}), writing the state of night D; {@code --full-recompute}
- * aggregates all of silver instead (same result). Writes the snapshot {@code as_of = D} of {@code gold/customer_features} (one row per customer with a purchase day by D),
- * one row per fit in {@code gold/clv_models} (BG/NBD and Gamma-Gamma) and one row of {@code ops/run_metrics}
- * (rows in = customers read, rows written = customers written).
+ * aggregates all of silver instead (same result).
  *
- * <p>A re-run is safe: it replaces the {@code as_of = D} snapshot in one Delta commit ({@code replaceWhere}) and
- * appends its own fits to {@code gold/clv_models} (each fit is recorded with its run id). It fails, writing no
- * snapshot, when a model cannot be fitted: too few repeat buyers (e.g. every customer bought once: the message
- * names the count), or an optimiser that does not converge (breeze's reason).
+ * <p>Writes the snapshot {@code as_of = D} of {@code gold/customer_features} (one row per customer with a purchase
+ * day by D), the partition {@code as_of = D} of {@code gold/customer_state}, one row per fit in
+ * {@code gold/clv_models} (BG/NBD and Gamma-Gamma), the churn model under {@code models/churn/<run id>} and its
+ * row in {@code gold/churn_models} (unless {@code kindred.features.churn.enabled = false}), with
+ * {@code --holdout-end} the calibration/holdout table in {@code gold/clv_holdout}, and one row of
+ * {@code ops/run_metrics} (rows in = customers read, rows written = customers written).
+ *
+ * <p>A re-run is safe: it replaces the {@code as_of = D} snapshot and state partition in one Delta commit each
+ * ({@code replaceWhere}), and appends its own fits and churn model (each recorded with its run id). It fails,
+ * writing no snapshot, when a model cannot be fitted: too few repeat buyers (e.g. every customer bought once: the
+ * message names the count), an optimiser that does not converge (breeze's reason), or a churn window with a
+ * single class (history shorter than two churn horizons: the message names the cut-off dates).
  *
  * <p>Example: {@code ./kindred build-features --as-of 2026-03-04}
  */
