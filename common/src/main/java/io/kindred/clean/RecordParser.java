@@ -482,7 +482,7 @@ public final class RecordParser implements Serializable {
         BigDecimal amount = (BigDecimal) t[feed.indexOf("amount")];
         Integer quantity = (Integer) t[feed.indexOf("quantity")];
         boolean isReturn = isReturn(quantity, (String) t[feed.indexOf("original_transaction_id")]);
-        if (!isReturn && amount.signum() <= 0) {
+        if (!isReturn && (amount.signum() < 0 || amount.signum() == 0 && !source.freePurchases())) {
           throw new Rejected(Reason.NON_POSITIVE_AMOUNT, "purchase with amount " + amount.toPlainString());
         }
         if (isReturn && amount.signum() > 0) {

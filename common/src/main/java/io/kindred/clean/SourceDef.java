@@ -41,11 +41,14 @@ import java.util.Set;
  * @param derivedId how to derive a deterministic id when the source has none, or null
  * @param fxRates the FX-rate feed delivered beside this one (transactions only), or null
  * @param fxInput where the FX-rate feed is, relative to this feed's input (e.g. {@code ../fx_rates}), or null
+ * @param freePurchases whether a purchase of amount 0 is accepted ({@code free-purchases = accept}); by default
+ *     it is quarantined as {@code non_positive_amount}. Sources whose data has real free purchases (CDNOW: 80 of
+ *     them, the only purchase of 8 of its sample customers) accept them, so the CLV models see every purchase day.
  */
 public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileFormat> formats,
     Map<String, String> columns, Map<String, String> constants, Set<String> optional, String timestampFormat,
     String dateFormat, String timeZone, String decimalSeparator, String groupingSeparator, DerivedId derivedId,
-    SourceDef fxRates, String fxInput) implements Serializable {
+    SourceDef fxRates, String fxInput, boolean freePurchases) implements Serializable {
 
   /** Source definitions shipped in {@code conf/sources/} (packaged in the jar as {@code sources/<name>.conf}). */
   public static final List<String> BUILT_IN = List.of("generator-transactions", "generator-customers",
@@ -189,9 +192,18 @@ public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileF
         c.hasPath("time-zone") ? c.getString("time-zone") : "UTC",
         c.hasPath("number.decimal-separator") ? c.getString("number.decimal-separator") : ".",
         c.hasPath("number.grouping-separator") ? c.getString("number.grouping-separator") : "",
-        derivedId, fx, fxInput);
+        derivedId, fx, fxInput, freePurchases(c, origin));
     def.check(origin);
     return def;
+  }
+
+  private static boolean freePurchases(Config c, String origin) {
+    String value = c.hasPath("free-purchases") ? c.getString("free-purchases") : "quarantine";
+    if (!value.equals("accept") && !value.equals("quarantine")) {
+      throw new IllegalArgumentException("Source definition " + origin + ": free-purchases must be 'accept' or "
+          + "'quarantine', got '" + value + "'");
+    }
+    return value.equals("accept");
   }
 
   private void check(String origin) {

@@ -91,6 +91,10 @@ public final class KindredConfig {
     return config.getInt(ROOT + "." + path);
   }
 
+  public boolean getBoolean(String path) {
+    return config.getBoolean(ROOT + "." + path);
+  }
+
   public boolean hasPath(String path) {
     return config.hasPath(ROOT + "." + path);
   }

@@ -2,6 +2,7 @@ package io.kindred.lake;
 
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -308,9 +309,267 @@ public final class Tables {
   public static final TableDef QUARANTINE_INTERACTIONS = new TableDef(Layer.QUARANTINE, "interactions",
       quarantineSchema(), List.of(), "Rejected interaction records, as they arrived, with reason codes.");
 
+  /** Columns of {@link #GOLD_CUSTOMER_FEATURES}. */
+  public static final class CustomerFeatureColumns {
+    /** The snapshot's date: only transactions dated (and, by default, delivered) up to it are used. */
+    public static final String AS_OF = "as_of";
+    public static final String CUSTOMER_ID = "customer_id";
+    /** First and last day with a purchase (not a return), UTC. */
+    public static final String FIRST_PURCHASE_DATE = "first_purchase_date";
+    public static final String LAST_PURCHASE_DATE = "last_purchase_date";
+    /** Days from the last purchase day to as_of. */
+    public static final String RECENCY_DAYS = "recency_days";
+    /** Days from the first purchase day to as_of. */
+    public static final String TENURE_DAYS = "tenure_days";
+    /** Distinct days with a purchase. */
+    public static final String PURCHASE_DAYS = "purchase_days";
+    /** Purchase days after the first: the models' x. */
+    public static final String REPEAT_PURCHASE_DAYS = "repeat_purchase_days";
+    /** Purchase transactions (returns not counted). */
+    public static final String TRANSACTIONS = "transactions";
+    /** Return transactions. */
+    public static final String RETURNS = "returns";
+    /** Sum of purchases, USD. */
+    public static final String GROSS_AMOUNT = "gross_amount";
+    /** Sum of returns, USD, zero or negative. */
+    public static final String RETURNED_AMOUNT = "returned_amount";
+    /** gross_amount + returned_amount: monetary net of returns, USD. */
+    public static final String MONETARY = "monetary";
+    /** monetary / purchase_days, rounded half-up to cents. */
+    public static final String MONETARY_PER_DAY = "monetary_per_day";
+    public static final String R_SCORE = "r_score";
+    public static final String F_SCORE = "f_score";
+    public static final String M_SCORE = "m_score";
+    public static final String RFM_SEGMENT = "rfm_segment";
+    /** The CLV models' summary in clv_unit: x (= repeat_purchase_days), t_x, T, and mbar (mean repeat-day value). */
+    public static final String CLV_X = "clv_x";
+    public static final String CLV_T_X = "clv_t_x";
+    public static final String CLV_T = "clv_t";
+    public static final String CLV_MBAR = "clv_mbar";
+    public static final String CLV_UNIT = "clv_unit";
+    public static final String PROBABILITY_ALIVE = "probability_alive";
+    public static final String EXPECTED_PURCHASES_30D = "expected_purchases_30d";
+    public static final String EXPECTED_PURCHASES_90D = "expected_purchases_90d";
+    public static final String EXPECTED_PURCHASES_365D = "expected_purchases_365d";
+    public static final String EXPECTED_AVERAGE_SPEND = "expected_average_spend";
+    public static final String CLV = "clv";
+    /** P(no purchase in the churn horizon) from the churn model; null only when kindred.features.churn.enabled
+     * is false. */
+    public static final String CHURN_PROBABILITY = "churn_probability";
+    /** The churn model's version (models/churn/&lt;version&gt;), null when churn is disabled. */
+    public static final String CHURN_MODEL_VERSION = "churn_model_version";
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+
+    private CustomerFeatureColumns() {
+    }
+  }
+
+  /** {@code gold/customer_features}: one snapshot per as-of date, one row per customer with a purchase by then. */
+  public static final TableDef GOLD_CUSTOMER_FEATURES = new TableDef(Layer.GOLD, "customer_features",
+      createStructType(new StructField[] {
+          createStructField(CustomerFeatureColumns.AS_OF, DateType, false),
+          createStructField(CustomerFeatureColumns.CUSTOMER_ID, StringType, false),
+          createStructField(CustomerFeatureColumns.FIRST_PURCHASE_DATE, DateType, false),
+          createStructField(CustomerFeatureColumns.LAST_PURCHASE_DATE, DateType, false),
+          createStructField(CustomerFeatureColumns.RECENCY_DAYS, IntegerType, false),
+          createStructField(CustomerFeatureColumns.TENURE_DAYS, IntegerType, false),
+          createStructField(CustomerFeatureColumns.PURCHASE_DAYS, IntegerType, false),
+          createStructField(CustomerFeatureColumns.REPEAT_PURCHASE_DAYS, IntegerType, false),
+          createStructField(CustomerFeatureColumns.TRANSACTIONS, LongType, false),
+          createStructField(CustomerFeatureColumns.RETURNS, LongType, false),
+          createStructField(CustomerFeatureColumns.GROSS_AMOUNT, AMOUNT, false),
+          createStructField(CustomerFeatureColumns.RETURNED_AMOUNT, AMOUNT, false),
+          createStructField(CustomerFeatureColumns.MONETARY, AMOUNT, false),
+          createStructField(CustomerFeatureColumns.MONETARY_PER_DAY, AMOUNT, false),
+          createStructField(CustomerFeatureColumns.R_SCORE, IntegerType, false),
+          createStructField(CustomerFeatureColumns.F_SCORE, IntegerType, false),
+          createStructField(CustomerFeatureColumns.M_SCORE, IntegerType, false),
+          createStructField(CustomerFeatureColumns.RFM_SEGMENT, StringType, false),
+          createStructField(CustomerFeatureColumns.CLV_X, IntegerType, false),
+          createStructField(CustomerFeatureColumns.CLV_T_X, DoubleType, false),
+          createStructField(CustomerFeatureColumns.CLV_T, DoubleType, false),
+          createStructField(CustomerFeatureColumns.CLV_MBAR, DoubleType, false),
+          createStructField(CustomerFeatureColumns.CLV_UNIT, StringType, false),
+          createStructField(CustomerFeatureColumns.PROBABILITY_ALIVE, DoubleType, false),
+          createStructField(CustomerFeatureColumns.EXPECTED_PURCHASES_30D, DoubleType, false),
+          createStructField(CustomerFeatureColumns.EXPECTED_PURCHASES_90D, DoubleType, false),
+          createStructField(CustomerFeatureColumns.EXPECTED_PURCHASES_365D, DoubleType, false),
+          createStructField(CustomerFeatureColumns.EXPECTED_AVERAGE_SPEND, DoubleType, false),
+          createStructField(CustomerFeatureColumns.CLV, DoubleType, false),
+          createStructField(CustomerFeatureColumns.CHURN_PROBABILITY, DoubleType, true),
+          createStructField(CustomerFeatureColumns.CHURN_MODEL_VERSION, StringType, true),
+          createStructField(CustomerFeatureColumns.RUN_ID, StringType, false),
+      }),
+      List.of(CustomerFeatureColumns.AS_OF),
+      "Per customer and as-of date: RFM aggregates, R/F/M quintile scores and segment, BG/NBD + Gamma-Gamma CLV.");
+
+  /** Columns of {@link #GOLD_CLV_MODELS}. */
+  public static final class ClvModelColumns {
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+    public static final String AS_OF = "as_of";
+    /** bg_nbd, mbg_nbd or gamma_gamma. */
+    public static final String MODEL = "model";
+    /** days or weeks: the unit of t_x, T and alpha. */
+    public static final String UNIT = "unit";
+    public static final String CALIBRATION_END = "calibration_end";
+    public static final String PARAMETERS = "parameters";
+    public static final String STANDARD_ERRORS = "standard_errors";
+    public static final String LOG_LIKELIHOOD = "log_likelihood";
+    public static final String CUSTOMERS = "customers";
+    /** Distinct (x, t_x, T) triples, or (x, mbar) rows for gamma_gamma: what the likelihood loops over. */
+    public static final String DISTINCT_ROWS = "distinct_rows";
+    public static final String ITERATIONS = "iterations";
+    public static final String CONVERGENCE = "convergence";
+    public static final String FIT_TIME_MS = "fit_time_ms";
+    public static final String FITTED_AT = "fitted_at";
+
+    private ClvModelColumns() {
+    }
+  }
+
+  /** {@code gold/clv_models}: one row per CLV model fit (appended; a rerun records its own fits). */
+  public static final TableDef GOLD_CLV_MODELS = new TableDef(Layer.GOLD, "clv_models",
+      createStructType(new StructField[] {
+          createStructField(ClvModelColumns.RUN_ID, StringType, false),
+          createStructField(ClvModelColumns.AS_OF, DateType, false),
+          createStructField(ClvModelColumns.MODEL, StringType, false),
+          createStructField(ClvModelColumns.UNIT, StringType, false),
+          createStructField(ClvModelColumns.CALIBRATION_END, DateType, false),
+          createStructField(ClvModelColumns.PARAMETERS, createMapType(StringType, DoubleType, false), false),
+          createStructField(ClvModelColumns.STANDARD_ERRORS, createMapType(StringType, DoubleType, false), false),
+          createStructField(ClvModelColumns.LOG_LIKELIHOOD, DoubleType, false),
+          createStructField(ClvModelColumns.CUSTOMERS, LongType, false),
+          createStructField(ClvModelColumns.DISTINCT_ROWS, LongType, false),
+          createStructField(ClvModelColumns.ITERATIONS, IntegerType, false),
+          createStructField(ClvModelColumns.CONVERGENCE, StringType, false),
+          createStructField(ClvModelColumns.FIT_TIME_MS, LongType, false),
+          createStructField(ClvModelColumns.FITTED_AT, TimestampType, false),
+      }),
+      List.of(),
+      "Every CLV model fit: run, model, unit, parameters, standard errors, log-likelihood, customers, distinct rows.");
+
+  /** Columns of {@link #GOLD_CUSTOMER_STATE}. */
+  public static final class CustomerStateColumns {
+    /** The night whose deliveries (ingest_day) the state includes, all of them up to it. */
+    public static final String AS_OF = "as_of";
+    public static final String CUSTOMER_ID = "customer_id";
+    /** Every distinct purchase day, ascending: a late purchase on a day already here is not counted again. */
+    public static final String PURCHASE_DAY_LIST = "purchase_day_list";
+    /** Gross purchase value of the first purchase day (0 without a purchase day), for mbar. */
+    public static final String FIRST_DAY_AMOUNT = "first_day_amount";
+    public static final String TRANSACTIONS = "transactions";
+    public static final String RETURNS = "returns";
+    public static final String GROSS_AMOUNT = "gross_amount";
+    public static final String RETURNED_AMOUNT = "returned_amount";
+
+    private CustomerStateColumns() {
+    }
+  }
+
+  /**
+   * {@code gold/customer_state}: the per-customer running sums build-features folds each night's deliveries into,
+   * one partition per night (the previous night's partition plus that night's deliveries).
+   */
+  public static final TableDef GOLD_CUSTOMER_STATE = new TableDef(Layer.GOLD, "customer_state",
+      createStructType(new StructField[] {
+          createStructField(CustomerStateColumns.AS_OF, DateType, false),
+          createStructField(CustomerStateColumns.CUSTOMER_ID, StringType, false),
+          createStructField(CustomerStateColumns.PURCHASE_DAY_LIST, DataTypes.createArrayType(DateType, true),
+              false),
+          createStructField(CustomerStateColumns.FIRST_DAY_AMOUNT, AMOUNT, false),
+          createStructField(CustomerStateColumns.TRANSACTIONS, LongType, false),
+          createStructField(CustomerStateColumns.RETURNS, LongType, false),
+          createStructField(CustomerStateColumns.GROSS_AMOUNT, AMOUNT, false),
+          createStructField(CustomerStateColumns.RETURNED_AMOUNT, AMOUNT, false),
+      }),
+      List.of(CustomerStateColumns.AS_OF),
+      "Incremental per-customer state (purchase days, counts, sums) by night, folded from each night's deliveries.");
+
+  /** Columns of {@link #GOLD_CHURN_MODELS}. */
+  public static final class ChurnModelColumns {
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+    public static final String AS_OF = "as_of";
+    /** The model's version: its folder under models/churn/. */
+    public static final String VERSION = "version";
+    public static final String MODEL_PATH = "model_path";
+    public static final String HORIZON_DAYS = "horizon_days";
+    /** Features as of this date, labels from (train_cutoff, train_cutoff + horizon]. */
+    public static final String TRAIN_CUTOFF = "train_cutoff";
+    /** The later evaluation window: features as of eval_cutoff, labels from (eval_cutoff, as_of]. */
+    public static final String EVAL_CUTOFF = "eval_cutoff";
+    public static final String TRAIN_CUSTOMERS = "train_customers";
+    public static final String TRAIN_CHURN_RATE = "train_churn_rate";
+    public static final String EVAL_CUSTOMERS = "eval_customers";
+    public static final String EVAL_CHURN_RATE = "eval_churn_rate";
+    public static final String AUC = "auc";
+    public static final String PRECISION_TOP_DECILE = "precision_top_decile";
+    /** The same metrics of 1 - P(alive) under BG/NBD fitted at eval_cutoff, on the same customers. */
+    public static final String BASELINE_AUC = "baseline_auc";
+    public static final String BASELINE_PRECISION_TOP_DECILE = "baseline_precision_top_decile";
+    public static final String TRAINED_AT = "trained_at";
+
+    private ChurnModelColumns() {
+    }
+  }
+
+  /** {@code gold/churn_models}: every churn model trained, with its temporal split and evaluation. */
+  public static final TableDef GOLD_CHURN_MODELS = new TableDef(Layer.GOLD, "churn_models",
+      createStructType(new StructField[] {
+          createStructField(ChurnModelColumns.RUN_ID, StringType, false),
+          createStructField(ChurnModelColumns.AS_OF, DateType, false),
+          createStructField(ChurnModelColumns.VERSION, StringType, false),
+          createStructField(ChurnModelColumns.MODEL_PATH, StringType, false),
+          createStructField(ChurnModelColumns.HORIZON_DAYS, IntegerType, false),
+          createStructField(ChurnModelColumns.TRAIN_CUTOFF, DateType, false),
+          createStructField(ChurnModelColumns.EVAL_CUTOFF, DateType, false),
+          createStructField(ChurnModelColumns.TRAIN_CUSTOMERS, LongType, false),
+          createStructField(ChurnModelColumns.TRAIN_CHURN_RATE, DoubleType, false),
+          createStructField(ChurnModelColumns.EVAL_CUSTOMERS, LongType, false),
+          createStructField(ChurnModelColumns.EVAL_CHURN_RATE, DoubleType, false),
+          createStructField(ChurnModelColumns.AUC, DoubleType, false),
+          createStructField(ChurnModelColumns.PRECISION_TOP_DECILE, DoubleType, false),
+          createStructField(ChurnModelColumns.BASELINE_AUC, DoubleType, false),
+          createStructField(ChurnModelColumns.BASELINE_PRECISION_TOP_DECILE, DoubleType, false),
+          createStructField(ChurnModelColumns.TRAINED_AT, TimestampType, false),
+      }),
+      List.of(),
+      "Every churn model: version, temporal split, AUC and precision at the top decile beside the BG/NBD baseline.");
+
+  /** Columns of {@link #GOLD_CLV_HOLDOUT}. */
+  public static final class ClvHoldoutColumns {
+    public static final String AS_OF = "as_of";
+    public static final String HOLDOUT_END = "holdout_end";
+    /** Repeat purchases in the calibration window: 0, 1, ..., and the last group "7+". */
+    public static final String X_GROUP = "x_group";
+    public static final String CUSTOMERS = "customers";
+    /** Mean purchase days in (as_of, holdout_end]. */
+    public static final String ACTUAL_MEAN = "actual_mean";
+    /** Mean BG/NBD expected purchases for the holdout window's length. */
+    public static final String PREDICTED_MEAN = "predicted_mean";
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+
+    private ClvHoldoutColumns() {
+    }
+  }
+
+  /** {@code gold/clv_holdout}: the calibration/holdout check of BG/NBD, written by build-features --holdout-end. */
+  public static final TableDef GOLD_CLV_HOLDOUT = new TableDef(Layer.GOLD, "clv_holdout",
+      createStructType(new StructField[] {
+          createStructField(ClvHoldoutColumns.AS_OF, DateType, false),
+          createStructField(ClvHoldoutColumns.HOLDOUT_END, DateType, false),
+          createStructField(ClvHoldoutColumns.X_GROUP, StringType, false),
+          createStructField(ClvHoldoutColumns.CUSTOMERS, LongType, false),
+          createStructField(ClvHoldoutColumns.ACTUAL_MEAN, DoubleType, false),
+          createStructField(ClvHoldoutColumns.PREDICTED_MEAN, DoubleType, false),
+          createStructField(ClvHoldoutColumns.RUN_ID, StringType, false),
+      }),
+      List.of(),
+      "Calibration/holdout table: by repeat purchases x, mean actual vs BG/NBD-predicted purchases in the holdout.");
+
   /** Every table, in nightly order; the README's schema section is generated from this list. */
   public static List<TableDef> all() {
     return List.of(SILVER_FX_RATES, SILVER_CUSTOMERS, QUARANTINE_CUSTOMERS, SILVER_TRANSACTIONS,
-        QUARANTINE_TRANSACTIONS, SILVER_INTERACTIONS, QUARANTINE_INTERACTIONS, SILVER_FOLLOWS, RUN_METRICS);
+        QUARANTINE_TRANSACTIONS, SILVER_INTERACTIONS, QUARANTINE_INTERACTIONS, SILVER_FOLLOWS,
+        GOLD_CUSTOMER_STATE, GOLD_CUSTOMER_FEATURES, GOLD_CLV_MODELS, GOLD_CLV_HOLDOUT, GOLD_CHURN_MODELS, RUN_METRICS);
   }
 }

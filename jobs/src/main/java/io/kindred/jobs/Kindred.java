@@ -35,7 +35,8 @@ public final class Kindred {
         new DemoCommand(),
         new CleanCustomersCommand(),
         new CleanTransactionsCommand(),
-        new CleanInteractionsCommand());
+        new CleanInteractionsCommand(),
+        new BuildFeaturesCommand());
   }
 
   public static void main(String[] args) {

@@ -1,0 +1,422 @@
+package io.kindred.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import io.kindred.clv.BgNbdParams;
+import io.kindred.clv.ClvFit;
+import io.kindred.clv.ClvFitter;
+import io.kindred.clv.ClvHorizon;
+import io.kindred.clv.ClvScorer;
+import io.kindred.clv.FitOptions;
+import io.kindred.clv.GammaGammaParams;
+import io.kindred.clv.PeriodUnit;
+import io.kindred.clv.RfmTriples;
+import io.kindred.clv.SpendSummaries;
+import io.kindred.features.Churn;
+import io.kindred.features.ClvFeatures;
+import io.kindred.features.CustomerState;
+import io.kindred.features.RfmFeatures;
+import io.kindred.features.RfmSegments;
+import io.kindred.jobs.cli.CommonOptions;
+import io.kindred.jobs.cli.JobContext;
+import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.lake.Lakehouse;
+import io.kindred.lake.Layer;
+import io.kindred.lake.TableDef;
+import io.kindred.lake.Tables;
+import io.kindred.lake.Tables.CustomerFeatureColumns;
+import io.kindred.lake.Tables.CustomerStateColumns;
+import io.kindred.lake.Tables.LineageColumns;
+import io.kindred.ops.RunMetrics;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * {@code kindred build-features}: per-customer features as of a date: RFM aggregates, quintile scores and segment,
+ * lifetime value from BG/NBD and Gamma-Gamma fitted that night, and churn propensity from an MLlib model trained
+ * that night.
+ *
+ * <p>Reads {@code silver/transactions}: rows dated on or before the as-of date and delivered ({@code ingest_day})
+ * on or before it, so that a backfill for a past date gives what that night would have given
+ * ({@code --any-delivery} drops the delivery condition, for history loaded after the fact such as CDNOW). By
+ * default it reads only the rows delivered after the latest night of {@code gold/customer_state} before D and
+ * folds them into that state ({@link CustomerState}), writing the state of night D; {@code --full-recompute}
+ * aggregates all of silver instead (same result).
+ *
+ * <p>Writes the snapshot {@code as_of = D} of {@code gold/customer_features} (one row per customer with a purchase
+ * day by D), the partition {@code as_of = D} of {@code gold/customer_state}, one row per fit in
+ * {@code gold/clv_models} (BG/NBD and Gamma-Gamma), the churn model under {@code models/churn/<run id>} and its
+ * row in {@code gold/churn_models} (unless {@code kindred.features.churn.enabled = false}), with
+ * {@code --holdout-end} the calibration/holdout table in {@code gold/clv_holdout}, and one row of
+ * {@code ops/run_metrics} (rows in = customers read, rows written = customers written).
+ *
+ * <p>A re-run is safe: it replaces the {@code as_of = D} snapshot and state partition in one Delta commit each
+ * ({@code replaceWhere}), and appends its own fits and churn model (each recorded with its run id). It fails,
+ * writing no snapshot, when a model cannot be fitted: too few repeat buyers (e.g. every customer bought once: the
+ * message names the count), an optimiser that does not converge (breeze's reason), or a churn window with a
+ * single class (history shorter than two churn horizons: the message names the cut-off dates).
+ *
+ * <p>Example: {@code ./kindred build-features --as-of 2026-03-04}
+ */
+@Parameters(commandNames = "build-features", commandDescription = "Build gold/customer_features for an as-of "
+    + "date: RFM scores and segment, BG/NBD + Gamma-Gamma lifetime value.")
+public final class BuildFeaturesCommand implements KindredCommand {
+
+  /** Configuration keys. */
+  public static final String SEGMENTS_KEY = "kindred.features.rfm-segments";
+  public static final String ACCURACY_KEY = "features.quantile-accuracy";
+  public static final String UNIT_KEY = "features.clv.unit";
+  public static final String HORIZON_KEY = "features.clv.horizon-months";
+  public static final String DISCOUNT_KEY = "features.clv.monthly-discount-rate";
+  public static final String MIN_REPEAT_KEY = "features.clv.min-repeat-buyers";
+  public static final String CHURN_ENABLED_KEY = "features.churn.enabled";
+  public static final String CHURN_HORIZON_KEY = "features.churn.horizon-days";
+
+  @ParametersDelegate
+  private final CommonOptions common = new CommonOptions();
+
+  @Parameter(names = "--clv-unit", description = "Time unit of the CLV models' summary and fit: DAYS or WEEKS. "
+      + "Default: kindred.features.clv.unit (weeks).")
+  private PeriodUnit unit;
+
+  @Parameter(names = "--any-delivery", description = "Use transactions dated up to the as-of date whenever they "
+      + "were delivered (for history loaded after the fact, such as CDNOW); by default only rows delivered by the "
+      + "as-of date count, so a backfill gives what that night gave.")
+  private boolean anyDelivery;
+
+  @Parameter(names = "--full-recompute", description = "Aggregate customers from all of silver/transactions "
+      + "instead of folding the night's deliveries into gold/customer_state (the state is then left unchanged).")
+  private boolean fullRecompute;
+
+  @Parameter(names = "--holdout-end", description = "Also write the calibration/holdout table to "
+      + "gold/clv_holdout: purchases in (as-of, holdout-end] against the BG/NBD prediction (a backtest: it reads "
+      + "transactions dated after the as-of date).")
+  private LocalDate holdoutEnd;
+
+  @Override
+  public CommonOptions common() {
+    return common;
+  }
+
+  public BuildFeaturesCommand unit(PeriodUnit value) {
+    this.unit = value;
+    return this;
+  }
+
+  public BuildFeaturesCommand anyDelivery(boolean value) {
+    this.anyDelivery = value;
+    return this;
+  }
+
+  public BuildFeaturesCommand holdoutEnd(LocalDate value) {
+    this.holdoutEnd = value;
+    return this;
+  }
+
+  @Override
+  public void validate() {
+    if (holdoutEnd != null && !holdoutEnd.isAfter(common.runDate())) {
+      throw new com.beust.jcommander.ParameterException("--holdout-end " + holdoutEnd + " is not after the as-of date "
+          + common.runDate() + "; expected a later date");
+    }
+  }
+
+  public BuildFeaturesCommand fullRecompute(boolean value) {
+    this.fullRecompute = value;
+    return this;
+  }
+
+  /** What one run fitted, for callers (the demo, tests). */
+  public record Result(RunMetrics metrics, ClvFit<BgNbdParams> purchases, ClvFit<GammaGammaParams> spend,
+      List<ClvFeatures.HoldoutRow> holdout) {
+  }
+
+  @Override
+  public void run(JobContext context) throws Exception {
+    build(context);
+  }
+
+  /** Runs the job; returns its metrics and fits. */
+  public Result build(JobContext context) throws Exception {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    LocalDate asOf = context.runDate();
+    PeriodUnit clvUnit = unit != null ? unit
+        : PeriodUnit.valueOf(context.config().getString(UNIT_KEY).toUpperCase(Locale.ROOT));
+    RfmSegments segments = RfmSegments.fromConfig(context.config().raw(), SEGMENTS_KEY);
+    int accuracy = context.config().getInt(ACCURACY_KEY);
+    ClvHorizon horizon = ClvHorizon.of(context.config().getInt(HORIZON_KEY),
+        context.config().getDouble(DISCOUNT_KEY), clvUnit);
+    FitOptions fitOptions = new FitOptions(FitOptions.DEFAULT.maxIterations(), FitOptions.DEFAULT.tolerance(),
+        FitOptions.DEFAULT.memory(), context.config().getInt(MIN_REPEAT_KEY));
+    List<ClvFit<?>> fits = new ArrayList<>();
+    List<ClvFeatures.HoldoutRow> holdout = new ArrayList<>();
+    RunMetrics metrics = context.accounted(m -> {
+      m.detail("as_of", asOf).detail("clv_unit", clvUnit).detail("any_delivery", anyDelivery)
+          .detail("clv_horizon_months", horizon.months()).detail("monthly_discount_rate",
+              horizon.monthlyDiscountRate());
+      Dataset<Row> aggregates = ClvFeatures.withClvSummary(customerAggregates(context, m, asOf), clvUnit)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        long customers = context.steps().run("aggregate customers", aggregates::count);
+        context.log().info("{} customers with a purchase day by {}", customers, asOf);
+        m.addRowsIn(customers);
+        RfmFeatures.CutPoints cuts = context.steps().run("quintile cut points",
+            () -> RfmFeatures.cutPoints(aggregates, accuracy));
+        context.log().info("RFM cut points: {}", cuts);
+        m.detail("rfm_cut_points", cuts);
+
+        RfmTriples triples = context.steps().run("collect rfm triples",
+            () -> ClvFeatures.rfmTriples(aggregates, clvUnit));
+        context.log().info("{} distinct (x, t_x, T) triples, {} repeat buyers", triples.size(),
+            triples.repeatBuyers());
+        ClvFit<BgNbdParams> purchases = context.steps().run("fit bg/nbd",
+            () -> ClvFitter.fitBgNbd(triples, fitOptions));
+        fits.add(purchases);
+        SpendSummaries spend = context.steps().run("collect spend summaries",
+            () -> ClvFeatures.spendSummaries(aggregates));
+        ClvFit<GammaGammaParams> spendFit = context.steps().run("fit gamma-gamma",
+            () -> ClvFitter.fitGammaGamma(spend, fitOptions));
+        fits.add(spendFit);
+        context.steps().run("record fits", () -> recordFits(context, asOf, clvUnit, fits));
+        if (holdoutEnd != null) {
+          holdout.addAll(context.steps().run("calibration/holdout table", () -> holdoutTable(context, asOf,
+              aggregates, purchases.params(), clvUnit)));
+        }
+        ClvScorer scorer = new ClvScorer(purchases.params(), spendFit.params(), clvUnit, horizon);
+
+        Dataset<Row> features = ClvFeatures.withClvScores(RfmFeatures.withRfmSegment(
+            RfmFeatures.withRfmScores(aggregates, cuts), segments), scorer)
+            .withColumn(CustomerFeatureColumns.AS_OF, lit(Date.valueOf(asOf)))
+            .withColumn(CustomerFeatureColumns.RUN_ID, lit(context.runId()));
+        if (context.config().getBoolean(CHURN_ENABLED_KEY)) {
+          int horizonDays = context.config().getInt(CHURN_HORIZON_KEY);
+          String version = churnModel(context, m, asOf, horizonDays, clvUnit, fitOptions);
+          PipelineModel model = PipelineModel.load(lake.location(Layer.MODELS, "churn/" + version).uri());
+          features = Churn.withChurnProbability(model.transform(Churn.withDoubleFeatures(features)))
+              .withColumn(CustomerFeatureColumns.CHURN_MODEL_VERSION, lit(version));
+        } else {
+          context.log().info("churn model disabled ({} = false): churn_probability is null", CHURN_ENABLED_KEY);
+          features = features.withColumn(CustomerFeatureColumns.CHURN_PROBABILITY, lit(null).cast("double"))
+              .withColumn(CustomerFeatureColumns.CHURN_MODEL_VERSION, lit(null).cast("string"));
+        }
+        Dataset<Row> rows = conform(Tables.GOLD_CUSTOMER_FEATURES, features);
+        context.steps().run("write " + Tables.GOLD_CUSTOMER_FEATURES.relativePath(), () -> replace(spark, lake,
+            Tables.GOLD_CUSTOMER_FEATURES, rows, CustomerFeatureColumns.AS_OF + " = DATE'" + asOf + "'"));
+        long written = context.steps().run("count written", () -> lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES)
+            .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(asOf)))).count());
+        m.addRowsWritten(written);
+      } finally {
+        aggregates.unpersist();
+      }
+    });
+    @SuppressWarnings("unchecked")
+    Result result = new Result(metrics, (ClvFit<BgNbdParams>) fits.get(0), (ClvFit<GammaGammaParams>) fits.get(1),
+        List.copyOf(holdout));
+    return result;
+  }
+
+  /**
+   * The customers' RFM aggregates as of {@code asOf}: folded incrementally (the latest state before {@code asOf}
+   * plus the silver rows delivered after it and by {@code asOf}, written as the state of {@code asOf}), or, with
+   * {@code --full-recompute} or {@code --any-delivery}, from all of silver/transactions.
+   */
+  private Dataset<Row> customerAggregates(JobContext context, RunMetrics m, LocalDate asOf) {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    Dataset<Row> silver = lake.read(spark, Tables.SILVER_TRANSACTIONS);
+    if (fullRecompute || anyDelivery) {
+      m.detail("aggregation", "full recompute");
+      return RfmFeatures.customerAggregates(RfmFeatures.customerDays(RfmFeatures.transactionsAsOf(silver, asOf,
+          anyDelivery)), asOf);
+    }
+    TableDef stateTable = Tables.GOLD_CUSTOMER_STATE;
+    Dataset<Row> states = lake.readOrEmpty(spark, stateTable);
+    Column stateDate = col(CustomerStateColumns.AS_OF);
+    Row latest = states.filter(stateDate.lt(lit(Date.valueOf(asOf)))).agg(functions.max(stateDate)).first();
+    LocalDate priorNight = latest.isNullAt(0) ? null : latest.getDate(0).toLocalDate();
+    Dataset<Row> prior = priorNight == null ? states.limit(0)
+        : states.filter(stateDate.equalTo(lit(Date.valueOf(priorNight))));
+    Column delivered = col(LineageColumns.INGEST_DAY).leq(lit(Date.valueOf(asOf)));
+    if (priorNight != null) {
+      delivered = delivered.and(col(LineageColumns.INGEST_DAY).gt(lit(Date.valueOf(priorNight))));
+    }
+    Dataset<Row> deliveries = silver.filter(delivered);
+    m.detail("aggregation", "incremental").detail("state_prior_as_of", priorNight == null ? "none" : priorNight);
+    context.log().info("folding deliveries after {} up to {} into the customer state of {}",
+        priorNight == null ? "the beginning" : priorNight, asOf, priorNight == null ? "nobody" : priorNight);
+    long folded = context.steps().run("count deliveries to fold", deliveries::count);
+    m.detail("transactions_folded", folded);
+    Dataset<Row> state = conform(stateTable, CustomerState.fold(prior, deliveries, asOf));
+    context.steps().run("write " + stateTable.relativePath(), () -> replace(spark, lake, stateTable, state,
+        CustomerStateColumns.AS_OF + " = DATE'" + asOf + "'"));
+    return CustomerState.aggregates(lake.read(spark, stateTable).filter(stateDate.equalTo(lit(Date.valueOf(asOf)))),
+        asOf);
+  }
+
+  /**
+   * Trains the churn model on the temporal split of {@link Churn}, evaluates it beside the BG/NBD baseline on the
+   * later window, saves it under {@code models/churn/<version>} and records it in gold/churn_models.
+   *
+   * @return the model's version (the run id)
+   * @throws IllegalArgumentException when a window has no customers or a single class, naming the cut-off dates
+   */
+  private String churnModel(JobContext context, RunMetrics m, LocalDate asOf, int horizonDays, PeriodUnit clvUnit,
+      FitOptions fitOptions) {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    LocalDate trainCutoff = asOf.minusDays(2L * horizonDays);
+    LocalDate evalCutoff = asOf.minusDays(horizonDays);
+    Dataset<Row> known = RfmFeatures.transactionsAsOf(lake.read(spark, Tables.SILVER_TRANSACTIONS), asOf,
+        anyDelivery);
+    Dataset<Row> train = Churn.labelled(Churn.withDoubleFeatures(aggregatesAt(known, trainCutoff)), known,
+        trainCutoff, horizonDays).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> eval = Churn.labelled(ClvFeatures.withClvSummary(aggregatesAt(known, evalCutoff), clvUnit),
+        known, evalCutoff, horizonDays).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      double[] trainCounts = context.steps().run("churn training window", () -> classCounts(train, "training",
+          trainCutoff, horizonDays));
+      double[] evalCounts = context.steps().run("churn evaluation window", () -> classCounts(eval, "evaluation",
+          evalCutoff, horizonDays));
+      PipelineModel model = context.steps().run("train churn model", () -> Churn.pipeline().fit(train));
+      String version = context.runId();
+      String path = lake.location(Layer.MODELS, "churn/" + version).uri();
+      context.steps().run("save churn model", () -> {
+        try {
+          model.write().overwrite().save(path);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("Cannot save the churn model to " + path, e);
+        }
+      });
+      ClvFit<BgNbdParams> baselineFit = context.steps().run("fit bg/nbd baseline at " + evalCutoff,
+          () -> ClvFitter.fitBgNbd(ClvFeatures.rfmTriples(eval, clvUnit), fitOptions));
+      Dataset<Row> scored = ClvFeatures.withProbabilityAlive(
+              Churn.withChurnProbability(model.transform(Churn.withDoubleFeatures(eval))), baselineFit.params(),
+              "_p_alive")
+          .withColumn("_baseline", lit(1.0).minus(col("_p_alive"))).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        double[] metrics = context.steps().run("evaluate churn model", () -> new double[] {
+            Churn.auc(scored, Churn.PROBABILITY), Churn.precisionAtTopDecile(scored, Churn.PROBABILITY),
+            Churn.auc(scored, "_baseline"), Churn.precisionAtTopDecile(scored, "_baseline")});
+        context.log().info("churn model {}: AUC {} (BG/NBD P(alive) baseline {}), precision at the top decile {} "
+                + "(baseline {}) on {} customers as of {}", version, metrics[0], metrics[2], metrics[1], metrics[3],
+            (long) evalCounts[0], evalCutoff);
+        m.detail("churn_auc", metrics[0]).detail("churn_baseline_auc", metrics[2])
+            .detail("churn_precision_top_decile", metrics[1]).detail("churn_model_version", version);
+        Row row = RowFactory.create(context.runId(), Date.valueOf(asOf), version, path, horizonDays,
+            Date.valueOf(trainCutoff), Date.valueOf(evalCutoff), (long) trainCounts[0], trainCounts[1],
+            (long) evalCounts[0], evalCounts[1], metrics[0], metrics[1], metrics[2], metrics[3],
+            Timestamp.from(Instant.now()));
+        lake.createIfNotExists(spark, Tables.GOLD_CHURN_MODELS);
+        spark.createDataFrame(List.of(row), Tables.GOLD_CHURN_MODELS.schema()).write().format("delta")
+            .mode("append").save(lake.location(Tables.GOLD_CHURN_MODELS).uri());
+      } finally {
+        scored.unpersist();
+      }
+      return version;
+    } finally {
+      train.unpersist();
+      eval.unpersist();
+    }
+  }
+
+  /** Computes, logs and writes (replacing this as-of and holdout end) the calibration/holdout table. */
+  private List<ClvFeatures.HoldoutRow> holdoutTable(JobContext context, LocalDate asOf, Dataset<Row> summarised,
+      BgNbdParams model, PeriodUnit clvUnit) {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    Dataset<Row> window = lake.read(spark, Tables.SILVER_TRANSACTIONS)
+        .filter(col(Tables.TransactionColumns.TRANSACTION_DATE).gt(lit(Date.valueOf(asOf)))
+            .and(col(Tables.TransactionColumns.TRANSACTION_DATE).leq(lit(Date.valueOf(holdoutEnd)))));
+    double length = clvUnit.fromDays(java.time.temporal.ChronoUnit.DAYS.between(asOf, holdoutEnd));
+    List<ClvFeatures.HoldoutRow> rows = ClvFeatures.holdoutTable(summarised, window, model, length, 7);
+    context.log().info("calibration/holdout, {} .. {} ({} {}): x | customers | actual | predicted", asOf, holdoutEnd,
+        length, clvUnit);
+    List<Row> out = new ArrayList<>();
+    for (ClvFeatures.HoldoutRow r : rows) {
+      context.log().info(String.format(Locale.ROOT, "%3s | %7d | %.3f | %.3f", r.xGroup(), r.customers(),
+          r.actualMean(), r.predictedMean()));
+      out.add(RowFactory.create(Date.valueOf(asOf), Date.valueOf(holdoutEnd), r.xGroup(), r.customers(),
+          r.actualMean(), r.predictedMean(), context.runId()));
+    }
+    replace(spark, lake, Tables.GOLD_CLV_HOLDOUT, spark.createDataFrame(out, Tables.GOLD_CLV_HOLDOUT.schema()),
+        Tables.ClvHoldoutColumns.AS_OF + " = DATE'" + asOf + "' AND " + Tables.ClvHoldoutColumns.HOLDOUT_END
+            + " = DATE'" + holdoutEnd + "'");
+    return rows;
+  }
+
+  /** Aggregates as of {@code cutoff} from the rows known then (point-in-time unless --any-delivery). */
+  private Dataset<Row> aggregatesAt(Dataset<Row> known, LocalDate cutoff) {
+    return RfmFeatures.customerAggregates(RfmFeatures.customerDays(RfmFeatures.transactionsAsOf(known, cutoff,
+        anyDelivery)), cutoff);
+  }
+
+  /** {customers, churn rate} of a labelled window; fails unless it has customers of both classes. */
+  private static double[] classCounts(Dataset<Row> labelled, String window, LocalDate cutoff, int horizonDays) {
+    Row r = labelled.agg(functions.count(lit(1)), functions.sum(col(Churn.LABEL))).first();
+    long n = r.getLong(0);
+    double churned = r.isNullAt(1) ? 0 : r.getDouble(1);
+    if (n == 0 || churned == 0 || churned == n) {
+      throw new IllegalArgumentException("The churn " + window + " window (features as of " + cutoff
+          + ", labels from the " + horizonDays + " days after) has " + n + " customers, " + (long) churned
+          + " of them churned: it needs customers of both classes. Shorten " + CHURN_HORIZON_KEY
+          + " or set kindred." + CHURN_ENABLED_KEY + "=false when the history is shorter than two horizons");
+    }
+    return new double[] {n, churned / n};
+  }
+
+  /** Appends one row per fit to gold/clv_models. */
+  static void recordFits(JobContext context, LocalDate asOf, PeriodUnit unit, List<ClvFit<?>> fits) {
+    SparkSession spark = context.spark();
+    List<Row> rows = new ArrayList<>();
+    Timestamp now = Timestamp.from(Instant.now());
+    for (ClvFit<?> fit : fits) {
+      rows.add(RowFactory.create(context.runId(), Date.valueOf(asOf), fit.model(),
+          unit.name().toLowerCase(Locale.ROOT), Date.valueOf(asOf),
+          scalaMap(fit.params().asMap()),
+          scalaMap(fit.standardErrorMap()),
+          fit.logLikelihood(), fit.customers(), fit.distinctRows(), fit.iterations(), fit.convergence(),
+          fit.fitTime().toMillis(), now));
+    }
+    Dataset<Row> frame = spark.createDataFrame(rows, Tables.GOLD_CLV_MODELS.schema());
+    context.lake().createIfNotExists(spark, Tables.GOLD_CLV_MODELS);
+    frame.write().format("delta").mode("append").save(context.lake().location(Tables.GOLD_CLV_MODELS).uri());
+  }
+
+  private static scala.collection.Map<String, Double> scalaMap(java.util.Map<String, Double> map) {
+    return CollectionConverters.asScala(new java.util.LinkedHashMap<>(map));
+  }
+
+  /** The columns of {@code table}, in its order and types. */
+  static Dataset<Row> conform(TableDef table, Dataset<Row> data) {
+    return data.select(Arrays.stream(table.schema().fields())
+        .map(f -> col(f.name()).cast(f.dataType()).as(f.name())).toArray(Column[]::new));
+  }
+
+  /** Replaces the rows matching {@code predicate} in {@code table} with {@code rows}, in one Delta commit. */
+  static void replace(SparkSession spark, Lakehouse lake, TableDef table, Dataset<Row> rows, String predicate) {
+    lake.createIfNotExists(spark, table);
+    table.requireSchemaOf(rows);
+    rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
+        .save(lake.location(table).uri());
+  }
+}
