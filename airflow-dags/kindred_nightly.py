@@ -63,13 +63,16 @@ class Stage(NamedTuple):
 
 
 # The nightly order of the pipeline's commands. STAGES follows it.
-NIGHTLY_ORDER = ("clean-customers", "clean-transactions", "clean-interactions", "features", "social-features",
-                 "score", "publish-audiences")
+NIGHTLY_ORDER = ("clean-customers", "clean-transactions", "clean-interactions", "build-features",
+                 "build-social-features", "score-segments", "publish-audiences")
 
-# The nightly stages, in order. Only commands the jar has are listed (today: none of NIGHTLY_ORDER is in main's jar
-# yet); the others join here, one line each, as they land, e.g.
-#   Stage("clean-customers", inputs=(("--input", "{lakehouse}/raw/customers"),)),
+# The nightly stages, in order. Only commands the jar has are listed; the others join here, one line each, as they
+# land. Raw feeds are read from the lakehouse's raw/ folder, through each command's default source definition.
 STAGES: list[Stage] = [
+    Stage("clean-customers", inputs=(("--input", "{lakehouse}/raw/customers"),)),
+    Stage("clean-transactions", inputs=(("--input", "{lakehouse}/raw/transactions"),)),
+    Stage("clean-interactions", inputs=(("--input", "{lakehouse}/raw/interactions"),)),
+    Stage("build-features", date_option="--as-of"),
 ]
 
 

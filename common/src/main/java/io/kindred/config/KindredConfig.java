@@ -64,6 +64,12 @@ public final class KindredConfig {
     }
   }
 
+  /** This configuration with {@code overrides} (full keys such as {@code kindred.x.y}) on top. */
+  public KindredConfig withOverrides(Map<String, ?> overrides) {
+    return new KindredConfig(ConfigFactory.parseMap(new LinkedHashMap<>(overrides), "override")
+        .withFallback(config).resolve());
+  }
+
   /** The defaults alone. */
   public static KindredConfig defaults() {
     return load(null, Map.of());

@@ -1,27 +1,45 @@
 package io.kindred.jobs;
 
 import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterException;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
+import io.kindred.config.KindredConfig;
 import io.kindred.jobs.clean.CleanJob;
 import io.kindred.jobs.cli.CommonOptions;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
 import io.kindred.lake.Layer;
+import io.kindred.lake.Location;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * {@code kindred demo}: generates a sample into a fresh lakehouse and runs every pipeline stage, in nightly order,
  * then prints what each stage wrote.
  *
- * <p>Reads nothing; writes the whole lakehouse ({@code raw/}, then every stage's tables). A re-run starts from a
- * fresh lakehouse, so it is safe. Example: {@code ./kindred demo --lakehouse /tmp/kindred-demo}
+ * <p>Reads nothing; writes the whole lakehouse ({@code raw/}, then every stage's tables). It starts from a fresh
+ * lakehouse: one it made before (marked by a {@code .kindred-demo} file) is deleted first, any other non-empty
+ * folder is refused, so a re-run is safe. Example: {@code ./kindred demo --customers 5000 --lakehouse /tmp/demo}
  */
 @Parameters(commandNames = "demo", commandDescription = "Generate a sample into a fresh lakehouse and run every "
     + "pipeline stage on it, then print a summary.")
 public final class DemoCommand implements KindredCommand {
 
+  /** The file that marks a lakehouse as the demo's own, so that a re-run may delete it. */
+  public static final String MARKER = ".kindred-demo";
+  /** Where the demo writes unless --lakehouse says otherwise. */
+  public static final String DEFAULT_LAKEHOUSE = "demo-lakehouse";
+
   @ParametersDelegate
-  private final CommonOptions common = new CommonOptions();
+  private final CommonOptions common = new CommonOptions().lakehouse(DEFAULT_LAKEHOUSE);
 
   @Parameter(names = "--customers", description = "Customers to generate.")
   private long customers = 20_000;
@@ -32,20 +50,98 @@ public final class DemoCommand implements KindredCommand {
   @Parameter(names = "--seed", description = "Random seed of the generator.")
   private long seed = 42;
 
+  private PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
   @Override
   public CommonOptions common() {
     return common;
   }
 
+  /** Sets the sizes, for tests. */
+  public DemoCommand sample(long customerCount, int dayCount, long randomSeed) {
+    this.customers = customerCount;
+    this.days = dayCount;
+    this.seed = randomSeed;
+    return this;
+  }
+
+  /** Where the summary is printed (standard output by default). */
+  public DemoCommand printTo(PrintStream stream) {
+    this.out = stream;
+    return this;
+  }
+
+  @Override
+  public void validate() {
+    if (customers < 1) {
+      throw new ParameterException("--customers must be at least 1, got " + customers);
+    }
+    if (days < 14) {
+      throw new ParameterException("--days must be at least 14 (two weeks of nightly feeds), got " + days);
+    }
+  }
+
   @Override
   public void run(JobContext context) throws Exception {
-    context.log().info("demo: {} customers, {} days ending {}, seed {}, lakehouse {}", customers, days,
-        context.runDate(), seed, context.lake());
-    // 1. Raw feeds with a known truth, into a fresh <lakehouse>/raw.
-    GenerateCommand.generate(context.forJob("generate", context.runDate()), customers, days, seed,
-        context.lake().root().resolve(Layer.RAW.folder()), true);
-    // 2. Cleaning: every delivery day of every feed, one run per feed.
-    CleanJob.cleanGeneratedFeeds(context, context.lake().location(Layer.RAW, "").uri(),
-        context.runDate().minusDays(days - 1L), context.runDate());
+    Instant started = Instant.now();
+    LocalDate runDate = context.runDate();
+    LocalDate firstDay = runDate.minusDays(days - 1L);
+    context.log().info("demo: {} customers, {} days {} .. {}, seed {}, lakehouse {}", customers, days, firstDay,
+        runDate, seed, context.lake());
+    context.steps().run("fresh lakehouse", () -> freshLakehouse(context));
+    JobContext demo = withDemoChurnHorizon(context);
+
+    // 1. Raw feeds with a known truth.
+    GenerateCommand.generate(demo.forJob("generate", runDate), customers, days, seed,
+        demo.lake().root().resolve(Layer.RAW.folder()), true);
+    // 2. Cleaning: every delivery day of each feed in one run per feed.
+    CleanJob.cleanGeneratedFeeds(demo, demo.lake().location(Layer.RAW, "").uri(), firstDay, runDate);
+    // 3. Customer features as of the last night.
+    new BuildFeaturesCommand().build(demo.forJob("build-features", runDate));
+
+    out.println();
+    out.println("Kindred demo: " + customers + " customers, " + days + " days " + firstDay + " .. " + runDate);
+    out.println(RunSummary.render(context.spark(), context.lake(), started));
+  }
+
+  /**
+   * The churn model needs two horizons of history before the as-of date; a short demo history gets a horizon of a
+   * quarter of its days instead of failing.
+   */
+  private JobContext withDemoChurnHorizon(JobContext context) {
+    String key = "features.churn.horizon-days";
+    int horizon = context.config().getInt(key);
+    if (2 * horizon < days - 7) {
+      return context;
+    }
+    int shorter = days / 4;
+    context.log().info("demo: {} days of history are too few for a {}-day churn horizon; using {} days", days,
+        horizon, shorter);
+    KindredConfig config = context.config().withOverrides(Map.of(KindredConfig.ROOT + "." + key, shorter));
+    return context.withConfig(config);
+  }
+
+  /** Deletes a lakehouse the demo made before; refuses any other non-empty folder. Marks the fresh one. */
+  private static void freshLakehouse(JobContext context) {
+    Location root = context.lake().root();
+    try {
+      Path path = new Path(root.uri());
+      FileSystem fs = path.getFileSystem(context.spark().sparkContext().hadoopConfiguration());
+      if (fs.exists(path)) {
+        FileStatus[] children = fs.listStatus(path);
+        if (children.length > 0) {
+          if (!fs.exists(new Path(path, MARKER))) {
+            throw new IllegalStateException("Lakehouse " + root + " is not empty and was not made by the demo (no "
+                + MARKER + " file); expected an empty or missing folder, or pass another --lakehouse");
+          }
+          context.log().info("demo: deleting the previous demo lakehouse {}", root);
+          fs.delete(path, true);
+        }
+      }
+      fs.mkdirs(path);
+      fs.create(new Path(path, MARKER), true).close();
+    } catch (IOException e) {
+      throw new IllegalStateException("Could not prepare the demo lakehouse " + root + ": " + e.getMessage(), e);
+    }
   }
 }

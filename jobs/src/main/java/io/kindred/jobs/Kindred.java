@@ -31,8 +31,8 @@ public final class Kindred {
   /** Every command, fresh instances, in nightly order. */
   public static List<KindredCommand> commands() {
     return List.of(
-        new GenerateCommand(),
         new DemoCommand(),
+        new GenerateCommand(),
         new CleanCustomersCommand(),
         new CleanTransactionsCommand(),
         new CleanInteractionsCommand(),

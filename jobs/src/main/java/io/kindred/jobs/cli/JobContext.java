@@ -52,6 +52,11 @@ public final class JobContext {
     return new JobContext(spark, config, lake, otherRunDate, otherJob);
   }
 
+  /** The same job with a different configuration. */
+  public JobContext withConfig(KindredConfig otherConfig) {
+    return new JobContext(spark, otherConfig, lake, runDate, job);
+  }
+
   public SparkSession spark() {
     return spark;
   }
