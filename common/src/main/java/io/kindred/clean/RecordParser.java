@@ -39,6 +39,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * Reads one raw record of a source into the canonical fields of its feed, typed, and decides whether it is
@@ -77,6 +78,9 @@ public final class RecordParser implements Serializable {
   private transient ObjectMapper json;
   private transient DateTimeFormatter timestampPattern;
   private transient DateTimeFormatter datePattern;
+  private CollectionAccumulator<String> unmappedFields;
+  private transient Set<String> mappedColumns;
+  private transient Set<String> reportedUnmapped;
 
   /**
    * @param source the source definition
@@ -86,6 +90,33 @@ public final class RecordParser implements Serializable {
   public RecordParser(SourceDef source, Map<String, List<String>> headers) {
     this.source = source;
     this.headers = Map.copyOf(headers);
+  }
+
+  /**
+   * Reports every JSON field the source does not map to {@code accumulator} (each name once per task; the caller
+   * reads the distinct names after an action), so that extra fields are reported for JSON as for delimited files.
+   */
+  public RecordParser reportingUnmappedFieldsTo(CollectionAccumulator<String> accumulator) {
+    this.unmappedFields = accumulator;
+    return this;
+  }
+
+  private void noteUnmapped(Set<String> keys) {
+    if (mappedColumns == null) {
+      mappedColumns = new java.util.HashSet<>();
+      for (Field f : source.feed().fields()) {
+        String column = source.columnOf(f.name());
+        if (column != null) {
+          mappedColumns.add(column);
+        }
+      }
+      reportedUnmapped = new java.util.HashSet<>();
+    }
+    for (String key : keys) {
+      if (!mappedColumns.contains(key) && reportedUnmapped.add(key)) {
+        unmappedFields.add(key);
+      }
+    }
   }
 
   /** The schema of raw lines: ingest day, file, 1-based line number, raw text, occurrence of the same text. */
@@ -269,6 +300,9 @@ public final class RecordParser implements Serializable {
       }
       out.put(e.getKey(), value);
     });
+    if (unmappedFields != null) {
+      noteUnmapped(out.keySet());
+    }
     return out;
   }
 

@@ -28,6 +28,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
@@ -114,12 +115,15 @@ public final class CleanJob {
     Dataset<Row> prior = lake.readOrEmpty(spark, silver).filter(functions.not(functions.expr(replaced)));
     Dataset<Row> fx = fxRates;
     List<Dataset<Row>> cached = new java.util.ArrayList<>();
+    CollectionAccumulator<String> unmappedJsonFields = spark.sparkContext()
+        .collectionAccumulator("unmapped JSON fields of " + source.name());
     Dataset<Row> records = context.steps().run("parse and check", () -> {
       Dataset<Row> lines = RawFiles.readLines(spark, source, files);
       if (source.derivedId() != null && source.derivedId().repeatsAreDistinct()) {
         lines = Cleaning.withOccurrence(lines);
       }
-      Dataset<Row> parsed = Cleaning.parsedRecords(lines, new RecordParser(source, files.headers()), feed);
+      Dataset<Row> parsed = Cleaning.parsedRecords(lines,
+          new RecordParser(source, files.headers()).reportingUnmappedFieldsTo(unmappedJsonFields), feed);
       if (feed == Feed.TRANSACTIONS) {
         parsed = Cleaning.withFxRates(parsed, fx);
       }
@@ -141,9 +145,12 @@ public final class CleanJob {
           metrics.addQuarantined(reason, n);
         }
       });
-      if (!files.extraColumns().isEmpty()) {
-        context.log().info("{}: columns ignored (not mapped): {}", source.name(), files.extraColumns());
-        metrics.detail("extra_columns_ignored", String.join(",", files.extraColumns()));
+      // delimited files' headers were checked up front; JSON fields were seen while parsing (the count above)
+      java.util.Set<String> extra = new java.util.TreeSet<>(files.extraColumns());
+      extra.addAll(unmappedJsonFields.value());
+      if (!extra.isEmpty()) {
+        context.log().info("{}: columns ignored (not mapped): {}", source.name(), extra);
+        metrics.detail("extra_columns_ignored", String.join(",", extra));
       }
 
       Dataset<Row> acceptedRows = Cleaning.accepted(records);

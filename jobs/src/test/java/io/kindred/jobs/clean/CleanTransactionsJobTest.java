@@ -284,6 +284,22 @@ class CleanTransactionsJobTest {
   }
 
   @Test
+  void extraJsonFieldsAreIgnoredAndReported() throws Exception {
+    h.write("transactions/2026-03-02/transactions-2026-03-02-00000.jsonl",
+        "{\"transaction_id\":\"T000000000001\",\"customer_id\":\"C00000001\",\"timestamp\":"
+            + "\"2026-03-02T10:00:00+01:00\",\"amount\":20.00,\"currency\":\"EUR\",\"quantity\":2,"
+            + "\"product_id\":\"P00001\",\"category\":\"music\",\"channel\":\"web\",\"coupon\":\"SPRING\"}",
+        "{\"transaction_id\":\"T000000000002\",\"customer_id\":\"C00000001\",\"timestamp\":"
+            + "\"2026-03-02T11:00:00+01:00\",\"amount\":5,\"currency\":\"EUR\",\"quantity\":1,"
+            + "\"product_id\":\"P00001\",\"category\":\"music\",\"channel\":\"web\",\"basket\":{\"n\":1}}");
+
+    RunMetrics metrics = clean(DAY2, DAY2);
+
+    assertEquals(2, metrics.rowsWritten());
+    assertEquals("basket,coupon", metrics.details().get("extra_columns_ignored"));
+  }
+
+  @Test
   void aQuarantineRateAboveTheThresholdFailsAfterWritingQuarantineAndMetrics() throws Exception {
     h.maxRate = 0.05;
 
