@@ -43,8 +43,8 @@ public final class JobContext {
     this.runId = job + "-" + runDate + "-" + RUN_ID_TIME.format(startedAt) + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
     this.log = LoggerFactory.getLogger("kindred." + job);
-    SparkProgress sparkProgress = SparkProgress.of(spark.sparkContext());
-    this.steps = new Steps(log, sparkProgress::describe);
+    // no session: a context for parsing and paths only (tests of option handling)
+    this.steps = spark == null ? new Steps(log) : new Steps(log, SparkProgress.of(spark.sparkContext())::describe);
   }
 
   /** A context for another job in the same session, e.g. the next stage of the demo. */
