@@ -35,7 +35,7 @@ trap 'exit 130' INT TERM
 
 export KINDRED_TEST_SPARK_DIR="$spark_dir"
 start=$(date +%s)
-"$root/.venv/bin/python" -m pytest -c "$root/.ci/pytest.ini" --rootdir "$root" "$@"   # the ini adds the plugins and test paths
+PYTHONPATH="$root/jobs/src/test/python${PYTHONPATH:+:$PYTHONPATH}" "$root/.venv/bin/python" -m pytest -c "$root/.ci/pytest.ini" --rootdir "$root" "$@"   # the ini adds the plugins and test paths
 status=$?
 echo "python-tests: pytest exited $status after $(( $(date +%s) - start )) s" >&2
 exit $status

@@ -40,14 +40,16 @@ def test_a_run_submits_each_stage_for_its_day(airflow_env, spark_cluster, caplog
         run = dag.test(logical_date=DAY)
 
     assert str(run.state) == "success", _states(run)
-    assert _states(run) == {"first": "success", "second": "success"}
+    assert _states(run) == {"generate": "success", "clean": "success"}
     new_apps = [(a["name"], a["state"]) for a in spark_cluster.applications() if a["id"] not in before]
-    assert new_apps == [("kindred demo", "FINISHED")] * 2
-    started = [line for line in _task_log(caplog, capfd).splitlines() if "kindred demo started:" in line]
-    assert len(started) == 2, started
-    for line in started:
-        assert (f"kindred demo started: run date 2026-11-22, lakehouse file:{airflow_env}, "
-                f"master {spark_cluster.state.master_url}") in line
+    assert sorted(new_apps) == [("kindred clean-transactions", "FINISHED"), ("kindred generate", "FINISHED")]
+    log = _task_log(caplog, capfd)
+    for command in ("generate", "clean-transactions"):
+        assert (f"kindred {command} started: run date 2026-11-22, lakehouse file:{airflow_env}, "
+                f"master {spark_cluster.state.master_url}") in log, command
+    assert sorted(p.name for p in (airflow_env / "raw" / "transactions").iterdir()) == [
+        f"2026-11-{d}" for d in range(18, 23)]
+    assert (airflow_env / "silver" / "transactions" / "_delta_log").is_dir()
 
 
 def test_a_failing_stage_fails_its_task_with_the_job_message_and_stops_the_run(airflow_env, spark_cluster, caplog,
@@ -59,6 +61,7 @@ def test_a_failing_stage_fails_its_task_with_the_job_message_and_stops_the_run(a
 
     assert str(run.state) == "failed"
     assert _states(run) == {"broken": "failed", "after": "upstream_failed"}
+    assert not (airflow_env / "raw").exists()
     log = _task_log(caplog, capfd)
     assert 'Error: "--customers": couldn\'t convert "many" to a long' in log
     assert "Error code is: 2." in log
