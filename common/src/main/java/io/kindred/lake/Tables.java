@@ -358,6 +358,26 @@ public final class Tables {
     public static final String CHURN_PROBABILITY = "churn_probability";
     /** The churn model's version (models/churn/&lt;version&gt;), null when churn is disabled. */
     public static final String CHURN_MODEL_VERSION = "churn_model_version";
+    // Social features, joined in by build-social-features for the same as_of; null until that stage has run for
+    // the snapshot (build-features writes the snapshot without them). A customer with no social activity gets
+    // zeros, never nulls, once the stage has run.
+    /** Followers at as_of (silver/follows edges valid at the end of the day). */
+    public static final String FOLLOWERS = "followers";
+    /** Users the customer follows at as_of. */
+    public static final String FOLLOWING = "following";
+    /** Weighted PageRank over the interaction graph of every social user (mean 1 over the graph). */
+    public static final String INFLUENCE = "influence";
+    /** Share of social users with a lower influence, 0..1. */
+    public static final String INFLUENCE_PERCENTILE = "influence_percentile";
+    /** The opinion-leader rule of kindred.social.opinion-leaders. */
+    public static final String OPINION_LEADER = "opinion_leader";
+    /** The customer's peer community (label propagation). */
+    public static final String COMMUNITY_ID = "community_id";
+    public static final String COMMUNITY_SIZE = "community_size";
+    /** Net spend (USD) in the 90 days to as_of of the users the customer follows. */
+    public static final String PEER_SPEND_90D = "peer_spend_90d";
+    /** Referred users who became customers. */
+    public static final String REFERRALS_CONVERTED = "referrals_converted";
     public static final String RUN_ID = LineageColumns.RUN_ID;
 
     private CustomerFeatureColumns() {
@@ -398,6 +418,15 @@ public final class Tables {
           createStructField(CustomerFeatureColumns.CLV, DoubleType, false),
           createStructField(CustomerFeatureColumns.CHURN_PROBABILITY, DoubleType, true),
           createStructField(CustomerFeatureColumns.CHURN_MODEL_VERSION, StringType, true),
+          createStructField(CustomerFeatureColumns.FOLLOWERS, IntegerType, true),
+          createStructField(CustomerFeatureColumns.FOLLOWING, IntegerType, true),
+          createStructField(CustomerFeatureColumns.INFLUENCE, DoubleType, true),
+          createStructField(CustomerFeatureColumns.INFLUENCE_PERCENTILE, DoubleType, true),
+          createStructField(CustomerFeatureColumns.OPINION_LEADER, BooleanType, true),
+          createStructField(CustomerFeatureColumns.COMMUNITY_ID, StringType, true),
+          createStructField(CustomerFeatureColumns.COMMUNITY_SIZE, LongType, true),
+          createStructField(CustomerFeatureColumns.PEER_SPEND_90D, AMOUNT, true),
+          createStructField(CustomerFeatureColumns.REFERRALS_CONVERTED, IntegerType, true),
           createStructField(CustomerFeatureColumns.RUN_ID, StringType, false),
       }),
       List.of(CustomerFeatureColumns.AS_OF),

@@ -406,10 +406,16 @@ public final class BuildFeaturesCommand implements KindredCommand {
     return CollectionConverters.asScala(new java.util.LinkedHashMap<>(map));
   }
 
-  /** The columns of {@code table}, in its order and types. */
+  /**
+   * The columns of {@code table}, in its order and types; a nullable column {@code data} lacks is null (the social
+   * columns of gold/customer_features, which build-social-features fills in).
+   */
   static Dataset<Row> conform(TableDef table, Dataset<Row> data) {
+    List<String> present = Arrays.asList(data.columns());
     return data.select(Arrays.stream(table.schema().fields())
-        .map(f -> col(f.name()).cast(f.dataType()).as(f.name())).toArray(Column[]::new));
+        .map(f -> (present.contains(f.name()) || !f.nullable() ? col(f.name()) : lit(null))
+            .cast(f.dataType()).as(f.name()))
+        .toArray(Column[]::new));
   }
 
   /** Replaces the rows matching {@code predicate} in {@code table} with {@code rows}, in one Delta commit. */
