@@ -130,9 +130,24 @@ public final class GenerateCommand implements KindredCommand {
     context.log().info("generate: {} customers ({} social users), {} days {} .. {}, seed {}, into {}", customers,
         spec.socialUsers(), days, spec.startDate(), spec.endDate(), seed, out);
     long start = System.nanoTime();
-    GenerationSummary summary = SampleGenerator.generate(context.spark(), spec, out, overwrite, context.steps());
-    context.log().info("generate: wrote {} in {}", summary.describe(),
+    GenerationSummary[] summary = new GenerationSummary[1];
+    // One ops/run_metrics row like every job: a generated record is both in and written (nothing is rejected
+    // here; the dirty records are written on purpose, and counted in details.bad_records).
+    context.accounted(metrics -> {
+      summary[0] = SampleGenerator.generate(context.spark(), spec, out, overwrite, context.steps());
+      long records = summary[0].recordsByFeed().values().stream().mapToLong(Long::longValue).sum();
+      metrics.addRowsIn(records).addRowsWritten(records)
+          .detail("out", out.uri())
+          .detail("customers", customers)
+          .detail("days", days)
+          .detail("seed", seed)
+          .detail("feed_records", summary[0].recordsByFeed())
+          .detail("bad_records", summary[0].badRecords())
+          .detail("late_records", summary[0].lateByFeed())
+          .detail("files", summary[0].files());
+    });
+    context.log().info("generate: wrote {} in {}", summary[0].describe(),
         io.kindred.ops.Steps.formatMillis((System.nanoTime() - start) / 1_000_000));
-    return summary;
+    return summary[0];
   }
 }

@@ -101,5 +101,26 @@ class GenerateCommandTest {
     }
     assertEquals(List.of("customers-2026-01-31-00000.csv"),
         List.of(out.resolve("customers/2026-01-31").toFile().list()));
+
+    // One ops/run_metrics row per run: the refusal with its message, then the run, whose rows are every record
+    // line of the feed files (counted here from the files: CSV headers excluded; truth/ is not a feed).
+    long records = 0;
+    try (var files = Files.walk(out)) {
+      for (Path file : files.filter(Files::isRegularFile).filter(p -> !out.relativize(p).startsWith("truth"))
+          .toList()) {
+        long lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).count();
+        records += file.toString().endsWith(".csv") ? lines - 1 : lines;
+      }
+    }
+    List<org.apache.spark.sql.Row> metrics = SharedSpark.session().read().format("delta")
+        .load(dir.resolve("lake/ops/run_metrics").toString())
+        .orderBy("started_at").select("job", "status", "rows_in", "rows_written", "rows_quarantined",
+            "duplicates_dropped", "message").collectAsList();
+    assertEquals(2, metrics.size(), metrics.toString());
+    assertEquals(org.apache.spark.sql.RowFactory.create("generate", "failed", 0L, 0L, 0L, 0L, "Output "
+        + Location.of(out) + " already holds [customers, truth]; expected no feed folders there (pass --overwrite "
+        + "to replace them)"), metrics.get(0));
+    assertEquals(org.apache.spark.sql.RowFactory.create("generate", "succeeded", records, records, 0L, 0L, null),
+        metrics.get(1));
   }
 }
