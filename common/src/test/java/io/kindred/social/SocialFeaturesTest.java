@@ -376,7 +376,7 @@ class SocialFeaturesTest {
     Dataset<Row> communities;
     try (SocialGraph graph = SocialGraph.of(SocialFeatures.weightedEdges(AS_OF, settings.weights(), 90, known,
         active), users.select(SocialColumns.ID))) {
-      ranks = settings.pageRank().run(graph).ranks();
+      ranks = settings.pageRank().withTolerance(1e-7).run(graph).ranks();
       communities = settings.communities().run(graph).communities();
     }
     Dataset<Row> influence = SocialFeatures.influence(0.2, 2, ranks, counts).cache();
@@ -505,6 +505,31 @@ class SocialFeaturesTest {
     // the world is rich enough to exercise each feature
     assertEquals(true, triggered.size() >= 3 && actualReferrals.values().stream()
         .filter(v -> !v.get(1).equals("0")).count() >= 2, "triggered " + triggered + ", referrals " + actualReferrals);
+  }
+
+  @Test
+  void customersWithoutAnySocialDataAreIsolatedUsersOfEqualInfluence() {
+    // a shop without a social feed: no edge at all, three customers
+    Dataset<Row> noEdges = SocialFeatures.weightedEdges(AS_OF, Map.of("follow", 1.0), 90,
+        known().limit(0), active().limit(0));
+    Dataset<Row> users = spark.createDataFrame(List.of(RowFactory.create("C1"), RowFactory.create("C2"),
+        RowFactory.create("C3")), new StructType().add(SocialColumns.ID, DataTypes.StringType));
+
+    Map<String, List<String>> influence;
+    Map<String, List<String>> communities;
+    try (SocialGraph graph = SocialGraph.of(noEdges, users)) {
+      Dataset<Row> ranks = new WeightedPageRank().run(graph).ranks();
+      influence = byId(SocialFeatures.influence(0.01, 0, ranks, SocialFeatures.followCounts(active().limit(0))));
+      communities = byId(new Communities().run(graph).communities());
+    }
+
+    // every user dangling: PageRank 1/3 each, influence 1, percentile 0 (no one lower), all tied at the top
+    assertEquals(Set.of("C1", "C2", "C3"), influence.keySet());
+    for (List<String> v : influence.values()) {
+      assertEquals(1.0, Double.parseDouble(v.get(0)), 1e-12);
+      assertEquals(List.of("0.0", "true"), v.subList(1, 3));
+    }
+    assertEquals(Map.of("C1", List.of("C1", "1"), "C2", List.of("C2", "1"), "C3", List.of("C3", "1")), communities);
   }
 
   @Test

@@ -136,8 +136,8 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         m.addRowsIn(userCount + customerCount).detail("social_users", userCount).detail("customers", customerCount);
 
         Dataset<Row> counts = cache(cached, SocialFeatures.followCounts(active));
-        Dataset<Row> edges = SocialFeatures.weightedEdges(asOf, settings.weights(), settings.graphWindowDays(),
-            interactions, active);
+        Dataset<Row> edges = cache(cached, SocialFeatures.weightedEdges(asOf, settings.weights(),
+            settings.graphWindowDays(), interactions, active));
         Dataset<Row> ranks;
         Dataset<Row> communities;
         long edgeCount;
