@@ -73,6 +73,7 @@ STAGES: list[Stage] = [
     Stage("clean-transactions", inputs=(("--input", "{lakehouse}/raw/transactions"),)),
     Stage("clean-interactions", inputs=(("--input", "{lakehouse}/raw/interactions"),)),
     Stage("build-features", date_option="--as-of"),
+    Stage("build-social-features", date_option="--as-of"),
 ]
 
 

@@ -367,7 +367,7 @@ public final class Tables {
     public static final String FOLLOWING = "following";
     /** Weighted PageRank over the interaction graph of every social user (mean 1 over the graph). */
     public static final String INFLUENCE = "influence";
-    /** Share of social users with a lower influence, 0..1. */
+    /** Share of the other social users with a lower influence, 0..1 (percent_rank: 1 for the most influential). */
     public static final String INFLUENCE_PERCENTILE = "influence_percentile";
     /** The opinion-leader rule of kindred.social.opinion-leaders. */
     public static final String OPINION_LEADER = "opinion_leader";
@@ -595,10 +595,107 @@ public final class Tables {
       List.of(),
       "Calibration/holdout table: by repeat purchases x, mean actual vs BG/NBD-predicted purchases in the holdout.");
 
+  /** Columns of {@link #GOLD_SOCIAL_FEATURES}; the README's "Social features" section defines each one. */
+  public static final class SocialFeatureColumns {
+    public static final String AS_OF = "as_of";
+    /** A social user: a customer ({@code C...}) or not ({@code S...}). */
+    public static final String USER_ID = "user_id";
+    /** Whether the user has a row in the gold/customer_features snapshot of as_of (a purchase by then). */
+    public static final String IS_CUSTOMER = "is_customer";
+    /** Followers and followees at the end of as_of (silver/follows). */
+    public static final String FOLLOWERS = "followers";
+    public static final String FOLLOWING = "following";
+    /** Interactions by type (every known type a key, 0 when none) made and received in the 30/90 days to as_of. */
+    public static final String INTERACTIONS_GIVEN_30D = "interactions_given_30d";
+    public static final String INTERACTIONS_RECEIVED_30D = "interactions_received_30d";
+    public static final String INTERACTIONS_GIVEN_90D = "interactions_given_90d";
+    public static final String INTERACTIONS_RECEIVED_90D = "interactions_received_90d";
+    /** Post-like events the user made in 90 days: comments, mentions, shares and reviews. */
+    public static final String POSTS_90D = "posts_90d";
+    /** Engagement the user received in 90 days: likes, comments, shares and mentions aimed at them. */
+    public static final String ENGAGEMENT_RECEIVED_90D = "engagement_received_90d";
+    /** engagement_received_90d / max(posts_90d, 1). */
+    public static final String ENGAGEMENT_PER_POST_90D = "engagement_per_post_90d";
+    /** Reviews written by as_of and their mean rating (0 without a review). */
+    public static final String REVIEWS_WRITTEN = "reviews_written";
+    public static final String MEAN_RATING = "mean_rating";
+    /** Weighted PageRank times the number of social users (mean 1). */
+    public static final String INFLUENCE = "influence";
+    public static final String INFLUENCE_PERCENTILE = "influence_percentile";
+    public static final String OPINION_LEADER = "opinion_leader";
+    /** Label-propagation community: its smallest member id, its members, its customers. */
+    public static final String COMMUNITY_ID = "community_id";
+    public static final String COMMUNITY_SIZE = "community_size";
+    public static final String COMMUNITY_CUSTOMERS = "community_customers";
+    /** Mean spend_90d of the community's customers (0 without customers). */
+    public static final String COMMUNITY_AVG_SPEND_90D = "community_avg_spend_90d";
+    /** Share of the community's customers in each RFM segment (every configured segment a key). */
+    public static final String COMMUNITY_SEGMENT_SHARES = "community_segment_shares";
+    /** The user's own net spend (USD) in the 90 days to as_of (0 for non-customers). */
+    public static final String SPEND_90D = "spend_90d";
+    /** Net spend in 90 days of the users followed at as_of, and how many of them are champions. */
+    public static final String PEER_SPEND_90D = "peer_spend_90d";
+    public static final String PEER_CHAMPIONS = "peer_champions";
+    /** The user's purchases in the 90 days to as_of made within the leader window after a followed opinion
+     * leader bought in the same category. */
+    public static final String LEADER_TRIGGERED_PURCHASES_90D = "leader_triggered_purchases_90d";
+    /** Distinct users referred, those of them credited as converted, and their net spend in their first 90 days. */
+    public static final String REFERRALS_MADE = "referrals_made";
+    public static final String REFERRALS_CONVERTED = "referrals_converted";
+    public static final String REFERRAL_REVENUE_90D = "referral_revenue_90d";
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+
+    private SocialFeatureColumns() {
+    }
+  }
+
+  /** {@code gold/social_features}: one snapshot per as-of date, one row per social user, customer or not. */
+  public static final TableDef GOLD_SOCIAL_FEATURES = new TableDef(Layer.GOLD, "social_features",
+      createStructType(new StructField[] {
+          createStructField(SocialFeatureColumns.AS_OF, DateType, false),
+          createStructField(SocialFeatureColumns.USER_ID, StringType, false),
+          createStructField(SocialFeatureColumns.IS_CUSTOMER, BooleanType, false),
+          createStructField(SocialFeatureColumns.FOLLOWERS, IntegerType, false),
+          createStructField(SocialFeatureColumns.FOLLOWING, IntegerType, false),
+          createStructField(SocialFeatureColumns.INTERACTIONS_GIVEN_30D, createMapType(StringType, LongType, false),
+              false),
+          createStructField(SocialFeatureColumns.INTERACTIONS_RECEIVED_30D,
+              createMapType(StringType, LongType, false), false),
+          createStructField(SocialFeatureColumns.INTERACTIONS_GIVEN_90D, createMapType(StringType, LongType, false),
+              false),
+          createStructField(SocialFeatureColumns.INTERACTIONS_RECEIVED_90D,
+              createMapType(StringType, LongType, false), false),
+          createStructField(SocialFeatureColumns.POSTS_90D, LongType, false),
+          createStructField(SocialFeatureColumns.ENGAGEMENT_RECEIVED_90D, LongType, false),
+          createStructField(SocialFeatureColumns.ENGAGEMENT_PER_POST_90D, DoubleType, false),
+          createStructField(SocialFeatureColumns.REVIEWS_WRITTEN, IntegerType, false),
+          createStructField(SocialFeatureColumns.MEAN_RATING, DoubleType, false),
+          createStructField(SocialFeatureColumns.INFLUENCE, DoubleType, false),
+          createStructField(SocialFeatureColumns.INFLUENCE_PERCENTILE, DoubleType, false),
+          createStructField(SocialFeatureColumns.OPINION_LEADER, BooleanType, false),
+          createStructField(SocialFeatureColumns.COMMUNITY_ID, StringType, false),
+          createStructField(SocialFeatureColumns.COMMUNITY_SIZE, LongType, false),
+          createStructField(SocialFeatureColumns.COMMUNITY_CUSTOMERS, LongType, false),
+          createStructField(SocialFeatureColumns.COMMUNITY_AVG_SPEND_90D, AMOUNT, false),
+          createStructField(SocialFeatureColumns.COMMUNITY_SEGMENT_SHARES,
+              createMapType(StringType, DoubleType, false), false),
+          createStructField(SocialFeatureColumns.SPEND_90D, AMOUNT, false),
+          createStructField(SocialFeatureColumns.PEER_SPEND_90D, AMOUNT, false),
+          createStructField(SocialFeatureColumns.PEER_CHAMPIONS, IntegerType, false),
+          createStructField(SocialFeatureColumns.LEADER_TRIGGERED_PURCHASES_90D, IntegerType, false),
+          createStructField(SocialFeatureColumns.REFERRALS_MADE, IntegerType, false),
+          createStructField(SocialFeatureColumns.REFERRALS_CONVERTED, IntegerType, false),
+          createStructField(SocialFeatureColumns.REFERRAL_REVENUE_90D, AMOUNT, false),
+          createStructField(SocialFeatureColumns.RUN_ID, StringType, false),
+      }),
+      List.of(SocialFeatureColumns.AS_OF),
+      "Per social user and as-of date: follows, interactions, influence, community, peer value, referrals.");
+
   /** Every table, in nightly order; the README's schema section is generated from this list. */
   public static List<TableDef> all() {
     return List.of(SILVER_FX_RATES, SILVER_CUSTOMERS, QUARANTINE_CUSTOMERS, SILVER_TRANSACTIONS,
         QUARANTINE_TRANSACTIONS, SILVER_INTERACTIONS, QUARANTINE_INTERACTIONS, SILVER_FOLLOWS,
-        GOLD_CUSTOMER_STATE, GOLD_CUSTOMER_FEATURES, GOLD_CLV_MODELS, GOLD_CLV_HOLDOUT, GOLD_CHURN_MODELS, RUN_METRICS);
+        GOLD_CUSTOMER_STATE, GOLD_CUSTOMER_FEATURES, GOLD_CLV_MODELS, GOLD_CLV_HOLDOUT, GOLD_CHURN_MODELS,
+        GOLD_SOCIAL_FEATURES, RUN_METRICS);
   }
 }

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Map;
 
 /** The adjusted Rand index of two clusterings (Hubert and Arabie, 1985), for tests. */
-final class AdjustedRandIndex {
+public final class AdjustedRandIndex {
 
   private AdjustedRandIndex() {
   }
 
   /** ARI of two labelings of the same items, given in the same order. */
-  static <A, B> double of(List<A> truth, List<B> predicted) {
+  public static <A, B> double of(List<A> truth, List<B> predicted) {
     if (truth.size() != predicted.size()) {
       throw new IllegalArgumentException("labelings differ in size: " + truth.size() + " vs " + predicted.size());
     }

@@ -98,6 +98,8 @@ public final class DemoCommand implements KindredCommand {
     CleanJob.cleanGeneratedFeeds(demo, demo.lake().location(Layer.RAW, "").uri(), firstDay, runDate);
     // 3. Customer features as of the last night.
     new BuildFeaturesCommand().build(demo.forJob("build-features", runDate));
+    // 4. Social features for the same night: influence, communities, peer value, referrals.
+    new BuildSocialFeaturesCommand().build(demo.forJob("build-social-features", runDate));
 
     out.println();
     out.println("Kindred demo: " + customers + " customers, " + days + " days " + firstDay + " .. " + runDate);

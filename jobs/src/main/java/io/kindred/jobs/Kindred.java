@@ -36,7 +36,8 @@ public final class Kindred {
         new CleanCustomersCommand(),
         new CleanTransactionsCommand(),
         new CleanInteractionsCommand(),
-        new BuildFeaturesCommand());
+        new BuildFeaturesCommand(),
+        new BuildSocialFeaturesCommand());
   }
 
   public static void main(String[] args) {

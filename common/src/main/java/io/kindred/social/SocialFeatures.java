@@ -1,0 +1,527 @@
+package io.kindred.social;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.percent_rank;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
+
+import io.kindred.clean.Cleaning;
+import io.kindred.clean.RecordParser;
+import io.kindred.lake.Tables;
+import io.kindred.lake.Tables.CustomerFeatureColumns;
+import io.kindred.lake.Tables.FollowColumns;
+import io.kindred.lake.Tables.InteractionColumns;
+import io.kindred.lake.Tables.LineageColumns;
+import io.kindred.lake.Tables.SocialFeatureColumns;
+import io.kindred.lake.Tables.TransactionColumns;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The per-user social features of {@code gold/social_features}, as pure transformations over the silver tables
+ * (and the engine's results): each reads its inputs, returns a frame keyed by {@link SocialColumns#ID} and does no
+ * I/O. {@code build-social-features} wires them; the README's "Social features" section defines every feature.
+ *
+ * <p>Point in time: callers pass interactions known at the as-of date ({@link #interactionsKnownAt}) and
+ * transactions known at it ({@code RfmFeatures.transactionsAsOf}); "at the end of D" means before midnight UTC
+ * after D. Windows of {@code k} days to D are the days {@code D-k+1 .. D}.
+ *
+ * <p>Frames here hold only users with something to count; {@link #socialFeatures} joins them to every social user
+ * and turns "nothing" into zeros (empty counts, zero sums, zero-valued maps), never nulls.
+ */
+public final class SocialFeatures {
+
+  /** Every interaction type, sorted: the keys of the interaction-count maps. */
+  public static final List<String> INTERACTION_TYPES = List.copyOf(new TreeSet<>(RecordParser.INTERACTION_TYPES));
+  /** Engagement a user receives: these events aimed at them. */
+  public static final List<String> ENGAGEMENT_TYPES = List.of("comment", "like", "mention", "share");
+  /** Post-like events: what a user publishes that others can engage with. */
+  public static final List<String> POST_TYPES = List.of("comment", "mention", "review", "share");
+  /** The short and the long activity and spend windows, in days (the column names carry them). */
+  public static final int SHORT_WINDOW_DAYS = 30;
+  public static final int LONG_WINDOW_DAYS = 90;
+  /** The social columns of gold/customer_features, filled from gold/social_features columns of the same name. */
+  public static final List<String> CUSTOMER_COLUMNS = List.of(CustomerFeatureColumns.FOLLOWERS,
+      CustomerFeatureColumns.FOLLOWING, CustomerFeatureColumns.INFLUENCE, CustomerFeatureColumns.INFLUENCE_PERCENTILE,
+      CustomerFeatureColumns.OPINION_LEADER, CustomerFeatureColumns.COMMUNITY_ID,
+      CustomerFeatureColumns.COMMUNITY_SIZE, CustomerFeatureColumns.PEER_SPEND_90D,
+      CustomerFeatureColumns.REFERRALS_CONVERTED);
+
+  static final String FOLLOW = "follow";
+  static final String REFERRAL = "referral";
+  static final String REVIEW = "review";
+  private static final long MICROS_PER_DAY = 86_400_000_000L;
+
+  private static final String ID = SocialColumns.ID;
+  private static final String GIVEN = "_given";
+  private static final String PEER = "_peer";
+  private static final String LEADER = "_leader";
+  private static final String LEADER_US = "_leader_us";
+  private static final String LEADER_TS = "_leader_ts";
+  private static final String CATEGORY = "_category";
+  private static final String US = "_us";
+  private static final String REFERRED = "_referred";
+  private static final String REFERRAL_TS = "_referral_ts";
+  private static final String REFERRAL_ID = "_referral_id";
+  private static final String FIRST_TS = "_first_ts";
+  private static final String REVENUE = "_revenue";
+  private static final String USERS = "_users";
+  private static final String TOTAL = "_total";
+
+  private SocialFeatures() {
+  }
+
+  /** The instant the as-of day ends: midnight UTC after it. */
+  public static Timestamp endOf(LocalDate asOf) {
+    return Timestamp.from(asOf.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+  }
+
+  /**
+   * Interactions known at the end of {@code asOf}: dated on or before it and delivered ({@code ingest_day}) by then,
+   * so a backfill sees what that night saw. Self-interactions (quarantined upstream) are dropped defensively.
+   */
+  public static Dataset<Row> interactionsKnownAt(LocalDate asOf, Dataset<Row> interactions) {
+    Date day = Date.valueOf(asOf);
+    return interactions.filter(col(InteractionColumns.EVENT_DATE).leq(lit(day))
+        .and(col(LineageColumns.INGEST_DAY).leq(lit(day)))
+        .and(col(InteractionColumns.ACTOR).notEqual(col(InteractionColumns.TARGET))));
+  }
+
+  /**
+   * Follow edges active at the end of {@code asOf}: {@code (follower, followee)} of the silver/follows rows with
+   * {@code valid_from} before the day's end and {@code valid_to} null or at/after it. silver/follows holds at most one
+   * edge per pair at any instant, so each pair appears once. Self-follows are dropped.
+   */
+  public static Dataset<Row> followsAt(LocalDate asOf, Dataset<Row> follows) {
+    Timestamp end = endOf(asOf);
+    return follows.filter(col(FollowColumns.VALID_FROM).lt(lit(end))
+            .and(col(FollowColumns.VALID_TO).isNull().or(col(FollowColumns.VALID_TO).geq(lit(end))))
+            .and(col(FollowColumns.FOLLOWER).notEqual(col(FollowColumns.FOLLOWEE))))
+        .select(col(FollowColumns.FOLLOWER), col(FollowColumns.FOLLOWEE));
+  }
+
+  /** {@code (id, followers INT, following INT)} for every user with an active follow edge either way. */
+  public static Dataset<Row> followCounts(Dataset<Row> activeFollows) {
+    Dataset<Row> sides = activeFollows.select(col(FollowColumns.FOLLOWEE).as(ID), lit(1).as("_in"), lit(0).as("_out"))
+        .unionByName(activeFollows.select(col(FollowColumns.FOLLOWER).as(ID), lit(0).as("_in"), lit(1).as("_out")));
+    return sides.groupBy(ID).agg(
+        sum(col("_in")).cast(DataTypes.IntegerType).as(SocialFeatureColumns.FOLLOWERS),
+        sum(col("_out")).cast(DataTypes.IntegerType).as(SocialFeatureColumns.FOLLOWING));
+  }
+
+  /**
+   * Every social user: the customers given, every actor of an interaction, every target of one that is a user (all
+   * types but reviews, whose target is a product) and both ends of every active follow edge.
+   *
+   * @param customerIds {@code (customer_id)}: the customers of the as-of snapshot
+   * @return {@code (id, is_customer)}
+   */
+  public static Dataset<Row> socialUsers(Dataset<Row> knownInteractions, Dataset<Row> activeFollows,
+      Dataset<Row> customerIds) {
+    Dataset<Row> customers = customerIds.select(col(CustomerFeatureColumns.CUSTOMER_ID).as(ID)).distinct()
+        .withColumn(SocialFeatureColumns.IS_CUSTOMER, lit(true));
+    Dataset<Row> ids = knownInteractions.select(col(InteractionColumns.ACTOR).as(ID))
+        .unionByName(knownInteractions.filter(col(InteractionColumns.TYPE).notEqual(REVIEW))
+            .select(col(InteractionColumns.TARGET).as(ID)))
+        .unionByName(activeFollows.select(col(FollowColumns.FOLLOWER).as(ID)))
+        .unionByName(activeFollows.select(col(FollowColumns.FOLLOWEE).as(ID)))
+        .unionByName(customers.select(ID))
+        .distinct();
+    return ids.join(customers, ID, "left")
+        .select(col(ID), coalesce(col(SocialFeatureColumns.IS_CUSTOMER), lit(false))
+            .as(SocialFeatureColumns.IS_CUSTOMER));
+  }
+
+  /**
+   * The weighted user graph {@code (src, dst, weight)}, one row per ordered pair: every active follow edge with the
+   * follow weight, plus every interaction of another weighted type dated in the {@code windowDays} days to
+   * {@code asOf}, each adding its type's weight. Types of weight 0 add nothing.
+   */
+  public static Dataset<Row> weightedEdges(LocalDate asOf, Map<String, Double> weights, int windowDays,
+      Dataset<Row> knownInteractions, Dataset<Row> activeFollows) {
+    double followWeight = weights.getOrDefault(FOLLOW, 0.0);
+    Column weight = lit(0.0);
+    List<String> engaging = new ArrayList<>();
+    for (Map.Entry<String, Double> e : new java.util.TreeMap<>(weights).entrySet()) {
+      if (!e.getKey().equals(FOLLOW) && e.getValue() > 0) {
+        engaging.add(e.getKey());
+        weight = when(col(InteractionColumns.TYPE).equalTo(e.getKey()), lit(e.getValue())).otherwise(weight);
+      }
+    }
+    Dataset<Row> events = knownInteractions
+        .filter(col(InteractionColumns.TYPE).isin(engaging.toArray())
+            .and(col(InteractionColumns.EVENT_DATE).geq(lit(Date.valueOf(asOf.minusDays(windowDays - 1L))))))
+        .select(col(InteractionColumns.ACTOR).as(SocialColumns.SRC), col(InteractionColumns.TARGET)
+            .as(SocialColumns.DST), weight.as(SocialColumns.WEIGHT));
+    Dataset<Row> edges = events;
+    if (followWeight > 0) {
+      edges = edges.unionByName(activeFollows.select(col(FollowColumns.FOLLOWER).as(SocialColumns.SRC),
+          col(FollowColumns.FOLLOWEE).as(SocialColumns.DST), lit(followWeight).as(SocialColumns.WEIGHT)));
+    }
+    return edges.groupBy(SocialColumns.SRC, SocialColumns.DST)
+        .agg(sum(col(SocialColumns.WEIGHT)).as(SocialColumns.WEIGHT));
+  }
+
+  /**
+   * What each user did and received: interaction counts by type over the 30 and 90 days to {@code asOf} (maps with
+   * every type as a key), post-like events made and engagement received in 90 days, engagement per post, reviews
+   * written by {@code asOf} and their mean rating (0 without a review).
+   *
+   * @return {@code (id, interactions_given_30d, interactions_received_30d, interactions_given_90d,
+   *     interactions_received_90d, posts_90d, engagement_received_90d, engagement_per_post_90d, reviews_written,
+   *     mean_rating)}
+   */
+  public static Dataset<Row> interactionActivity(LocalDate asOf, Dataset<Row> knownInteractions) {
+    Column type = col(InteractionColumns.TYPE);
+    Dataset<Row> given = knownInteractions.select(col(InteractionColumns.ACTOR).as(ID), lit(true).as(GIVEN), type,
+        col(InteractionColumns.EVENT_DATE), col(InteractionColumns.RATING));
+    Dataset<Row> received = knownInteractions.filter(type.notEqual(REVIEW)).select(
+        col(InteractionColumns.TARGET).as(ID), lit(false).as(GIVEN), type, col(InteractionColumns.EVENT_DATE),
+        col(InteractionColumns.RATING));
+    Column isGiven = col(GIVEN);
+    Column isReceived = not(col(GIVEN));
+    Column in30 = col(InteractionColumns.EVENT_DATE).geq(lit(Date.valueOf(asOf.minusDays(SHORT_WINDOW_DAYS - 1L))));
+    Column in90 = col(InteractionColumns.EVENT_DATE).geq(lit(Date.valueOf(asOf.minusDays(LONG_WINDOW_DAYS - 1L))));
+    List<Column> aggregates = new ArrayList<>();
+    String[][] maps = {
+        {SocialFeatureColumns.INTERACTIONS_GIVEN_30D, "g30"}, {SocialFeatureColumns.INTERACTIONS_RECEIVED_30D, "r30"},
+        {SocialFeatureColumns.INTERACTIONS_GIVEN_90D, "g90"}, {SocialFeatureColumns.INTERACTIONS_RECEIVED_90D, "r90"}};
+    for (String[] m : maps) {
+      Column role = m[1].startsWith("g") ? isGiven : isReceived;
+      Column window = m[1].endsWith("30") ? in30 : in90;
+      for (String t : INTERACTION_TYPES) {
+        aggregates.add(countWhere(role.and(window).and(type.equalTo(t))).as("_" + m[1] + "_" + t));
+      }
+    }
+    aggregates.add(countWhere(isGiven.and(in90).and(type.isin(POST_TYPES.toArray())))
+        .as(SocialFeatureColumns.POSTS_90D));
+    aggregates.add(countWhere(isReceived.and(in90).and(type.isin(ENGAGEMENT_TYPES.toArray())))
+        .as(SocialFeatureColumns.ENGAGEMENT_RECEIVED_90D));
+    aggregates.add(countWhere(isGiven.and(type.equalTo(REVIEW))).cast(DataTypes.IntegerType)
+        .as(SocialFeatureColumns.REVIEWS_WRITTEN));
+    aggregates.add(coalesce(avg(when(isGiven.and(type.equalTo(REVIEW)), col(InteractionColumns.RATING))), lit(0.0))
+        .as(SocialFeatureColumns.MEAN_RATING));
+    Dataset<Row> counted = given.unionByName(received).groupBy(ID)
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+
+    List<Column> out = new ArrayList<>();
+    out.add(col(ID));
+    for (String[] m : maps) {
+      List<Column> entries = new ArrayList<>();
+      for (String t : INTERACTION_TYPES) {
+        entries.add(lit(t));
+        entries.add(col("_" + m[1] + "_" + t));
+      }
+      out.add(functions.map(entries.toArray(Column[]::new)).as(m[0]));
+    }
+    out.add(col(SocialFeatureColumns.POSTS_90D));
+    out.add(col(SocialFeatureColumns.ENGAGEMENT_RECEIVED_90D));
+    out.add(engagementPerPost(col(SocialFeatureColumns.ENGAGEMENT_RECEIVED_90D), col(SocialFeatureColumns.POSTS_90D))
+        .as(SocialFeatureColumns.ENGAGEMENT_PER_POST_90D));
+    out.add(col(SocialFeatureColumns.REVIEWS_WRITTEN));
+    out.add(col(SocialFeatureColumns.MEAN_RATING));
+    return counted.select(out.toArray(Column[]::new));
+  }
+
+  /** Engagement received per post-like event made; a user without a post counts as one post. */
+  static Column engagementPerPost(Column engagement, Column posts) {
+    return engagement.cast(DataTypes.DoubleType).divide(greatest(posts, lit(1L)).cast(DataTypes.DoubleType));
+  }
+
+  /**
+   * Net spend (purchases plus returns, USD) per customer over the {@code days} days to {@code asOf}:
+   * {@code (id, spend_90d)} for customers with a transaction dated in the window.
+   */
+  public static Dataset<Row> netSpend(LocalDate asOf, int days, Dataset<Row> knownTransactions) {
+    return knownTransactions
+        .filter(col(TransactionColumns.TRANSACTION_DATE).geq(lit(Date.valueOf(asOf.minusDays(days - 1L))))
+            .and(col(TransactionColumns.TRANSACTION_DATE).leq(lit(Date.valueOf(asOf)))))
+        .groupBy(col(TransactionColumns.CUSTOMER_ID).as(ID))
+        .agg(sum(col(TransactionColumns.AMOUNT)).cast(Tables.AMOUNT).as(SocialFeatureColumns.SPEND_90D));
+  }
+
+  /**
+   * Peer value of each user who follows someone at as-of: the summed {@code spend_90d} of the users they follow
+   * (0 for those without spend) and how many of them are in {@code championSegment}.
+   *
+   * @param spend {@code (id, spend_90d)}, e.g. {@link #netSpend}
+   * @param segments {@code (id, rfm_segment)}: the snapshot's customers
+   * @return {@code (id, peer_spend_90d, peer_champions)}
+   */
+  public static Dataset<Row> peerValue(String championSegment, Dataset<Row> activeFollows, Dataset<Row> spend,
+      Dataset<Row> segments) {
+    Dataset<Row> followed = activeFollows.select(col(FollowColumns.FOLLOWER).as(ID), col(FollowColumns.FOLLOWEE)
+        .as(PEER));
+    Dataset<Row> peerSpend = spend.select(col(ID).as(PEER), col(SocialFeatureColumns.SPEND_90D));
+    Dataset<Row> peerSegment = segments.select(col(ID).as(PEER), col(CustomerFeatureColumns.RFM_SEGMENT));
+    return followed.join(peerSpend, PEER, "left")
+        .join(peerSegment, PEER, "left")
+        .groupBy(ID)
+        .agg(coalesce(sum(col(SocialFeatureColumns.SPEND_90D)), lit(0)).cast(Tables.AMOUNT)
+                .as(SocialFeatureColumns.PEER_SPEND_90D),
+            countWhere(col(CustomerFeatureColumns.RFM_SEGMENT).equalTo(championSegment)).cast(DataTypes.IntegerType)
+                .as(SocialFeatureColumns.PEER_CHAMPIONS));
+  }
+
+  /**
+   * Leader-triggered purchases: per customer, the purchases (not returns) dated in the {@code lookbackDays} days to
+   * {@code asOf} made within {@code windowDays} days after (strictly after, at most {@code windowDays x 24 h}) a
+   * purchase in the same category by an opinion leader the customer followed at the moment of the leader's purchase
+   * (a silver/follows edge with {@code valid_from <=} that instant {@code < valid_to}). A purchase counts once
+   * however many leaders' purchases precede it; purchases without a category never count.
+   *
+   * @param follows silver/follows (its whole history)
+   * @param leaders {@code (id)}: the opinion leaders at as-of
+   * @return {@code (id, leader_triggered_purchases_90d)} for customers with at least one
+   */
+  public static Dataset<Row> leaderTriggeredPurchases(LocalDate asOf, int windowDays, int lookbackDays,
+      Dataset<Row> knownTransactions, Dataset<Row> follows, Dataset<Row> leaders) {
+    Date from = Date.valueOf(asOf.minusDays(lookbackDays - 1L));
+    Dataset<Row> purchases = knownTransactions
+        .filter(not(col(TransactionColumns.IS_RETURN)).and(col(TransactionColumns.CATEGORY).isNotNull()))
+        .select(col(TransactionColumns.CUSTOMER_ID), col(TransactionColumns.TRANSACTION_ID),
+            col(TransactionColumns.TRANSACTION_TS), unix_micros(col(TransactionColumns.TRANSACTION_TS)).as(US),
+            col(TransactionColumns.TRANSACTION_DATE), col(TransactionColumns.CATEGORY));
+    Dataset<Row> leaderIds = leaders.select(col(ID).as(LEADER));
+    Dataset<Row> leaderBuys = purchases
+        .filter(col(TransactionColumns.TRANSACTION_DATE).geq(lit(Date.valueOf(asOf.minusDays(lookbackDays - 1L
+            + windowDays)))))
+        .join(leaderIds, col(TransactionColumns.CUSTOMER_ID).equalTo(col(LEADER)))
+        .select(col(LEADER), col(TransactionColumns.CATEGORY).as(CATEGORY),
+            col(TransactionColumns.TRANSACTION_TS).as(LEADER_TS), col(US).as(LEADER_US));
+    Dataset<Row> reached = leaderBuys.join(follows, col(FollowColumns.FOLLOWEE).equalTo(col(LEADER))
+            .and(col(FollowColumns.FOLLOWER).notEqual(col(LEADER)))
+            .and(col(FollowColumns.VALID_FROM).leq(col(LEADER_TS)))
+            .and(col(FollowColumns.VALID_TO).isNull().or(col(FollowColumns.VALID_TO).gt(col(LEADER_TS)))))
+        .select(col(FollowColumns.FOLLOWER), col(CATEGORY), col(LEADER_US));
+    Dataset<Row> mine = purchases.filter(col(TransactionColumns.TRANSACTION_DATE).geq(lit(from)));
+    return reached.join(mine, col(FollowColumns.FOLLOWER).equalTo(col(TransactionColumns.CUSTOMER_ID))
+            .and(col(CATEGORY).equalTo(col(TransactionColumns.CATEGORY)))
+            .and(col(US).gt(col(LEADER_US)))
+            .and(col(US).leq(col(LEADER_US).plus(lit(windowDays * MICROS_PER_DAY)))))
+        .select(col(FollowColumns.FOLLOWER).as(ID), col(TransactionColumns.TRANSACTION_ID))
+        .distinct()
+        .groupBy(ID)
+        .agg(count(lit(1)).cast(DataTypes.IntegerType).as(SocialFeatureColumns.LEADER_TRIGGERED_PURCHASES_90D));
+  }
+
+  /**
+   * Referrals per referrer: distinct users referred by {@code asOf}; conversions, i.e. referred users whose first
+   * purchase (the earliest known purchase, not a return) came at or after a referral, each credited to the latest
+   * referral at or before it (last touch; ties: the larger event id); and the net spend (purchases plus returns)
+   * of the converted users in their first {@code revenueDays} days from that first purchase, as known at as-of.
+   *
+   * @return {@code (id, referrals_made, referrals_converted, referral_revenue_90d)} for users who referred someone
+   */
+  public static Dataset<Row> referrals(int revenueDays, Dataset<Row> knownInteractions,
+      Dataset<Row> knownTransactions) {
+    Dataset<Row> refs = knownInteractions.filter(col(InteractionColumns.TYPE).equalTo(REFERRAL))
+        .select(col(InteractionColumns.ACTOR).as(ID), col(InteractionColumns.TARGET).as(REFERRED),
+            col(InteractionColumns.EVENT_TS).as(REFERRAL_TS), col(InteractionColumns.EVENT_ID).as(REFERRAL_ID));
+    Dataset<Row> made = refs.groupBy(ID).agg(countDistinct(col(REFERRED)).cast(DataTypes.IntegerType)
+        .as(SocialFeatureColumns.REFERRALS_MADE));
+    Dataset<Row> first = knownTransactions.filter(not(col(TransactionColumns.IS_RETURN)))
+        .groupBy(col(TransactionColumns.CUSTOMER_ID).as(REFERRED))
+        .agg(min(col(TransactionColumns.TRANSACTION_TS)).as(FIRST_TS));
+    Dataset<Row> credited = refs.join(first, REFERRED)
+        .filter(col(REFERRAL_TS).leq(col(FIRST_TS)))
+        .withColumn("_touch", row_number().over(Window.partitionBy(REFERRED)
+            .orderBy(col(REFERRAL_TS).desc(), col(REFERRAL_ID).desc())))
+        .filter(col("_touch").equalTo(1))
+        .select(col(ID), col(REFERRED), col(FIRST_TS));
+    Dataset<Row> revenue = credited.join(knownTransactions, col(REFERRED).equalTo(col(TransactionColumns.CUSTOMER_ID))
+            .and(col(TransactionColumns.TRANSACTION_TS).geq(col(FIRST_TS)))
+            .and(unix_micros(col(TransactionColumns.TRANSACTION_TS))
+                .lt(unix_micros(col(FIRST_TS)).plus(lit(revenueDays * MICROS_PER_DAY)))))
+        .groupBy(col(ID), col(REFERRED))
+        .agg(sum(col(TransactionColumns.AMOUNT)).as(REVENUE));
+    Dataset<Row> converted = revenue.groupBy(ID).agg(
+        count(lit(1)).cast(DataTypes.IntegerType).as(SocialFeatureColumns.REFERRALS_CONVERTED),
+        sum(col(REVENUE)).cast(Tables.AMOUNT).as(SocialFeatureColumns.REFERRAL_REVENUE_90D));
+    return made.join(converted, ID, "left")
+        .select(col(ID), col(SocialFeatureColumns.REFERRALS_MADE),
+            coalesce(col(SocialFeatureColumns.REFERRALS_CONVERTED), lit(0)).as(SocialFeatureColumns.REFERRALS_CONVERTED),
+            coalesce(col(SocialFeatureColumns.REFERRAL_REVENUE_90D), lit(0).cast(Tables.AMOUNT))
+                .as(SocialFeatureColumns.REFERRAL_REVENUE_90D));
+  }
+
+  /**
+   * Influence from PageRank: {@code influence} = PageRank x the number of users (mean 1), {@code influence_percentile}
+   * = the share of the other users with a strictly lower PageRank (percent_rank: 0 for the least influential, 1 for
+   * the most), and the opinion-leader flag of {@link OpinionLeaders#withOpinionLeaderFlag}.
+   *
+   * @param ranks {@code (id, pagerank)} of every user
+   * @param followCounts {@code (id, followers, ...)}, e.g. {@link #followCounts}
+   * @return {@code (id, influence, influence_percentile, opinion_leader)}
+   */
+  public static Dataset<Row> influence(double topFraction, long minFollowers, Dataset<Row> ranks,
+      Dataset<Row> followCounts) {
+    Dataset<Row> flagged = OpinionLeaders.withOpinionLeaderFlag(topFraction, minFollowers, ranks,
+        followCounts.select(col(ID), col(SocialFeatureColumns.FOLLOWERS).as(SocialColumns.FOLLOWER_COUNT)));
+    return flagged.crossJoin(ranks.agg(count(lit(1)).as(USERS)))
+        .select(col(ID),
+            col(SocialColumns.PAGERANK).multiply(col(USERS)).as(SocialFeatureColumns.INFLUENCE),
+            percent_rank().over(Window.orderBy(col(SocialColumns.PAGERANK))).as(SocialFeatureColumns
+                .INFLUENCE_PERCENTILE),
+            col(SocialColumns.OPINION_LEADER));
+  }
+
+  /**
+   * What each community's customers are worth: their number, their mean {@code spend_90d} (rounded half-up to
+   * cents; customers without spend count as 0) and the share of them in each RFM segment. Communities without a
+   * customer are absent.
+   *
+   * @param segmentNames the configured segment names: the keys of the shares map
+   * @param communities {@code (id, community_id, ...)} of every user
+   * @param segments {@code (id, rfm_segment)}: the snapshot's customers
+   * @param spend {@code (id, spend_90d)}
+   * @return {@code (community_id, community_customers, community_avg_spend_90d, community_segment_shares)}
+   */
+  public static Dataset<Row> communityValue(List<String> segmentNames, Dataset<Row> communities,
+      Dataset<Row> segments, Dataset<Row> spend) {
+    Dataset<Row> members = communities.select(col(ID), col(SocialColumns.COMMUNITY_ID));
+    Dataset<Row> customers = segments.select(col(ID), col(CustomerFeatureColumns.RFM_SEGMENT))
+        .join(spend.select(col(ID).as("_sid"), col(SocialFeatureColumns.SPEND_90D)), col(ID).equalTo(col("_sid")),
+            "left")
+        .drop("_sid");
+    List<Column> aggregates = new ArrayList<>();
+    aggregates.add(coalesce(sum(col(SocialFeatureColumns.SPEND_90D)), lit(0)).as(TOTAL));
+    for (int i = 0; i < segmentNames.size(); i++) {
+      aggregates.add(countWhere(col(CustomerFeatureColumns.RFM_SEGMENT).equalTo(segmentNames.get(i))).as("_seg" + i));
+    }
+    Dataset<Row> counted = members.join(customers, ID).groupBy(SocialColumns.COMMUNITY_ID)
+        .agg(count(lit(1)).as(SocialFeatureColumns.COMMUNITY_CUSTOMERS), aggregates.toArray(Column[]::new));
+    List<Column> shares = new ArrayList<>();
+    for (int i = 0; i < segmentNames.size(); i++) {
+      shares.add(lit(segmentNames.get(i)));
+      shares.add(coalesce(col("_seg" + i).cast(DataTypes.DoubleType)
+          .divide(col(SocialFeatureColumns.COMMUNITY_CUSTOMERS).cast(DataTypes.DoubleType)), lit(0.0)));
+    }
+    return counted.select(col(SocialColumns.COMMUNITY_ID), col(SocialFeatureColumns.COMMUNITY_CUSTOMERS),
+        round(col(TOTAL).divide(col(SocialFeatureColumns.COMMUNITY_CUSTOMERS)), 2).cast(Tables.AMOUNT)
+            .as(SocialFeatureColumns.COMMUNITY_AVG_SPEND_90D),
+        functions.map(shares.toArray(Column[]::new)).as(SocialFeatureColumns.COMMUNITY_SEGMENT_SHARES));
+  }
+
+  /** The parts {@link #socialFeatures} joins, each keyed by {@code id} (community value by community id). */
+  public record Parts(Dataset<Row> users, Dataset<Row> followCounts, Dataset<Row> activity, Dataset<Row> influence,
+      Dataset<Row> communities, Dataset<Row> communityValue, Dataset<Row> spend, Dataset<Row> peerValue,
+      Dataset<Row> leaderTriggered, Dataset<Row> referrals) {
+  }
+
+  /**
+   * The rows of gold/social_features for {@code asOf}: one per user of {@code parts.users()}, every other part
+   * left-joined, absent counts, sums and maps as zeros. Influence and community come from the engine, which gives
+   * every user (isolated ones too) a rank and a community, so they are never absent.
+   *
+   * @param segmentNames the configured RFM segment names (keys of the zero community-shares map)
+   */
+  public static Dataset<Row> socialFeatures(LocalDate asOf, String runId, List<String> segmentNames, Parts parts) {
+    Dataset<Row> joined = parts.users()
+        .join(parts.followCounts(), ID, "left")
+        .join(parts.activity(), ID, "left")
+        .join(parts.influence(), ID, "left")
+        .join(parts.communities(), ID, "left")
+        .join(parts.communityValue(), SocialColumns.COMMUNITY_ID, "left")
+        .join(parts.spend(), ID, "left")
+        .join(parts.peerValue(), ID, "left")
+        .join(parts.leaderTriggered(), ID, "left")
+        .join(parts.referrals(), ID, "left");
+    Column zeroCounts = zeroMap(INTERACTION_TYPES, lit(0L));
+    Column zeroShares = zeroMap(segmentNames, lit(0.0));
+    Column zeroAmount = lit(0).cast(Tables.AMOUNT);
+    Dataset<Row> rows = joined.select(
+        lit(Date.valueOf(asOf)).as(SocialFeatureColumns.AS_OF),
+        col(ID).as(SocialFeatureColumns.USER_ID),
+        col(SocialFeatureColumns.IS_CUSTOMER),
+        coalesce(col(SocialFeatureColumns.FOLLOWERS), lit(0)).as(SocialFeatureColumns.FOLLOWERS),
+        coalesce(col(SocialFeatureColumns.FOLLOWING), lit(0)).as(SocialFeatureColumns.FOLLOWING),
+        coalesce(col(SocialFeatureColumns.INTERACTIONS_GIVEN_30D), zeroCounts)
+            .as(SocialFeatureColumns.INTERACTIONS_GIVEN_30D),
+        coalesce(col(SocialFeatureColumns.INTERACTIONS_RECEIVED_30D), zeroCounts)
+            .as(SocialFeatureColumns.INTERACTIONS_RECEIVED_30D),
+        coalesce(col(SocialFeatureColumns.INTERACTIONS_GIVEN_90D), zeroCounts)
+            .as(SocialFeatureColumns.INTERACTIONS_GIVEN_90D),
+        coalesce(col(SocialFeatureColumns.INTERACTIONS_RECEIVED_90D), zeroCounts)
+            .as(SocialFeatureColumns.INTERACTIONS_RECEIVED_90D),
+        coalesce(col(SocialFeatureColumns.POSTS_90D), lit(0L)).as(SocialFeatureColumns.POSTS_90D),
+        coalesce(col(SocialFeatureColumns.ENGAGEMENT_RECEIVED_90D), lit(0L))
+            .as(SocialFeatureColumns.ENGAGEMENT_RECEIVED_90D),
+        coalesce(col(SocialFeatureColumns.ENGAGEMENT_PER_POST_90D), lit(0.0))
+            .as(SocialFeatureColumns.ENGAGEMENT_PER_POST_90D),
+        coalesce(col(SocialFeatureColumns.REVIEWS_WRITTEN), lit(0)).as(SocialFeatureColumns.REVIEWS_WRITTEN),
+        coalesce(col(SocialFeatureColumns.MEAN_RATING), lit(0.0)).as(SocialFeatureColumns.MEAN_RATING),
+        col(SocialFeatureColumns.INFLUENCE),
+        col(SocialFeatureColumns.INFLUENCE_PERCENTILE),
+        col(SocialColumns.OPINION_LEADER).as(SocialFeatureColumns.OPINION_LEADER),
+        col(SocialColumns.COMMUNITY_ID).as(SocialFeatureColumns.COMMUNITY_ID),
+        col(SocialColumns.COMMUNITY_SIZE).as(SocialFeatureColumns.COMMUNITY_SIZE),
+        coalesce(col(SocialFeatureColumns.COMMUNITY_CUSTOMERS), lit(0L)).as(SocialFeatureColumns.COMMUNITY_CUSTOMERS),
+        coalesce(col(SocialFeatureColumns.COMMUNITY_AVG_SPEND_90D), zeroAmount)
+            .as(SocialFeatureColumns.COMMUNITY_AVG_SPEND_90D),
+        coalesce(col(SocialFeatureColumns.COMMUNITY_SEGMENT_SHARES), zeroShares)
+            .as(SocialFeatureColumns.COMMUNITY_SEGMENT_SHARES),
+        coalesce(col(SocialFeatureColumns.SPEND_90D), zeroAmount).as(SocialFeatureColumns.SPEND_90D),
+        coalesce(col(SocialFeatureColumns.PEER_SPEND_90D), zeroAmount).as(SocialFeatureColumns.PEER_SPEND_90D),
+        coalesce(col(SocialFeatureColumns.PEER_CHAMPIONS), lit(0)).as(SocialFeatureColumns.PEER_CHAMPIONS),
+        coalesce(col(SocialFeatureColumns.LEADER_TRIGGERED_PURCHASES_90D), lit(0))
+            .as(SocialFeatureColumns.LEADER_TRIGGERED_PURCHASES_90D),
+        coalesce(col(SocialFeatureColumns.REFERRALS_MADE), lit(0)).as(SocialFeatureColumns.REFERRALS_MADE),
+        coalesce(col(SocialFeatureColumns.REFERRALS_CONVERTED), lit(0)).as(SocialFeatureColumns.REFERRALS_CONVERTED),
+        coalesce(col(SocialFeatureColumns.REFERRAL_REVENUE_90D), zeroAmount)
+            .as(SocialFeatureColumns.REFERRAL_REVENUE_90D),
+        lit(runId).as(SocialFeatureColumns.RUN_ID));
+    return Cleaning.conform(Tables.GOLD_SOCIAL_FEATURES, rows);
+  }
+
+  /**
+   * A gold/customer_features snapshot with its social columns ({@link #CUSTOMER_COLUMNS}) taken from the
+   * gold/social_features rows of the same customers; every other column as it was. A customer without a social row
+   * gets nulls (build-social-features gives every customer of the snapshot a row).
+   */
+  public static Dataset<Row> withSocialColumns(Dataset<Row> snapshot, Dataset<Row> socialFeatures) {
+    List<Column> social = new ArrayList<>();
+    social.add(col(SocialFeatureColumns.USER_ID).as("_social_user"));
+    CUSTOMER_COLUMNS.forEach(c -> social.add(col(c)));
+    Dataset<Row> values = socialFeatures.select(social.toArray(Column[]::new));
+    Dataset<Row> rest = snapshot.drop(CUSTOMER_COLUMNS.toArray(String[]::new));
+    return rest.join(values, rest.col(CustomerFeatureColumns.CUSTOMER_ID).equalTo(values.col("_social_user")), "left")
+        .drop("_social_user");
+  }
+
+  private static Column countWhere(Column condition) {
+    return coalesce(sum(when(condition, 1L).otherwise(0L)), lit(0L));
+  }
+
+  private static Column zeroMap(List<String> keys, Column zero) {
+    List<Column> entries = new ArrayList<>();
+    for (String k : keys) {
+      entries.add(lit(k));
+      entries.add(zero);
+    }
+    return functions.map(entries.toArray(Column[]::new));
+  }
+}
