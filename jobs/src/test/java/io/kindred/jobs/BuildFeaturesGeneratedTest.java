@@ -186,10 +186,12 @@ class BuildFeaturesGeneratedTest {
     Lakehouse lake = context(config, "check").lake();
     List<Row> rows = lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES)
         .filter(col(CustomerFeatureColumns.AS_OF).equalTo(Date.valueOf(END)))
-        .select(CustomerFeatureColumns.CUSTOMER_ID, CustomerFeatureColumns.CHURN_PROBABILITY).collectAsList();
+        .select(CustomerFeatureColumns.CUSTOMER_ID, CustomerFeatureColumns.CHURN_PROBABILITY,
+            CustomerFeatureColumns.PROBABILITY_ALIVE).collectAsList();
     assertEquals(CUSTOMERS, rows.size());
     double[] trueChurn = new double[rows.size()];
     double[] predicted = new double[rows.size()];
+    double[] baseline = new double[rows.size()];
     List<Double> dead = new ArrayList<>();
     List<Double> alive = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
@@ -197,14 +199,16 @@ class BuildFeaturesGeneratedTest {
       boolean droppedOut = !t.get("dropout_date").isEmpty();
       trueChurn[i] = droppedOut ? 1 : Math.exp(-Double.parseDouble(t.get("lambda")) * CHURN_HORIZON);
       predicted[i] = rows.get(i).getDouble(1);
+      baseline[i] = 1 - rows.get(i).getDouble(2);
       (droppedOut ? dead : alive).add(predicted[i]);
     }
     double concordance = concordance(trueChurn, predicted);
     double deadMean = dead.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     double aliveMean = alive.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    System.out.printf(java.util.Locale.ROOT, "generated churn: concordance with the true churn probability %.3f; "
-        + "mean churn probability %.3f of the %d who dropped out, %.3f of the %d alive%n", concordance, deadMean,
-        dead.size(), aliveMean, alive.size());
+    System.out.printf(java.util.Locale.ROOT, "generated churn: concordance with the true churn probability %.3f "
+        + "(BG/NBD 1 - P(alive): %.3f); mean churn probability %.3f of the %d who dropped out, %.3f of the %d "
+        + "alive; %s%n", concordance, concordance(trueChurn, baseline), deadMean, dead.size(), aliveMean,
+        alive.size(), lake.read(spark, Tables.GOLD_CHURN_MODELS).first());
     assertTrue(concordance > 0.5, "the churn model ranks customers by their true churn probability no better than "
         + "chance: concordance " + concordance);
     assertTrue(deadMean > aliveMean, "customers who dropped out (truth) get a mean churn probability " + deadMean
