@@ -55,7 +55,8 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * {@code kindred build-features}: per-customer features as of a date: RFM aggregates, quintile scores and segment,
- * lifetime value from BG/NBD and Gamma-Gamma fitted that night, and churn propensity from an MLlib model trained
+ * lifetime value from BG/NBD (or MBG/NBD) and Gamma-Gamma fitted that night, and churn propensity from an MLlib
+ * model trained
  * that night (or reused from a recent night, see below).
  *
  * <p>Reads {@code silver/transactions}: rows dated on or before the as-of date and delivered ({@code ingest_day})
@@ -440,8 +441,9 @@ public final class BuildFeaturesCommand implements KindredCommand {
   }
 
   /**
-   * Trains the churn model on the temporal split of {@link Churn}, evaluates it beside the BG/NBD baseline on the
-   * later window, saves it under {@code models/churn/<version>} and records it in gold/churn_models.
+   * Trains the churn model on the temporal split of {@link Churn}, evaluates it beside the P(alive) baseline of the
+   * purchase model on the later window, saves it under {@code models/churn/<version>} and records it in
+   * gold/churn_models.
    *
    * @return the model's version (the run id)
    * @throws IllegalArgumentException when a window has no customers or a single class, naming the cut-off dates
