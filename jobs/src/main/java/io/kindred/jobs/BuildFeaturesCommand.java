@@ -56,8 +56,7 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * {@code kindred build-features}: per-customer features as of a date: RFM aggregates, quintile scores and segment,
  * lifetime value from BG/NBD (or MBG/NBD) and Gamma-Gamma fitted that night, and churn propensity from an MLlib
- * model trained
- * that night (or reused from a recent night, see below).
+ * model trained that night (or reused from a recent night, see below).
  *
  * <p>Reads {@code silver/transactions}: rows dated on or before the as-of date and delivered ({@code ingest_day})
  * on or before it, so that a backfill for a past date gives what that night would have given
