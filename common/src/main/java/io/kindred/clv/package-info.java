@@ -74,7 +74,12 @@
  * <h2>Checked against</h2>
  * CDNOW (2,357 customers, weeks): BG/NBD r, alpha, a, b and log-likelihood as published by Fader, Hardie &amp; Lee;
  * customer 1's 1.226 expected purchases in 39 weeks; the unconditional 1.195 (39 weeks) and 1.858 (78 weeks);
- * Gamma-Gamma p = 6.25, q = 3.74, gamma = 15.44 on the 946 repeat buyers. Simulated data with known parameters are
- * recovered within four reported standard errors.
+ * Gamma-Gamma p = 6.25, q = 3.74, gamma = 15.44 on the 946 repeat buyers; MBG/NBD r, alpha, a, b as BTYDplus fits
+ * them. Simulated data with known parameters are recovered within four reported standard errors, and data from
+ * {@code kindred generate} through the cleaning and features jobs within three (on the log scale,
+ * {@code BuildFeaturesGeneratedTest}).
+ *
+ * <p>{@link io.kindred.clv.PurchaseModel} names the purchase model build-features uses
+ * ({@code kindred.features.clv.model}).
  */
 package io.kindred.clv;

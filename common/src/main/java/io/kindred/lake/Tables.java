@@ -441,6 +441,11 @@ public final class Tables {
     /** days or weeks: the unit of t_x, T and alpha. */
     public static final String UNIT = "unit";
     public static final String CALIBRATION_END = "calibration_end";
+    /**
+     * With --calibration-start: the fit saw only customers whose first purchase is on or after this date (a
+     * cohort); null when every customer entered the fit.
+     */
+    public static final String CALIBRATION_START = "calibration_start";
     public static final String PARAMETERS = "parameters";
     public static final String STANDARD_ERRORS = "standard_errors";
     public static final String LOG_LIKELIHOOD = "log_likelihood";
@@ -464,6 +469,7 @@ public final class Tables {
           createStructField(ClvModelColumns.MODEL, StringType, false),
           createStructField(ClvModelColumns.UNIT, StringType, false),
           createStructField(ClvModelColumns.CALIBRATION_END, DateType, false),
+          createStructField(ClvModelColumns.CALIBRATION_START, DateType, true),
           createStructField(ClvModelColumns.PARAMETERS, createMapType(StringType, DoubleType, false), false),
           createStructField(ClvModelColumns.STANDARD_ERRORS, createMapType(StringType, DoubleType, false), false),
           createStructField(ClvModelColumns.LOG_LIKELIHOOD, DoubleType, false),
@@ -497,7 +503,8 @@ public final class Tables {
 
   /**
    * {@code gold/customer_state}: the per-customer running sums build-features folds each night's deliveries into,
-   * one partition per night (the previous night's partition plus that night's deliveries).
+   * one partition per night (the previous night's partition plus that night's deliveries); the last
+   * kindred.features.state-retention-nights nights are kept.
    */
   public static final TableDef GOLD_CUSTOMER_STATE = new TableDef(Layer.GOLD, "customer_state",
       createStructType(new StructField[] {
@@ -532,7 +539,10 @@ public final class Tables {
     public static final String EVAL_CHURN_RATE = "eval_churn_rate";
     public static final String AUC = "auc";
     public static final String PRECISION_TOP_DECILE = "precision_top_decile";
-    /** The same metrics of 1 - P(alive) under BG/NBD fitted at eval_cutoff, on the same customers. */
+    /**
+     * The same metrics of 1 - P(alive) under the purchase model (kindred.features.clv.model, BG/NBD by default)
+     * fitted at eval_cutoff, on the same customers.
+     */
     public static final String BASELINE_AUC = "baseline_auc";
     public static final String BASELINE_PRECISION_TOP_DECILE = "baseline_precision_top_decile";
     public static final String TRAINED_AT = "trained_at";
@@ -562,7 +572,7 @@ public final class Tables {
           createStructField(ChurnModelColumns.TRAINED_AT, TimestampType, false),
       }),
       List.of(),
-      "Every churn model: version, temporal split, AUC and precision at the top decile beside the BG/NBD baseline.");
+      "Every churn model: version, temporal split, AUC and precision at the top decile beside the P(alive) baseline.");
 
   /** Columns of {@link #GOLD_CLV_HOLDOUT}. */
   public static final class ClvHoldoutColumns {
@@ -573,7 +583,7 @@ public final class Tables {
     public static final String CUSTOMERS = "customers";
     /** Mean purchase days in (as_of, holdout_end]. */
     public static final String ACTUAL_MEAN = "actual_mean";
-    /** Mean BG/NBD expected purchases for the holdout window's length. */
+    /** Mean expected purchases in the holdout window under the night's purchase model (BG/NBD by default). */
     public static final String PREDICTED_MEAN = "predicted_mean";
     public static final String RUN_ID = LineageColumns.RUN_ID;
 
@@ -581,7 +591,10 @@ public final class Tables {
     }
   }
 
-  /** {@code gold/clv_holdout}: the calibration/holdout check of BG/NBD, written by build-features --holdout-end. */
+  /**
+   * {@code gold/clv_holdout}: the calibration/holdout check of the purchase model, written by build-features
+   * --holdout-end.
+   */
   public static final TableDef GOLD_CLV_HOLDOUT = new TableDef(Layer.GOLD, "clv_holdout",
       createStructType(new StructField[] {
           createStructField(ClvHoldoutColumns.AS_OF, DateType, false),

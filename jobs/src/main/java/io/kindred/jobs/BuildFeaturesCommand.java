@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
-import io.kindred.clv.BgNbdParams;
 import io.kindred.clv.ClvFit;
 import io.kindred.clv.ClvFitter;
 import io.kindred.clv.ClvHorizon;
@@ -14,8 +13,10 @@ import io.kindred.clv.ClvScorer;
 import io.kindred.clv.FitOptions;
 import io.kindred.clv.GammaGammaParams;
 import io.kindred.clv.PeriodUnit;
+import io.kindred.clv.PurchaseModel;
 import io.kindred.clv.RfmTriples;
 import io.kindred.clv.SpendSummaries;
+import io.kindred.clv.TransactionModel;
 import io.kindred.features.Churn;
 import io.kindred.features.ClvFeatures;
 import io.kindred.features.CustomerState;
@@ -28,6 +29,7 @@ import io.kindred.lake.Lakehouse;
 import io.kindred.lake.Layer;
 import io.kindred.lake.TableDef;
 import io.kindred.lake.Tables;
+import io.kindred.lake.Tables.ChurnModelColumns;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
 import io.kindred.lake.Tables.CustomerStateColumns;
 import io.kindred.lake.Tables.LineageColumns;
@@ -36,6 +38,7 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,30 +55,44 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * {@code kindred build-features}: per-customer features as of a date: RFM aggregates, quintile scores and segment,
- * lifetime value from BG/NBD and Gamma-Gamma fitted that night, and churn propensity from an MLlib model trained
- * that night.
+ * lifetime value from BG/NBD (or MBG/NBD) and Gamma-Gamma fitted that night, and churn propensity from an MLlib
+ * model trained that night (or reused from a recent night, see below).
  *
  * <p>Reads {@code silver/transactions}: rows dated on or before the as-of date and delivered ({@code ingest_day})
  * on or before it, so that a backfill for a past date gives what that night would have given
  * ({@code --any-delivery} drops the delivery condition, for history loaded after the fact such as CDNOW). By
  * default it reads only the rows delivered after the latest night of {@code gold/customer_state} before D and
- * folds them into that state ({@link CustomerState}), writing the state of night D; {@code --full-recompute}
- * aggregates all of silver instead (same result).
+ * folds them into that state ({@link CustomerState}), writing the state of night D and deleting the state
+ * partitions dated {@code kindred.features.state-retention-nights} (35) or more days before D;
+ * {@code --full-recompute} aggregates all of silver instead (same result).
+ *
+ * <p>Lifetime value: the purchase model {@code kindred.features.clv.model} ({@code bg_nbd}, the default, or
+ * {@code mbg_nbd}) and Gamma-Gamma are fitted on every customer, or with {@code --calibration-start C} only on
+ * those whose first purchase is on or after C (a cohort, as the CDNOW studies fit the first-quarter 1997 cohort);
+ * every customer is scored either way. Churn: the model is retrained when the latest one in
+ * {@code gold/churn_models} for the same horizon was trained {@code kindred.features.churn.retrain-days} (7) or
+ * more days before D (or never, or with {@code --retrain-churn}); otherwise that model scores the night, which
+ * spares the two history scans of training.
  *
  * <p>Writes the snapshot {@code as_of = D} of {@code gold/customer_features} (one row per customer with a purchase
  * day by D), the partition {@code as_of = D} of {@code gold/customer_state}, one row per fit in
- * {@code gold/clv_models} (BG/NBD and Gamma-Gamma), the churn model under {@code models/churn/<run id>} and its
- * row in {@code gold/churn_models} (unless {@code kindred.features.churn.enabled = false}), with
+ * {@code gold/clv_models} (the purchase model and Gamma-Gamma), when it trains one the churn model under
+ * {@code models/churn/<run id>} and its row in {@code gold/churn_models} (unless
+ * {@code kindred.features.churn.enabled = false}), with
  * {@code --holdout-end} the calibration/holdout table in {@code gold/clv_holdout}, and one row of
  * {@code ops/run_metrics} (rows in = customers read, rows written = customers written).
  *
  * <p>A re-run is safe: it replaces the {@code as_of = D} snapshot and state partition in one Delta commit each
- * ({@code replaceWhere}), and appends its own fits and churn model (each recorded with its run id). It fails,
+ * ({@code replaceWhere}), and appends its own fits (and churn model, when it trains one), each recorded with its run
+ * id; the state retention only deletes partitions a later night never reads (a night whose prior state is gone
+ * folds every delivery up to it, which gives the same state). It fails,
  * writing no snapshot, when a model cannot be fitted: too few repeat buyers (e.g. every customer bought once: the
  * message names the count), an optimiser that does not converge (breeze's reason), or a churn window with a
  * single class (history shorter than two churn horizons: the message names the cut-off dates).
  *
- * <p>Example: {@code ./kindred build-features --as-of 2026-03-04}
+ * <p>Example: {@code ./kindred build-features --as-of 2026-03-04}, or for a cohort fit with MBG/NBD:
+ * {@code ./kindred build-features --as-of 2026-03-04 --calibration-start 2026-01-01 --set
+ * kindred.features.clv.model=mbg_nbd}
  */
 @Parameters(commandNames = "build-features", commandDescription = "Build gold/customer_features for an as-of "
     + "date: RFM scores and segment, BG/NBD + Gamma-Gamma lifetime value.")
@@ -90,6 +107,9 @@ public final class BuildFeaturesCommand implements KindredCommand {
   public static final String MIN_REPEAT_KEY = "features.clv.min-repeat-buyers";
   public static final String CHURN_ENABLED_KEY = "features.churn.enabled";
   public static final String CHURN_HORIZON_KEY = "features.churn.horizon-days";
+  public static final String MODEL_KEY = "features.clv.model";
+  public static final String CHURN_RETRAIN_KEY = "features.churn.retrain-days";
+  public static final String STATE_RETENTION_KEY = "features.state-retention-nights";
 
   @ParametersDelegate
   private final CommonOptions common = new CommonOptions();
@@ -112,6 +132,14 @@ public final class BuildFeaturesCommand implements KindredCommand {
       + "transactions dated after the as-of date).")
   private LocalDate holdoutEnd;
 
+  @Parameter(names = "--calibration-start", description = "Fit the CLV models only on customers whose first "
+      + "purchase is on or after this date (a cohort); every customer is still scored. Default: every customer.")
+  private LocalDate calibrationStart;
+
+  @Parameter(names = "--retrain-churn", description = "Train a new churn model even when one trained less than "
+      + "kindred.features.churn.retrain-days days before the as-of date could be reused.")
+  private boolean retrainChurn;
+
   @Override
   public CommonOptions common() {
     return common;
@@ -132,11 +160,25 @@ public final class BuildFeaturesCommand implements KindredCommand {
     return this;
   }
 
+  public BuildFeaturesCommand calibrationStart(LocalDate value) {
+    this.calibrationStart = value;
+    return this;
+  }
+
+  public BuildFeaturesCommand retrainChurn(boolean value) {
+    this.retrainChurn = value;
+    return this;
+  }
+
   @Override
   public void validate() {
     if (holdoutEnd != null && !holdoutEnd.isAfter(common.runDate())) {
       throw new com.beust.jcommander.ParameterException("--holdout-end " + holdoutEnd + " is not after the as-of date "
           + common.runDate() + "; expected a later date");
+    }
+    if (calibrationStart != null && calibrationStart.isAfter(common.runDate())) {
+      throw new com.beust.jcommander.ParameterException("--calibration-start " + calibrationStart + " is after the "
+          + "as-of date " + common.runDate() + "; expected a date on or before it");
     }
   }
 
@@ -145,9 +187,19 @@ public final class BuildFeaturesCommand implements KindredCommand {
     return this;
   }
 
-  /** What one run fitted, for callers (the demo, tests). */
-  public record Result(RunMetrics metrics, ClvFit<BgNbdParams> purchases, ClvFit<GammaGammaParams> spend,
-      List<ClvFeatures.HoldoutRow> holdout) {
+  /**
+   * What one run fitted, for callers (the demo, tests).
+   *
+   * @param churnModelVersion the churn model that scored the night (null when churn is disabled)
+   * @param churnModelReused whether that model was reused from an earlier night rather than trained by this run
+   */
+  public record Result(RunMetrics metrics, ClvFit<? extends TransactionModel> purchases,
+      ClvFit<GammaGammaParams> spend, List<ClvFeatures.HoldoutRow> holdout, String churnModelVersion,
+      boolean churnModelReused) {
+  }
+
+  /** The churn model that scores a night: its version and whether an earlier night's model was reused. */
+  private record ChurnChoice(String version, boolean reused) {
   }
 
   @Override
@@ -168,13 +220,20 @@ public final class BuildFeaturesCommand implements KindredCommand {
         context.config().getDouble(DISCOUNT_KEY), clvUnit);
     FitOptions fitOptions = new FitOptions(FitOptions.DEFAULT.maxIterations(), FitOptions.DEFAULT.tolerance(),
         FitOptions.DEFAULT.memory(), context.config().getInt(MIN_REPEAT_KEY));
+    PurchaseModel purchaseModel = purchaseModel(context);
+    int retentionNights = nonNegative(context, STATE_RETENTION_KEY);
+    int retrainDays = nonNegative(context, CHURN_RETRAIN_KEY);
     List<ClvFit<?>> fits = new ArrayList<>();
     List<ClvFeatures.HoldoutRow> holdout = new ArrayList<>();
+    ChurnChoice[] churn = new ChurnChoice[1];
     RunMetrics metrics = context.accounted(m -> {
       m.detail("as_of", asOf).detail("clv_unit", clvUnit).detail("any_delivery", anyDelivery)
           .detail("clv_horizon_months", horizon.months()).detail("monthly_discount_rate",
-              horizon.monthlyDiscountRate());
-      Dataset<Row> aggregates = ClvFeatures.withClvSummary(customerAggregates(context, m, asOf), clvUnit)
+              horizon.monthlyDiscountRate())
+          .detail("clv_model", purchaseModel.code())
+          .detail("calibration_start", calibrationStart == null ? "none" : calibrationStart);
+      Dataset<Row> aggregates = ClvFeatures.withClvSummary(customerAggregates(context, m, asOf, retentionNights),
+              clvUnit)
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         long customers = context.steps().run("aggregate customers", aggregates::count);
@@ -185,22 +244,27 @@ public final class BuildFeaturesCommand implements KindredCommand {
         context.log().info("RFM cut points: {}", cuts);
         m.detail("rfm_cut_points", cuts);
 
+        // the fits' customers: everyone, or the cohort whose first purchase is on or after --calibration-start
+        Dataset<Row> cohort = calibrationStart == null ? aggregates : aggregates.filter(
+            col(CustomerFeatureColumns.FIRST_PURCHASE_DATE).geq(lit(Date.valueOf(calibrationStart))));
         RfmTriples triples = context.steps().run("collect rfm triples",
-            () -> ClvFeatures.rfmTriples(aggregates, clvUnit));
-        context.log().info("{} distinct (x, t_x, T) triples, {} repeat buyers", triples.size(),
-            triples.repeatBuyers());
-        ClvFit<BgNbdParams> purchases = context.steps().run("fit bg/nbd",
-            () -> ClvFitter.fitBgNbd(triples, fitOptions));
+            () -> ClvFeatures.rfmTriples(cohort, clvUnit));
+        context.log().info("{} distinct (x, t_x, T) triples, {} repeat buyers, {} customers in the fit{}",
+            triples.size(), triples.repeatBuyers(), triples.customers(), calibrationStart == null ? ""
+                : " (first purchase on or after " + calibrationStart + ", of " + customers + ")");
+        m.detail("clv_fit_customers", triples.customers());
+        ClvFit<? extends TransactionModel> purchases = context.steps().run("fit " + purchaseModel.code(),
+            () -> purchaseModel.fit(triples, fitOptions));
         fits.add(purchases);
         SpendSummaries spend = context.steps().run("collect spend summaries",
-            () -> ClvFeatures.spendSummaries(aggregates));
+            () -> ClvFeatures.spendSummaries(cohort));
         ClvFit<GammaGammaParams> spendFit = context.steps().run("fit gamma-gamma",
             () -> ClvFitter.fitGammaGamma(spend, fitOptions));
         fits.add(spendFit);
-        context.steps().run("record fits", () -> recordFits(context, asOf, clvUnit, fits));
+        context.steps().run("record fits", () -> recordFits(context, asOf, clvUnit, calibrationStart, fits));
         if (holdoutEnd != null) {
           holdout.addAll(context.steps().run("calibration/holdout table", () -> holdoutTable(context, asOf,
-              aggregates, purchases.params(), clvUnit)));
+              cohort, purchases.params(), clvUnit)));
         }
         ClvScorer scorer = new ClvScorer(purchases.params(), spendFit.params(), clvUnit, horizon);
 
@@ -210,7 +274,11 @@ public final class BuildFeaturesCommand implements KindredCommand {
             .withColumn(CustomerFeatureColumns.RUN_ID, lit(context.runId()));
         if (context.config().getBoolean(CHURN_ENABLED_KEY)) {
           int horizonDays = context.config().getInt(CHURN_HORIZON_KEY);
-          String version = churnModel(context, m, asOf, horizonDays, clvUnit, fitOptions);
+          ChurnChoice reusable = reusableChurnModel(context, asOf, horizonDays, retrainDays);
+          churn[0] = reusable != null ? reusable
+              : new ChurnChoice(churnModel(context, m, asOf, horizonDays, clvUnit, fitOptions, purchaseModel), false);
+          String version = churn[0].version();
+          m.detail("churn_model_version", version).detail("churn_model_reused", churn[0].reused());
           PipelineModel model = PipelineModel.load(lake.location(Layer.MODELS, "churn/" + version).uri());
           features = Churn.withChurnProbability(model.transform(Churn.withDoubleFeatures(features)))
               .withColumn(CustomerFeatureColumns.CHURN_MODEL_VERSION, lit(version));
@@ -230,17 +298,39 @@ public final class BuildFeaturesCommand implements KindredCommand {
       }
     });
     @SuppressWarnings("unchecked")
-    Result result = new Result(metrics, (ClvFit<BgNbdParams>) fits.get(0), (ClvFit<GammaGammaParams>) fits.get(1),
-        List.copyOf(holdout));
+    Result result = new Result(metrics, (ClvFit<? extends TransactionModel>) fits.get(0),
+        (ClvFit<GammaGammaParams>) fits.get(1), List.copyOf(holdout),
+        churn[0] == null ? null : churn[0].version(), churn[0] != null && churn[0].reused());
     return result;
+  }
+
+  /** The configured purchase model; an unknown name fails before any data moves. */
+  private static PurchaseModel purchaseModel(JobContext context) {
+    String name = context.config().getString(MODEL_KEY);
+    try {
+      return PurchaseModel.of(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("kindred." + MODEL_KEY + " is '" + name + "'; expected one of "
+          + Arrays.stream(PurchaseModel.values()).map(PurchaseModel::code).toList(), e);
+    }
+  }
+
+  private static int nonNegative(JobContext context, String key) {
+    int value = context.config().getInt(key);
+    if (value < 0) {
+      throw new IllegalArgumentException("kindred." + key + " is " + value + "; expected 0 or more");
+    }
+    return value;
   }
 
   /**
    * The customers' RFM aggregates as of {@code asOf}: folded incrementally (the latest state before {@code asOf}
    * plus the silver rows delivered after it and by {@code asOf}, written as the state of {@code asOf}), or, with
-   * {@code --full-recompute} or {@code --any-delivery}, from all of silver/transactions.
+   * {@code --full-recompute} or {@code --any-delivery}, from all of silver/transactions. After the state of
+   * {@code asOf} is written, the partitions dated {@code retentionNights} or more days before it are deleted
+   * ({@code 0}: none).
    */
-  private Dataset<Row> customerAggregates(JobContext context, RunMetrics m, LocalDate asOf) {
+  private Dataset<Row> customerAggregates(JobContext context, RunMetrics m, LocalDate asOf, int retentionNights) {
     SparkSession spark = context.spark();
     Lakehouse lake = context.lake();
     Dataset<Row> silver = lake.read(spark, Tables.SILVER_TRANSACTIONS);
@@ -269,19 +359,96 @@ public final class BuildFeaturesCommand implements KindredCommand {
     Dataset<Row> state = conform(stateTable, CustomerState.fold(prior, deliveries, asOf));
     context.steps().run("write " + stateTable.relativePath(), () -> replace(spark, lake, stateTable, state,
         CustomerStateColumns.AS_OF + " = DATE'" + asOf + "'"));
+    if (retentionNights > 0) {
+      context.steps().run("state retention", () -> m.detail("state_nights_deleted",
+          deleteStateBefore(context, asOf.minusDays(retentionNights - 1L), retentionNights)));
+    }
     return CustomerState.aggregates(lake.read(spark, stateTable).filter(stateDate.equalTo(lit(Date.valueOf(asOf)))),
         asOf);
   }
 
   /**
-   * Trains the churn model on the temporal split of {@link Churn}, evaluates it beside the BG/NBD baseline on the
-   * later window, saves it under {@code models/churn/<version>} and records it in gold/churn_models.
+   * Deletes the {@code gold/customer_state} partitions dated before {@code keepFrom} (one Delta commit; their files
+   * go with Delta's VACUUM); returns how many nights it deleted.
+   */
+  private static long deleteStateBefore(JobContext context, LocalDate keepFrom, int retentionNights) {
+    SparkSession spark = context.spark();
+    Column old = col(CustomerStateColumns.AS_OF).lt(lit(Date.valueOf(keepFrom)));
+    List<Row> nights = context.lake().read(spark, Tables.GOLD_CUSTOMER_STATE).filter(old)
+        .select(CustomerStateColumns.AS_OF).distinct().orderBy(CustomerStateColumns.AS_OF).collectAsList();
+    if (nights.isEmpty()) {
+      context.log().info("customer state: no night before {} to delete ({} = {})", keepFrom,
+          "kindred." + STATE_RETENTION_KEY, retentionNights);
+      return 0;
+    }
+    io.delta.tables.DeltaTable.forPath(spark, context.lake().location(Tables.GOLD_CUSTOMER_STATE).uri()).delete(old);
+    context.log().info("customer state: deleted {} nights {} .. {} (keeping the {} nights from {}, {} = {})",
+        nights.size(), nights.get(0).getDate(0), nights.get(nights.size() - 1).getDate(0), retentionNights,
+        keepFrom, "kindred." + STATE_RETENTION_KEY, retentionNights);
+    return nights.size();
+  }
+
+  /**
+   * The latest churn model in gold/churn_models for {@code horizonDays} trained as of a night in
+   * {@code (asOf - retrainDays, asOf]} whose folder still exists, or null when there is none or
+   * {@code --retrain-churn} asks for a new one. Logs which model it reuses, or why it trains one.
+   */
+  private ChurnChoice reusableChurnModel(JobContext context, LocalDate asOf, int horizonDays, int retrainDays) {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    if (retrainChurn) {
+      context.log().info("churn: --retrain-churn given, training a new model");
+      return null;
+    }
+    if (retrainDays == 0 || !lake.exists(spark, Tables.GOLD_CHURN_MODELS)) {
+      context.log().info("churn: {}, training a new model", retrainDays == 0
+          ? "kindred." + CHURN_RETRAIN_KEY + " = 0 (retrain every night)" : "no churn model trained yet");
+      return null;
+    }
+    Column asOfColumn = col(ChurnModelColumns.AS_OF);
+    List<Row> candidates = lake.read(spark, Tables.GOLD_CHURN_MODELS)
+        .filter(col(ChurnModelColumns.HORIZON_DAYS).equalTo(horizonDays)
+            .and(asOfColumn.leq(lit(Date.valueOf(asOf))))
+            .and(asOfColumn.gt(lit(Date.valueOf(asOf.minusDays(retrainDays))))))
+        .orderBy(asOfColumn.desc(), col(ChurnModelColumns.TRAINED_AT).desc())
+        .select(ChurnModelColumns.VERSION, ChurnModelColumns.AS_OF, ChurnModelColumns.MODEL_PATH).collectAsList();
+    for (Row r : candidates) {
+      String version = r.getString(0);
+      LocalDate trained = r.getDate(1).toLocalDate();
+      if (!pathExists(spark, lake.location(Layer.MODELS, "churn/" + version).uri())) {
+        context.log().warn("churn: model {} (as of {}) is recorded in {} but its folder {} is gone; skipping it",
+            version, trained, Tables.GOLD_CHURN_MODELS.relativePath(), r.getString(2));
+        continue;
+      }
+      context.log().info("churn: reusing model {} trained as of {} ({} days before {}; horizon {} days, "
+              + "kindred.{} = {}): no retraining tonight", version, trained, ChronoUnit.DAYS.between(trained, asOf),
+          asOf, horizonDays, CHURN_RETRAIN_KEY, retrainDays);
+      return new ChurnChoice(version, true);
+    }
+    context.log().info("churn: no model of horizon {} days trained in the {} days up to {} (kindred.{}), training "
+        + "a new one", horizonDays, retrainDays, asOf, CHURN_RETRAIN_KEY);
+    return null;
+  }
+
+  private static boolean pathExists(SparkSession spark, String uri) {
+    try {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
+      return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot check the churn model folder " + uri, e);
+    }
+  }
+
+  /**
+   * Trains the churn model on the temporal split of {@link Churn}, evaluates it beside the P(alive) baseline of the
+   * purchase model on the later window, saves it under {@code models/churn/<version>} and records it in
+   * gold/churn_models.
    *
    * @return the model's version (the run id)
    * @throws IllegalArgumentException when a window has no customers or a single class, naming the cut-off dates
    */
   private String churnModel(JobContext context, RunMetrics m, LocalDate asOf, int horizonDays, PeriodUnit clvUnit,
-      FitOptions fitOptions) {
+      FitOptions fitOptions, PurchaseModel purchaseModel) {
     SparkSession spark = context.spark();
     Lakehouse lake = context.lake();
     LocalDate trainCutoff = asOf.minusDays(2L * horizonDays);
@@ -307,8 +474,8 @@ public final class BuildFeaturesCommand implements KindredCommand {
           throw new java.io.UncheckedIOException("Cannot save the churn model to " + path, e);
         }
       });
-      ClvFit<BgNbdParams> baselineFit = context.steps().run("fit bg/nbd baseline at " + evalCutoff,
-          () -> ClvFitter.fitBgNbd(ClvFeatures.rfmTriples(eval, clvUnit), fitOptions));
+      ClvFit<? extends TransactionModel> baselineFit = context.steps().run("fit " + purchaseModel.code()
+          + " baseline at " + evalCutoff, () -> purchaseModel.fit(ClvFeatures.rfmTriples(eval, clvUnit), fitOptions));
       Dataset<Row> scored = ClvFeatures.withProbabilityAlive(
               Churn.withChurnProbability(model.transform(Churn.withDoubleFeatures(eval))), baselineFit.params(),
               "_p_alive")
@@ -317,11 +484,11 @@ public final class BuildFeaturesCommand implements KindredCommand {
         double[] metrics = context.steps().run("evaluate churn model", () -> new double[] {
             Churn.auc(scored, Churn.PROBABILITY), Churn.precisionAtTopDecile(scored, Churn.PROBABILITY),
             Churn.auc(scored, "_baseline"), Churn.precisionAtTopDecile(scored, "_baseline")});
-        context.log().info("churn model {}: AUC {} (BG/NBD P(alive) baseline {}), precision at the top decile {} "
-                + "(baseline {}) on {} customers as of {}", version, metrics[0], metrics[2], metrics[1], metrics[3],
-            (long) evalCounts[0], evalCutoff);
+        context.log().info("churn model {}: AUC {} ({} P(alive) baseline {}), precision at the top decile {} "
+                + "(baseline {}) on {} customers as of {}", version, metrics[0], purchaseModel.code(), metrics[2],
+            metrics[1], metrics[3], (long) evalCounts[0], evalCutoff);
         m.detail("churn_auc", metrics[0]).detail("churn_baseline_auc", metrics[2])
-            .detail("churn_precision_top_decile", metrics[1]).detail("churn_model_version", version);
+            .detail("churn_precision_top_decile", metrics[1]);
         Row row = RowFactory.create(context.runId(), Date.valueOf(asOf), version, path, horizonDays,
             Date.valueOf(trainCutoff), Date.valueOf(evalCutoff), (long) trainCounts[0], trainCounts[1],
             (long) evalCounts[0], evalCounts[1], metrics[0], metrics[1], metrics[2], metrics[3],
@@ -339,9 +506,12 @@ public final class BuildFeaturesCommand implements KindredCommand {
     }
   }
 
-  /** Computes, logs and writes (replacing this as-of and holdout end) the calibration/holdout table. */
+  /**
+   * Computes, logs and writes (replacing this as-of and holdout end) the calibration/holdout table of the fit's
+   * customers.
+   */
   private List<ClvFeatures.HoldoutRow> holdoutTable(JobContext context, LocalDate asOf, Dataset<Row> summarised,
-      BgNbdParams model, PeriodUnit clvUnit) {
+      TransactionModel model, PeriodUnit clvUnit) {
     SparkSession spark = context.spark();
     Lakehouse lake = context.lake();
     Dataset<Row> window = lake.read(spark, Tables.SILVER_TRANSACTIONS)
@@ -384,14 +554,16 @@ public final class BuildFeaturesCommand implements KindredCommand {
     return new double[] {n, churned / n};
   }
 
-  /** Appends one row per fit to gold/clv_models. */
-  static void recordFits(JobContext context, LocalDate asOf, PeriodUnit unit, List<ClvFit<?>> fits) {
+  /** Appends one row per fit to gold/clv_models; {@code calibrationStart} is null when every customer was fitted. */
+  static void recordFits(JobContext context, LocalDate asOf, PeriodUnit unit, LocalDate calibrationStart,
+      List<ClvFit<?>> fits) {
     SparkSession spark = context.spark();
     List<Row> rows = new ArrayList<>();
     Timestamp now = Timestamp.from(Instant.now());
     for (ClvFit<?> fit : fits) {
       rows.add(RowFactory.create(context.runId(), Date.valueOf(asOf), fit.model(),
           unit.name().toLowerCase(Locale.ROOT), Date.valueOf(asOf),
+          calibrationStart == null ? null : Date.valueOf(calibrationStart),
           scalaMap(fit.params().asMap()),
           scalaMap(fit.standardErrorMap()),
           fit.logLikelihood(), fit.customers(), fit.distinctRows(), fit.iterations(), fit.convergence(),

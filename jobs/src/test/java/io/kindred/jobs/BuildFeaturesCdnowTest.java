@@ -8,7 +8,10 @@ import io.kindred.clv.BgNbdParams;
 import io.kindred.clv.ClvFit;
 import io.kindred.clv.ClvFitter;
 import io.kindred.clv.GammaGammaParams;
+import io.kindred.clv.ModifiedBgNbdParams;
 import io.kindred.clv.PeriodUnit;
+import io.kindred.clv.RfmTriples;
+import io.kindred.clv.TransactionModel;
 import io.kindred.config.KindredConfig;
 import io.kindred.features.ClvFeatures;
 import io.kindred.jobs.cli.JobContext;
@@ -89,7 +92,7 @@ class BuildFeaturesCdnowTest {
    * From the raw master file: per x group (0..6, 7+) of the calibration summary at 1997-09-30, {customers, sum of
    * holdout purchase days in (1997-09-30, 1998-06-30], sum of the model's expected purchases in 39 weeks}.
    */
-  private static double[][] holdout(BgNbdParams model) throws IOException {
+  private static double[][] holdout(TransactionModel model) throws IOException {
     Map<String, java.util.TreeSet<LocalDate>> calibration = new HashMap<>();
     Map<String, java.util.Set<LocalDate>> holdout = new HashMap<>();
     LocalDate end = LocalDate.of(1998, 6, 30);
@@ -250,5 +253,76 @@ class BuildFeaturesCdnowTest {
         .build(context(config, CALIBRATION_END, "build-features"));
     assertEquals(23_570, lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES).count());
     assertEquals(4, lake.read(spark, Tables.GOLD_CLV_MODELS).count());
+  }
+
+  /**
+   * Modified BG/NBD selected in the job ({@code kindred.features.clv.model = mbg_nbd}): clean-transactions and
+   * build-features on the master file's lines of the 2,357 sample customers give the library's MBG/NBD fit of the
+   * published summary (CdnowFitTest: BTYDplus's 0.525, 6.183, 0.891, 1.614), record it as mbg_nbd and score every
+   * customer with it.
+   */
+  @Test
+  void modifiedBgNbdSelectedInTheJobGivesTheLibraryFitOfTheSample(@TempDir Path raw) throws Exception {
+    java.util.Set<Integer> sample = sampleIds().keySet();
+    List<String> lines = Files.readAllLines(CDNOW.resolve("CDNOW_master.txt"), StandardCharsets.US_ASCII);
+    StringBuilder kept = new StringBuilder(lines.get(0)).append("\r\n");
+    for (String line : lines.subList(1, lines.size())) {
+      if (!line.isBlank() && sample.contains(Integer.parseInt(line.trim().split("\\s+")[0]))) {
+        kept.append(line).append("\r\n");
+      }
+    }
+    Path file = raw.resolve("CDNOW_sample_customers.txt");
+    Files.writeString(file, kept, StandardCharsets.US_ASCII);
+    KindredConfig config = KindredConfig.load(null, Map.of("kindred.lakehouse", lakehouse.toString(),
+        "kindred.features.clv.model", "mbg_nbd", "kindred.features.churn.enabled", "false"));
+    CleanTransactionsCommand clean = new CleanTransactionsCommand();
+    clean.clean().withInput(file.toString()).withSource("cdnow");
+    clean.run(context(config, LocalDate.of(1998, 6, 30), "clean-transactions"));
+
+    JobContext buildContext = context(config, CALIBRATION_END, "build-features");
+    BuildFeaturesCommand.Result result = new BuildFeaturesCommand().unit(PeriodUnit.WEEKS).anyDelivery(true)
+        .build(buildContext);
+
+    // the library's fit of the published summary (its t_x and T are rounded to 2 decimals: 0.01% apart)
+    RfmTriples.Builder published = RfmTriples.builder();
+    published().values().forEach(c -> published.add((int) c[0], c[1], c[2]));
+    ClvFit<ModifiedBgNbdParams> library = ClvFitter.fitModifiedBgNbd(published.build());
+    assertEquals(ModifiedBgNbdParams.MODEL, result.purchases().model());
+    assertEquals(2357, result.purchases().customers());
+    double[] expected = library.params().values();
+    double[] actual = result.purchases().params().values();
+    double[] btydPlus = {0.525, 6.183, 0.891, 1.614};
+    for (int i = 0; i < expected.length; i++) {
+      String name = library.params().parameterNames().get(i);
+      assertRelative(expected[i], actual[i], 1e-4, "mbg_nbd " + name);
+      assertEquals(btydPlus[i], actual[i], 5e-4, "mbg_nbd " + name + " against BTYDplus");
+    }
+    System.out.println("CDNOW sample through the job: " + result.purchases() + "; library on the published "
+        + "summary: " + library);
+
+    // recorded under its name, with the fit's values
+    Lakehouse lake = buildContext.lake();
+    Row recorded = lake.read(spark, Tables.GOLD_CLV_MODELS).filter(col("model").equalTo("mbg_nbd")).first();
+    assertEquals(result.purchases().params().asMap(), scala.jdk.javaapi.CollectionConverters.asJava(
+        recorded.<String, Double>getMap(recorded.fieldIndex("parameters"))));
+    assertEquals(2357L, recorded.getLong(recorded.fieldIndex("customers")));
+
+    // every customer scored with MBG/NBD: one-time buyers are not certainly alive
+    TransactionModel model = result.purchases().params();
+    List<Row> rows = lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES).select(CustomerFeatureColumns.CLV_X,
+        CustomerFeatureColumns.CLV_T_X, CustomerFeatureColumns.CLV_T, CustomerFeatureColumns.PROBABILITY_ALIVE,
+        CustomerFeatureColumns.EXPECTED_PURCHASES_90D).collectAsList();
+    assertEquals(2357, rows.size());
+    long oneTimeBuyers = 0;
+    for (Row r : rows) {
+      assertEquals(model.probabilityAlive(r.getInt(0), r.getDouble(1), r.getDouble(2)), r.getDouble(3), 1e-12);
+      assertEquals(model.expectedPurchases(90 / 7.0, r.getInt(0), r.getDouble(1), r.getDouble(2)), r.getDouble(4),
+          1e-12);
+      if (r.getInt(0) == 0) {
+        oneTimeBuyers++;
+        assertTrue(r.getDouble(3) < 1, "a one-time buyer's P(alive) under MBG/NBD: " + r.getDouble(3));
+      }
+    }
+    assertEquals(1411, oneTimeBuyers);
   }
 }

@@ -4,9 +4,16 @@ import static io.kindred.testing.SilverFixtures.transaction;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.beust.jcommander.ParameterException;
+import io.kindred.clv.ClvFit;
+import io.kindred.clv.ClvFitter;
 import io.kindred.clv.PeriodUnit;
+import io.kindred.clv.RfmTriples;
+import io.kindred.clv.SpendSummaries;
+import io.kindred.clv.TransactionModel;
 import io.kindred.config.KindredConfig;
 import io.kindred.jobs.cli.CommandLine;
 import io.kindred.jobs.cli.JobContext;
@@ -18,9 +25,12 @@ import io.kindred.testing.SharedSpark;
 import io.kindred.testing.SilverFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Date;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +117,7 @@ class BuildFeaturesJobTest {
   private Map<String, String> snapshot(Lakehouse lake, LocalDate asOf) {
     Map<String, String> out = new TreeMap<>();
     for (Row r : lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES).drop(CustomerFeatureColumns.RUN_ID)
-        .filter(col(CustomerFeatureColumns.AS_OF).equalTo(java.sql.Date.valueOf(asOf))).collectAsList()) {
+        .filter(col(CustomerFeatureColumns.AS_OF).equalTo(Date.valueOf(asOf))).collectAsList()) {
       StringBuilder s = new StringBuilder();
       for (int k = 0; k < r.length(); k++) {
         Object v = r.get(k);
@@ -122,18 +132,21 @@ class BuildFeaturesJobTest {
   @Test
   void nightlyIncrementalRunsEqualAFullRecompute(@TempDir Path incremental, @TempDir Path full) throws Exception {
     List<Row> silver = generated();
-    // the churn model is exercised by BuildFeaturesCdnowTest; here only the aggregation path differs
+    // the churn model is exercised by BuildFeaturesCdnowTest; here only the aggregation path differs. The state
+    // keeps 2 nights, so the third night deletes the first, which no later night reads.
     KindredConfig configA = KindredConfig.load(null, Map.of("kindred.lakehouse", incremental.toString(),
-        "kindred.features.churn.enabled", "false"));
+        "kindred.features.churn.enabled", "false", "kindred.features.state-retention-nights", "2"));
     KindredConfig configB = KindredConfig.load(null, Map.of("kindred.lakehouse", full.toString(),
         "kindred.features.churn.enabled", "false"));
     writeSilver(lake(configA), silver);
     writeSilver(lake(configB), silver);
     LocalDate last = LocalDate.of(2026, 3, 10);
 
+    List<String> deleted = new ArrayList<>();
     for (LocalDate night = last.minusDays(2); !night.isAfter(last); night = night.plusDays(1)) {
-      new BuildFeaturesCommand().unit(PeriodUnit.DAYS)
-          .build(new JobContext(spark, configA, lake(configA), night, "build-features"));
+      deleted.add(new BuildFeaturesCommand().unit(PeriodUnit.DAYS)
+          .build(new JobContext(spark, configA, lake(configA), night, "build-features")).metrics().details()
+          .get("state_nights_deleted"));
     }
     BuildFeaturesCommand.Result recomputed = new BuildFeaturesCommand().unit(PeriodUnit.DAYS).fullRecompute(true)
         .build(new JobContext(spark, configB, lake(configB), last, "build-features"));
@@ -142,7 +155,165 @@ class BuildFeaturesJobTest {
     assertEquals(recomputed.metrics().rowsWritten(), expected.size());
     assertTrue(expected.size() == 300, "customers with a purchase by " + last + ": " + expected.size());
     assertEquals(expected, snapshot(lake(configA), last));
-    assertEquals(3, lake(configA).read(spark, Tables.GOLD_CUSTOMER_STATE).select("as_of").distinct().count());
+    assertEquals(List.of(Date.valueOf(last.minusDays(1)), Date.valueOf(last)),
+        lake(configA).read(spark, Tables.GOLD_CUSTOMER_STATE).select("as_of").distinct().orderBy("as_of")
+            .collectAsList().stream().map(r -> r.getDate(0)).toList());
+    assertEquals(List.of("0", "0", "1"), deleted);
     assertFalse(lake(configB).exists(spark, Tables.GOLD_CUSTOMER_STATE));
+  }
+
+  /** Brute force from the fixture rows: per customer, the purchase days and amounts known by {@code asOf}. */
+  private static Map<String, TreeMap<LocalDate, BigDecimal>> purchaseDays(List<Row> rows, LocalDate asOf) {
+    Map<String, TreeMap<LocalDate, BigDecimal>> out = new TreeMap<>();
+    for (Row r : rows) {
+      LocalDate date = r.getDate(3).toLocalDate();
+      LocalDate ingest = r.getDate(15).toLocalDate();
+      if (!r.getBoolean(12) && !date.isAfter(asOf) && !ingest.isAfter(asOf)) {
+        out.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).merge(date, r.getDecimal(4),
+            BigDecimal::add);
+      }
+    }
+    return out;
+  }
+
+  private static void assertSameFit(ClvFit<?> expected, ClvFit<?> actual) {
+    assertEquals(expected.model(), actual.model());
+    assertEquals(expected.customers(), actual.customers());
+    double[] e = expected.params().values();
+    double[] a = actual.params().values();
+    for (int i = 0; i < e.length; i++) {
+      // the same data in another order: equal up to the optimiser's stopping point
+      assertEquals(e[i], a[i], 1e-6 * e[i], expected.model() + " " + expected.params().parameterNames().get(i));
+    }
+  }
+
+  @Test
+  void calibrationStartFitsTheCohortAndScoresEveryCustomer(@TempDir Path lakehouse) throws Exception {
+    List<Row> silver = generated();
+    KindredConfig config = KindredConfig.load(null, Map.of("kindred.lakehouse", lakehouse.toString(),
+        "kindred.features.churn.enabled", "false"));
+    writeSilver(lake(config), silver);
+    LocalDate asOf = LocalDate.of(2026, 3, 10);
+    LocalDate start = LocalDate.of(2025, 8, 15);
+
+    BuildFeaturesCommand.Result result = new BuildFeaturesCommand().unit(PeriodUnit.DAYS).calibrationStart(start)
+        .build(new JobContext(spark, config, lake(config), asOf, "build-features"));
+
+    // expected: the fits on the customers whose first purchase day is on or after the start, from the raw rows
+    RfmTriples.Builder cohort = RfmTriples.builder();
+    List<Integer> xs = new ArrayList<>();
+    List<Double> mbars = new ArrayList<>();
+    Map<String, TreeMap<LocalDate, BigDecimal>> days = purchaseDays(silver, asOf);
+    for (TreeMap<LocalDate, BigDecimal> d : days.values()) {
+      LocalDate first = d.firstKey();
+      if (first.isBefore(start)) {
+        continue;
+      }
+      int x = d.size() - 1;
+      cohort.add(x, ChronoUnit.DAYS.between(first, d.lastKey()),
+          ChronoUnit.DAYS.between(first, asOf));
+      if (x > 0) {
+        BigDecimal repeat = d.values().stream().reduce(BigDecimal.ZERO,
+            BigDecimal::add).subtract(d.firstEntry().getValue());
+        xs.add(x);
+        mbars.add(repeat.doubleValue() / x);
+      }
+    }
+    RfmTriples triples = cohort.build();
+    assertTrue(triples.customers() > 100 && triples.customers() < 250, "cohort of " + triples.customers());
+    assertSameFit(ClvFitter.fitBgNbd(triples), result.purchases());
+    assertSameFit(ClvFitter.fitGammaGamma(SpendSummaries.ofCustomers(
+        xs.stream().mapToInt(Integer::intValue).toArray(), mbars.stream().mapToDouble(Double::doubleValue).toArray())),
+        result.spend());
+
+    // everyone is scored, with the cohort's model
+    assertEquals(300, days.size());
+    assertEquals(300, result.metrics().rowsWritten());
+    TransactionModel model = result.purchases().params();
+    List<Row> scored = lake(config).read(spark, Tables.GOLD_CUSTOMER_FEATURES).select(CustomerFeatureColumns.CLV_X,
+        CustomerFeatureColumns.CLV_T_X, CustomerFeatureColumns.CLV_T, CustomerFeatureColumns.PROBABILITY_ALIVE)
+        .collectAsList();
+    assertEquals(300, scored.size());
+    for (Row r : scored) {
+      assertEquals(model.probabilityAlive(r.getInt(0), r.getDouble(1), r.getDouble(2)), r.getDouble(3), 1e-12);
+    }
+    // both fits recorded with the start
+    List<Row> models = lake(config).read(spark, Tables.GOLD_CLV_MODELS).orderBy("model")
+        .select("model", "calibration_start", "customers").collectAsList();
+    assertEquals(List.of("bg_nbd|2025-08-15|" + triples.customers(),
+        "gamma_gamma|2025-08-15|" + xs.size()), models.stream().map(r -> r.get(0) + "|" + r.get(1) + "|"
+        + r.get(2)).toList());
+    assertEquals("2025-08-15", result.metrics().details().get("calibration_start"));
+  }
+
+  @Test
+  void optionsAndModelNamesAreChecked() {
+    BuildFeaturesCommand command = new BuildFeaturesCommand().calibrationStart(LocalDate.of(2026, 3, 2));
+    command.common().runDate(LocalDate.of(2026, 3, 1));
+    ParameterException e = assertThrows(
+        ParameterException.class, command::validate);
+    assertEquals("--calibration-start 2026-03-02 is after the as-of date 2026-03-01; expected a date on or before "
+        + "it", e.getMessage());
+
+    KindredConfig config = KindredConfig.load(null, Map.of("kindred.lakehouse", "/nonexistent/kindred",
+        "kindred.features.clv.model", "pareto_nbd"));
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> new BuildFeaturesCommand().build(new JobContext(spark, config, lake(config), LocalDate.of(2026, 3, 1),
+            "build-features")));
+    assertEquals("kindred.features.clv.model is 'pareto_nbd'; expected one of [bg_nbd, mbg_nbd]", bad.getMessage());
+  }
+
+  private BuildFeaturesCommand.Result night(KindredConfig config, LocalDate asOf, BuildFeaturesCommand command)
+      throws Exception {
+    return command.unit(PeriodUnit.DAYS).build(new JobContext(spark, config, lake(config), asOf, "build-features"));
+  }
+
+  private long churnModels(KindredConfig config) {
+    return lake(config).read(spark, Tables.GOLD_CHURN_MODELS).count();
+  }
+
+  @Test
+  void theChurnModelIsReusedWithinTheRetrainIntervalAndRetrainedAfterItOrOnRequest(@TempDir Path lakehouse)
+      throws Exception {
+    KindredConfig config = KindredConfig.load(null, Map.of("kindred.lakehouse", lakehouse.toString(),
+        "kindred.features.churn.horizon-days", "60"));
+    writeSilver(lake(config), generated());
+    LocalDate first = LocalDate.of(2026, 3, 3);
+    BuildFeaturesCommand.Result trained = night(config, first, new BuildFeaturesCommand());
+    assertFalse(trained.churnModelReused());
+    assertEquals(1L, churnModels(config));
+
+    // 6 days later (retrain-days = 7): the model is reused, nothing is trained or recorded
+    BuildFeaturesCommand.Result reused = night(config, first.plusDays(6), new BuildFeaturesCommand());
+    assertTrue(reused.churnModelReused());
+    assertEquals(trained.churnModelVersion(), reused.churnModelVersion());
+    assertEquals("true", reused.metrics().details().get("churn_model_reused"));
+    assertEquals(1L, churnModels(config));
+    List<Row> versions = lake(config).read(spark, Tables.GOLD_CUSTOMER_FEATURES)
+        .filter(col(CustomerFeatureColumns.AS_OF).equalTo(Date.valueOf(first.plusDays(6))))
+        .select(CustomerFeatureColumns.CHURN_MODEL_VERSION).distinct().collectAsList();
+    assertEquals(List.of(trained.churnModelVersion()), versions.stream().map(r -> r.getString(0)).toList());
+
+    // a model of another horizon is never reused: with a 400-day horizon the run goes on to train one (and fails,
+    // the history being shorter than two such horizons)
+    KindredConfig longer = config.withOverrides(Map.of("kindred.features.churn.horizon-days", 400));
+    IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class,
+        () -> new BuildFeaturesCommand().unit(PeriodUnit.DAYS).build(new JobContext(spark, longer, lake(longer),
+            first.plusDays(6), "build-features")));
+    assertTrue(tooShort.getMessage().startsWith("The churn training window (features as of "
+        + first.plusDays(6).minusDays(800) + ", labels from the 400 days after) has 0 customers"),
+        tooShort.getMessage());
+
+    // --retrain-churn trains although the model could be reused
+    BuildFeaturesCommand.Result forced = night(config, first.plusDays(6),
+        new BuildFeaturesCommand().retrainChurn(true));
+    assertFalse(forced.churnModelReused());
+    assertEquals(2L, churnModels(config));
+
+    // 7 days after the latest model (as of first + 6) it is too old: a new one is trained
+    BuildFeaturesCommand.Result expired = night(config, first.plusDays(13), new BuildFeaturesCommand());
+    assertFalse(expired.churnModelReused());
+    assertEquals(3L, churnModels(config));
+    assertEquals(3L, lake(config).read(spark, Tables.GOLD_CHURN_MODELS).select("version").distinct().count());
   }
 }

@@ -1,0 +1,33 @@
+package io.kindred.clv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class PurchaseModelTest {
+
+  @Test
+  void namesAreTheRecordedModelNames() {
+    assertEquals(PurchaseModel.BG_NBD, PurchaseModel.of("bg_nbd"));
+    assertEquals(PurchaseModel.MBG_NBD, PurchaseModel.of(" MBG_NBD "));
+    assertEquals(BgNbdParams.MODEL, PurchaseModel.BG_NBD.code());
+    assertEquals(ModifiedBgNbdParams.MODEL, PurchaseModel.MBG_NBD.code());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PurchaseModel.of("pareto"));
+    assertEquals("Unknown purchase model 'pareto'; expected one of [bg_nbd, mbg_nbd]", e.getMessage());
+  }
+
+  @Test
+  void eachFitsItsOwnModel() {
+    RfmTriples data = Cdnow.triples();
+
+    ClvFit<? extends TransactionModel> modified = PurchaseModel.MBG_NBD.fit(data, FitOptions.DEFAULT);
+    ClvFit<? extends TransactionModel> plain = PurchaseModel.BG_NBD.fit(data, FitOptions.DEFAULT);
+
+    assertEquals(ModifiedBgNbdParams.MODEL, modified.model());
+    assertArrayEquals(ClvFitter.fitModifiedBgNbd(data).params().values(), modified.params().values(), 0);
+    assertEquals(BgNbdParams.MODEL, plain.model());
+    assertArrayEquals(ClvFitter.fitBgNbd(data).params().values(), plain.params().values(), 0);
+  }
+}
