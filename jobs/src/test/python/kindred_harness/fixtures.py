@@ -40,6 +40,10 @@ os.environ.pop("KINDRED_CONFIG", None)
 
 
 def pytest_unconfigure(config):
+    from kindred_harness import lake
+
+    if lake.session.cache_info().currsize:  # the reader's local Spark, when a test started it
+        lake.session().stop()
     shutil.rmtree(_AIRFLOW_HOME, ignore_errors=True)
 
 

@@ -571,7 +571,9 @@ public final class BuildFeaturesCommand implements KindredCommand {
     }
     Dataset<Row> frame = spark.createDataFrame(rows, Tables.GOLD_CLV_MODELS.schema());
     context.lake().createIfNotExists(spark, Tables.GOLD_CLV_MODELS);
-    frame.write().format("delta").mode("append").save(context.lake().location(Tables.GOLD_CLV_MODELS).uri());
+    // mergeSchema: a table written before a column was added (calibration_start) gains it instead of failing
+    frame.write().format("delta").mode("append").option("mergeSchema", "true")
+        .save(context.lake().location(Tables.GOLD_CLV_MODELS).uri());
   }
 
   private static scala.collection.Map<String, Double> scalaMap(java.util.Map<String, Double> map) {

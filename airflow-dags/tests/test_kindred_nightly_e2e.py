@@ -1,0 +1,135 @@
+"""The whole nightly DAG end to end: dag.test() of kindred_nightly itself (every stage a spark-submit of the jar to the
+standalone cluster, a SQLite metadata database in a temp AIRFLOW_HOME) on a small generated lakehouse; then the next
+night; then the first night again, which must leave every table as one run of each night left it.
+
+The lakehouse is prepared the way a deployment starts: `kindred generate` writes the raw feeds (every night's folder
+up to the second night), and one backfill submit per cleaning command cleans the days before the first night."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pendulum
+import pytest
+
+from kindred_harness import lake as lake_reader
+from kindred_harness.jar import spark_submit
+
+FIRST = date(2026, 11, 21)
+SECOND = FIRST + timedelta(days=1)
+DAYS = 56
+CUSTOMERS = 400
+
+# Columns that name the run that wrote a row, or when: they differ between two runs of the same night by design.
+RUN_COLUMNS = {"run_id", "ingestion_run_id", "scored_at", "published_at", "computed_at", "fitted_at", "trained_at"}
+
+# Tables one night writes, and the column that says which night a row belongs to.
+NIGHTLY_TABLES = {
+    "silver/transactions": "ingest_day",
+    "silver/customers": None,
+    "silver/interactions": None,
+    "silver/follows": None,
+    "quarantine/transactions": "run_date",
+    "quarantine/customers": "run_date",
+    "quarantine/interactions": "run_date",
+    "gold/customer_features": "as_of",
+    "gold/customer_state": "as_of",
+    "gold/social_features": "as_of",
+}
+
+
+@pytest.fixture(scope="module")
+def nightly_lake(airflow_db, spark_cluster, jar, tmp_path_factory):
+    """A lakehouse with DAYS of raw feeds up to SECOND and silver cleaned up to the day before FIRST."""
+    root = tmp_path_factory.mktemp("nightly")
+    lake = root / "lake"
+    conf = root / "e2e.conf"
+    # Short history: the churn model needs two horizons of it (as the demo shortens it too).
+    conf.write_text('kindred { features.churn.horizon-days = 14 }\n', encoding="utf-8")
+    common = ["--lakehouse", str(lake), "--config", str(conf)]
+    master = spark_cluster.state.master_url
+
+    generated = spark_submit(master, ["generate", "--run-date", SECOND.isoformat(), *common, "--customers",
+                                      str(CUSTOMERS), "--days", str(DAYS), "--seed", "11"])
+    assert generated.returncode == 0, generated.stderr[-4000:]
+    first_day = SECOND - timedelta(days=DAYS - 1)
+    for command, feed in (("clean-customers", "customers"), ("clean-transactions", "transactions"),
+                          ("clean-interactions", "interactions")):
+        backfill = spark_submit(master, [command, "--run-date", (FIRST - timedelta(days=1)).isoformat(),
+                                         "--from-date", first_day.isoformat(), "--input", str(lake / "raw" / feed),
+                                         *common])
+        assert backfill.returncode == 0, f"{command}:\n{backfill.stderr[-4000:]}"
+    return lake, conf
+
+
+@pytest.fixture()
+def airflow_env(nightly_lake, spark_cluster, jar, monkeypatch):
+    lake, conf = nightly_lake
+    port = spark_cluster.state.master_url.rsplit(":", 1)[1]
+    monkeypatch.setenv("AIRFLOW_CONN_SPARK_DEFAULT", '{"conn_type": "spark", "host": "127.0.0.1", "port": %s}' % port)
+    monkeypatch.setenv("AIRFLOW_VAR_KINDRED_JAR", str(jar))
+    monkeypatch.setenv("AIRFLOW_VAR_KINDRED_LAKEHOUSE", str(lake))
+    monkeypatch.setenv("AIRFLOW_VAR_KINDRED_CONFIG", str(conf))
+    return lake
+
+
+def _run_nightly(day: date):
+    from kindred_nightly import dag
+
+    run = dag.test(logical_date=pendulum.datetime(day.year, day.month, day.day, tz="UTC"))
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    return run, states
+
+
+def _content(lake, table: str) -> list[tuple]:
+    """A table's rows without the run columns, sorted: what two runs of the same night must agree on."""
+    frame = lake_reader.table(lake, table)
+    columns = [c for c in frame.columns if c not in RUN_COLUMNS]
+    return sorted((tuple(str(v) for v in row) for row in frame.select(*columns).collect()))
+
+
+def _buyers_by(lake, day: date) -> set[str]:
+    """Customers with a purchase dated and delivered by ``day``, counted here from silver/transactions."""
+    frame = lake_reader.table(lake, "silver/transactions")
+    return {r[0] for r in frame.where(f"NOT is_return AND transaction_date <= DATE'{day}' "
+                                       f"AND ingest_day <= DATE'{day}'").select("customer_id").distinct().collect()}
+
+
+def test_nightly_dag_runs_two_nights_and_a_rerun_changes_nothing(airflow_env):
+    import kindred_nightly
+
+    lake = airflow_env
+    stages = [stage.task_id for stage in kindred_nightly.STAGES]
+
+    run, states = _run_nightly(FIRST)
+    assert str(run.state) == "success", states
+    assert states == {task: "success" for task in stages}
+    first = {table: _content(lake, table) for table in NIGHTLY_TABLES}
+
+    buyers = _buyers_by(lake, FIRST)
+    assert len(buyers) > CUSTOMERS // 2
+    features = lake_reader.rows(lake, "gold/customer_features", ["customer_id"], f"as_of = DATE'{FIRST}'")
+    assert {c for (c,) in features} == buyers
+    social_missing = lake_reader.table(lake, "gold/customer_features").where(
+        f"as_of = DATE'{FIRST}' AND (influence IS NULL OR followers IS NULL OR community_id IS NULL)").count()
+    assert social_missing == 0
+
+    run, states = _run_nightly(SECOND)
+    assert str(run.state) == "success", states
+    second = {table: _content(lake, table) for table in NIGHTLY_TABLES}
+    features = lake_reader.rows(lake, "gold/customer_features", ["customer_id"], f"as_of = DATE'{SECOND}'")
+    assert {c for (c,) in features} == _buyers_by(lake, SECOND)
+
+    # The first night again (a clear or a backfill): every table as one run of each night left it.
+    run, states = _run_nightly(FIRST)
+    assert str(run.state) == "success", states
+    again = {table: _content(lake, table) for table in NIGHTLY_TABLES}
+    for table in NIGHTLY_TABLES:
+        assert again[table] == second[table], f"{table} changed when the first night ran again"
+    for table, night_column in NIGHTLY_TABLES.items():
+        if night_column:
+            # the first night's rows are exactly those its first run wrote
+            index = lake_reader.table(lake, table).columns
+            kept = [c for c in index if c not in RUN_COLUMNS].index(night_column)
+            assert [r for r in again[table] if r[kept] == str(FIRST)] == \
+                   [r for r in first[table] if r[kept] == str(FIRST)], table
