@@ -36,7 +36,11 @@ public final class Kindred {
         new CleanCustomersCommand(),
         new CleanTransactionsCommand(),
         new CleanInteractionsCommand(),
-        new BuildFeaturesCommand());
+        new BuildFeaturesCommand(),
+        new TrainSegmentsCommand(),
+        new ScoreSegmentsCommand(),
+        new PublishAudiencesCommand(),
+        new ExportAudienceCommand());
   }
 
   public static void main(String[] args) {
