@@ -123,10 +123,14 @@ public final class Audiences {
         + reason);
   }
 
+  /** The first non-blank line of a Spark message (its error class and text, without the plan or the SQL). */
   private static String firstLine(String message) {
-    String line = message.split("\n", 2)[0];
-    int plan = line.indexOf(";\n");
-    return (plan >= 0 ? line.substring(0, plan) : line).strip();
+    for (String line : String.valueOf(message).split("\n")) {
+      if (!line.isBlank()) {
+        return line.strip();
+      }
+    }
+    return "";
   }
 
   /**

@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * @param features the model's features, in order
  * @param logFeatures those transformed with log1p
- * @param mean per feature, the mean of the (log-)transformed, imputed values
+ * @param mean per feature, the mean of the (log-)transformed, imputed values (zeros for a model that does not
+ *     centre)
  * @param std per feature, their standard deviation (0 for a constant feature)
  */
 public record Scaling(List<String> features, List<String> logFeatures, double[] mean, double[] std) {

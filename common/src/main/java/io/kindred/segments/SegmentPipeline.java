@@ -34,7 +34,8 @@ import org.apache.spark.sql.functions;
  *   <li>{@link SQLTransformer}: each feature as a double, through {@code log1p(greatest(x, 0))} for the log
  *       features (a null stays null);</li>
  *   <li>{@link Imputer}: nulls and NaNs replaced by the training median of their feature;</li>
- *   <li>{@link VectorAssembler} then {@link StandardScaler} (mean 0, standard deviation 1);</li>
+ *   <li>{@link VectorAssembler} then {@link StandardScaler} (mean 0, standard deviation 1; bisecting k-means gets
+ *       the standard deviation scaling only, see {@link #pipeline});</li>
  *   <li>the clustering stage ({@link KMeans}, {@link BisectingKMeans} or {@link GaussianMixture}), whose prediction
  *       is {@link #CLUSTER}.</li>
  * </ol>
@@ -63,8 +64,11 @@ public final class SegmentPipeline {
         .collect(Collectors.joining(", ")) + " FROM __THIS__");
     Imputer imputer = new Imputer().setInputCols(inputs).setOutputCols(imputed).setStrategy("median");
     VectorAssembler assembler = new VectorAssembler().setInputCols(imputer.getOutputCols()).setOutputCol(VECTOR);
+    // Bisecting k-means splits a cluster by nudging its centre by 1e-4 times the centre's norm: the root of centred
+    // data is the origin, so it would never split. It gets the features divided by their standard deviations only
+    // (same distances, so the same clusters).
     StandardScaler scaler = new StandardScaler().setInputCol(assembler.getOutputCol()).setOutputCol(SCALED)
-        .setWithMean(true).setWithStd(true);
+        .setWithMean(spec.algorithm() != ClusteringAlgorithm.BISECTING_KMEANS).setWithStd(true);
     PipelineStage clustering = switch (spec.algorithm()) {
       case KMEANS -> new KMeans().setK(spec.k()).setSeed(spec.seed()).setMaxIter(spec.maxIterations())
           .setFeaturesCol(scaler.getOutputCol()).setPredictionCol(CLUSTER);
@@ -102,10 +106,14 @@ public final class SegmentPipeline {
     return sizes;
   }
 
-  /** How the fitted model scales its features (its StandardScaler's mean and standard deviation). */
+  /**
+   * How the fitted model scales its features: its StandardScaler's mean (zeros when it does not centre) and
+   * standard deviation.
+   */
   public static Scaling scaling(PipelineModel model, SegmentSpec spec) {
     StandardScalerModel scaler = stage(model, StandardScalerModel.class);
-    return new Scaling(spec.features(), spec.logFeatures(), scaler.mean().toArray(), scaler.std().toArray());
+    double[] mean = scaler.getWithMean() ? scaler.mean().toArray() : new double[spec.features().size()];
+    return new Scaling(spec.features(), spec.logFeatures(), mean, scaler.std().toArray());
   }
 
   /** The fitted clusters' centres in the clustering space, by cluster index (a mixture's component means). */
