@@ -616,13 +616,16 @@ public final class Tables {
     }
   }
 
-  /** The struct of one segment of a model. */
+  /**
+   * The struct of one segment of a model. Delta does not enforce NOT NULL inside arrays, so every field is declared
+   * nullable; train-segments fills all but previous_segment_id and match_distance.
+   */
   public static final StructType SEGMENT_STRUCT = createStructType(new StructField[] {
-      createStructField(SegmentColumns.SEGMENT_ID, IntegerType, false),
-      createStructField(SegmentColumns.CLUSTER, IntegerType, false),
-      createStructField(SegmentColumns.SEGMENT_NAME, StringType, false),
-      createStructField(SegmentColumns.CUSTOMERS, LongType, false),
-      createStructField(SegmentColumns.CENTROID, createMapType(StringType, DoubleType, false), false),
+      createStructField(SegmentColumns.SEGMENT_ID, IntegerType, true),
+      createStructField(SegmentColumns.CLUSTER, IntegerType, true),
+      createStructField(SegmentColumns.SEGMENT_NAME, StringType, true),
+      createStructField(SegmentColumns.CUSTOMERS, LongType, true),
+      createStructField(SegmentColumns.CENTROID, createMapType(StringType, DoubleType, true), true),
       createStructField(SegmentColumns.PREVIOUS_SEGMENT_ID, IntegerType, true),
       createStructField(SegmentColumns.MATCH_DISTANCE, DoubleType, true),
   });

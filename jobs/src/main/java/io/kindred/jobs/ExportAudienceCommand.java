@@ -22,6 +22,7 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -179,6 +180,10 @@ public final class ExportAudienceCommand implements KindredCommand {
         }
         if (!fs.rename(parts[0].getPath(), file)) {
           throw new IllegalStateException("Could not move " + parts[0].getPath() + " to " + target);
+        }
+        if (fs instanceof ChecksumFileSystem checksummed) {
+          // the local file system moved the part file's hidden .crc along: the upload wants the file alone
+          checksummed.getRawFileSystem().delete(checksummed.getChecksumFile(file), false);
         }
       } finally {
         fs.delete(staging, true);
