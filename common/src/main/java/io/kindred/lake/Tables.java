@@ -703,12 +703,324 @@ public final class Tables {
       }),
       List.of(SocialFeatureColumns.AS_OF),
       "Per social user and as-of date: follows, interactions, influence, community, peer value, referrals.");
+  // Segments and audiences (train-segments, score-segments, publish-audiences).
+
+  /** Fields of one element of {@link SegmentModelColumns#SEGMENTS}. */
+  public static final class SegmentColumns {
+    public static final String SEGMENT_ID = "segment_id";
+    /** The clustering stage's index of the segment's cluster (the model's prediction). */
+    public static final String CLUSTER = "cluster";
+    public static final String SEGMENT_NAME = "segment_name";
+    /** Training customers in the segment. */
+    public static final String CUSTOMERS = "customers";
+    /** The cluster's centre in the features' original units (log features mapped back with expm1). */
+    public static final String CENTROID = "centroid";
+    /** The previous model's segment it was matched to (its id is kept), null when the segment is new. */
+    public static final String PREVIOUS_SEGMENT_ID = "previous_segment_id";
+    /** RMS distance, in the new model's standard deviations, to the matched previous centre; null when new. */
+    public static final String MATCH_DISTANCE = "match_distance";
+
+    private SegmentColumns() {
+    }
+  }
+
+  /**
+   * The struct of one segment of a model. Delta does not enforce NOT NULL inside arrays, so every field is declared
+   * nullable; train-segments fills all but previous_segment_id and match_distance.
+   */
+  public static final StructType SEGMENT_STRUCT = createStructType(new StructField[] {
+      createStructField(SegmentColumns.SEGMENT_ID, IntegerType, true),
+      createStructField(SegmentColumns.CLUSTER, IntegerType, true),
+      createStructField(SegmentColumns.SEGMENT_NAME, StringType, true),
+      createStructField(SegmentColumns.CUSTOMERS, LongType, true),
+      createStructField(SegmentColumns.CENTROID, createMapType(StringType, DoubleType, true), true),
+      createStructField(SegmentColumns.PREVIOUS_SEGMENT_ID, IntegerType, true),
+      createStructField(SegmentColumns.MATCH_DISTANCE, DoubleType, true),
+  });
+
+  /** Columns of {@link #GOLD_SEGMENT_MODELS}. */
+  public static final class SegmentModelColumns {
+    /** The model's version: its folder under models/segments/ (the training run's id). */
+    public static final String VERSION = "version";
+    /** The features' snapshot the model was trained on. */
+    public static final String AS_OF = "as_of";
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+    public static final String MODEL_PATH = "model_path";
+    /** kmeans, bisecting-kmeans or gaussian-mixture. */
+    public static final String ALGORITHM = "algorithm";
+    /** The features the model uses, in order; log_features of them went through log1p. */
+    public static final String FEATURES = "features";
+    public static final String LOG_FEATURES = "log_features";
+    /** Configured features left out because they were null for every customer (e.g. social ones not built yet). */
+    public static final String DROPPED_FEATURES = "dropped_features";
+    public static final String K = "k";
+    public static final String SILHOUETTE = "silhouette";
+    /** Customers in the snapshot, and those the model was trained on (fewer when sampled). */
+    public static final String POPULATION = "population";
+    public static final String TRAINING_CUSTOMERS = "training_customers";
+    /** The model whose segments this one's were matched to; null for the first model. */
+    public static final String PREVIOUS_VERSION = "previous_version";
+    public static final String MAX_MATCH_DISTANCE = "max_match_distance";
+    /** One element per segment: see {@link SegmentColumns}. */
+    public static final String SEGMENTS = "segments";
+    /** Segments of the previous model that no new cluster matched; their ids are never used again. */
+    public static final String RETIRED_SEGMENT_IDS = "retired_segment_ids";
+    public static final String TRAINED_AT = "trained_at";
+
+    private SegmentModelColumns() {
+    }
+  }
+
+  /** {@code gold/segment_models}: every segmentation model trained, with its segments and their identities. */
+  public static final TableDef GOLD_SEGMENT_MODELS = new TableDef(Layer.GOLD, "segment_models",
+      createStructType(new StructField[] {
+          createStructField(SegmentModelColumns.VERSION, StringType, false),
+          createStructField(SegmentModelColumns.AS_OF, DateType, false),
+          createStructField(SegmentModelColumns.RUN_ID, StringType, false),
+          createStructField(SegmentModelColumns.MODEL_PATH, StringType, false),
+          createStructField(SegmentModelColumns.ALGORITHM, StringType, false),
+          createStructField(SegmentModelColumns.FEATURES, DataTypes.createArrayType(StringType, false), false),
+          createStructField(SegmentModelColumns.LOG_FEATURES, DataTypes.createArrayType(StringType, false), false),
+          createStructField(SegmentModelColumns.DROPPED_FEATURES, DataTypes.createArrayType(StringType, false),
+              false),
+          createStructField(SegmentModelColumns.K, IntegerType, false),
+          createStructField(SegmentModelColumns.SILHOUETTE, DoubleType, false),
+          createStructField(SegmentModelColumns.POPULATION, LongType, false),
+          createStructField(SegmentModelColumns.TRAINING_CUSTOMERS, LongType, false),
+          createStructField(SegmentModelColumns.PREVIOUS_VERSION, StringType, true),
+          createStructField(SegmentModelColumns.MAX_MATCH_DISTANCE, DoubleType, false),
+          createStructField(SegmentModelColumns.SEGMENTS, DataTypes.createArrayType(SEGMENT_STRUCT, false), false),
+          createStructField(SegmentModelColumns.RETIRED_SEGMENT_IDS, DataTypes.createArrayType(IntegerType, false),
+              false),
+          createStructField(SegmentModelColumns.TRAINED_AT, TimestampType, false),
+      }),
+      List.of(),
+      "Every segmentation model: version, k, silhouette, features, segments with sizes, centroids and identity match.");
+
+  /** Columns of {@link #GOLD_SEGMENT_MODEL_SWEEPS}. */
+  public static final class SegmentSweepColumns {
+    public static final String VERSION = SegmentModelColumns.VERSION;
+    public static final String AS_OF = "as_of";
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+    public static final String ALGORITHM = "algorithm";
+    public static final String K = "k";
+    /** Mean silhouette (squared Euclidean, on the scaled features) of the training customers. */
+    public static final String SILHOUETTE = "silhouette";
+    /** Training customers per cluster, by cluster index. */
+    public static final String SEGMENT_SIZES = "segment_sizes";
+    public static final String SMALLEST_SEGMENT = "smallest_segment";
+    /** The configured minimum segment size, in customers, for this training set. */
+    public static final String MIN_SEGMENT_SIZE = "min_segment_size";
+    /** Every segment has at least min_segment_size customers. */
+    public static final String ADMISSIBLE = "admissible";
+    /** The k the model was trained with: the admissible one with the highest silhouette. */
+    public static final String CHOSEN = "chosen";
+    public static final String FIT_TIME_MS = "fit_time_ms";
+
+    private SegmentSweepColumns() {
+    }
+  }
+
+  /** {@code gold/segment_model_sweeps}: one row per k tried by each train-segments run. */
+  public static final TableDef GOLD_SEGMENT_MODEL_SWEEPS = new TableDef(Layer.GOLD, "segment_model_sweeps",
+      createStructType(new StructField[] {
+          createStructField(SegmentSweepColumns.VERSION, StringType, false),
+          createStructField(SegmentSweepColumns.AS_OF, DateType, false),
+          createStructField(SegmentSweepColumns.RUN_ID, StringType, false),
+          createStructField(SegmentSweepColumns.ALGORITHM, StringType, false),
+          createStructField(SegmentSweepColumns.K, IntegerType, false),
+          createStructField(SegmentSweepColumns.SILHOUETTE, DoubleType, false),
+          createStructField(SegmentSweepColumns.SEGMENT_SIZES, DataTypes.createArrayType(LongType, false), false),
+          createStructField(SegmentSweepColumns.SMALLEST_SEGMENT, LongType, false),
+          createStructField(SegmentSweepColumns.MIN_SEGMENT_SIZE, LongType, false),
+          createStructField(SegmentSweepColumns.ADMISSIBLE, BooleanType, false),
+          createStructField(SegmentSweepColumns.CHOSEN, BooleanType, false),
+          createStructField(SegmentSweepColumns.FIT_TIME_MS, LongType, false),
+      }),
+      List.of(),
+      "The k sweep of every segmentation training: silhouette and segment sizes per k, the k chosen.");
+
+  /** Columns of {@link #GOLD_SEGMENT_PROFILES}. */
+  public static final class SegmentProfileColumns {
+    public static final String AS_OF = "as_of";
+    public static final String MODEL_VERSION = "model_version";
+    public static final String SEGMENT_ID = "segment_id";
+    public static final String SEGMENT_NAME = "segment_name";
+    public static final String CUSTOMERS = "customers";
+    public static final String CUSTOMER_SHARE = "customer_share";
+    /** Net spend to date (sum of monetary), USD, and its share of all customers' net spend. */
+    public static final String REVENUE = "revenue";
+    public static final String REVENUE_SHARE = "revenue_share";
+    public static final String CLV_SUM = "clv_sum";
+    public static final String CLV_MEAN = "clv_mean";
+    public static final String CHURN_PROBABILITY_MEAN = "churn_probability_mean";
+    public static final String PROBABILITY_ALIVE_MEAN = "probability_alive_mean";
+    public static final String RECENCY_DAYS_MEAN = "recency_days_mean";
+    public static final String TENURE_DAYS_MEAN = "tenure_days_mean";
+    public static final String PURCHASE_DAYS_MEAN = "purchase_days_mean";
+    public static final String MONETARY_PER_DAY_MEAN = "monetary_per_day_mean";
+    /** Returns per purchase transaction. */
+    public static final String RETURN_RATE = "return_rate";
+    /** Null until build-social-features has filled influence for the snapshot. */
+    public static final String INFLUENCE_MEAN = "influence_mean";
+    /** Mean of each of the model's features, in original units. */
+    public static final String FEATURE_MEANS = "feature_means";
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+
+    private SegmentProfileColumns() {
+    }
+  }
+
+  /** {@code gold/segment_profiles}: per as-of date and segment, who is in it and what they are worth. */
+  public static final TableDef GOLD_SEGMENT_PROFILES = new TableDef(Layer.GOLD, "segment_profiles",
+      createStructType(new StructField[] {
+          createStructField(SegmentProfileColumns.AS_OF, DateType, false),
+          createStructField(SegmentProfileColumns.MODEL_VERSION, StringType, false),
+          createStructField(SegmentProfileColumns.SEGMENT_ID, IntegerType, false),
+          createStructField(SegmentProfileColumns.SEGMENT_NAME, StringType, false),
+          createStructField(SegmentProfileColumns.CUSTOMERS, LongType, false),
+          createStructField(SegmentProfileColumns.CUSTOMER_SHARE, DoubleType, false),
+          createStructField(SegmentProfileColumns.REVENUE, AMOUNT, false),
+          createStructField(SegmentProfileColumns.REVENUE_SHARE, DoubleType, false),
+          createStructField(SegmentProfileColumns.CLV_SUM, DoubleType, false),
+          createStructField(SegmentProfileColumns.CLV_MEAN, DoubleType, false),
+          createStructField(SegmentProfileColumns.CHURN_PROBABILITY_MEAN, DoubleType, true),
+          createStructField(SegmentProfileColumns.PROBABILITY_ALIVE_MEAN, DoubleType, false),
+          createStructField(SegmentProfileColumns.RECENCY_DAYS_MEAN, DoubleType, false),
+          createStructField(SegmentProfileColumns.TENURE_DAYS_MEAN, DoubleType, false),
+          createStructField(SegmentProfileColumns.PURCHASE_DAYS_MEAN, DoubleType, false),
+          createStructField(SegmentProfileColumns.MONETARY_PER_DAY_MEAN, DoubleType, false),
+          createStructField(SegmentProfileColumns.RETURN_RATE, DoubleType, false),
+          createStructField(SegmentProfileColumns.INFLUENCE_MEAN, DoubleType, true),
+          createStructField(SegmentProfileColumns.FEATURE_MEANS, createMapType(StringType, DoubleType, true), false),
+          createStructField(SegmentProfileColumns.RUN_ID, StringType, false),
+      }),
+      List.of(),
+      "Per as-of date and segment: customers, revenue share, CLV sum and mean, churn probability, feature means.");
+
+  /** Columns of {@link #GOLD_CUSTOMER_SEGMENTS}. */
+  public static final class CustomerSegmentColumns {
+    public static final String CUSTOMER_ID = "customer_id";
+    public static final String SEGMENT_ID = "segment_id";
+    public static final String SEGMENT_NAME = "segment_name";
+    public static final String RFM_SEGMENT = "rfm_segment";
+    public static final String R_SCORE = "r_score";
+    public static final String F_SCORE = "f_score";
+    public static final String M_SCORE = "m_score";
+    /** Rounded to kindred.segments.publish.clv-decimals. */
+    public static final String CLV = "clv";
+    /** Rounded to kindred.segments.publish.score-decimals, as are churn_probability and influence. */
+    public static final String PROBABILITY_ALIVE = "probability_alive";
+    public static final String CHURN_PROBABILITY = "churn_probability";
+    public static final String INFLUENCE = "influence";
+    public static final String COMMUNITY_ID = "community_id";
+    /** The model that scored the row's current content (kept while the content does not change). */
+    public static final String MODEL_VERSION = "model_version";
+    /** When the row's content last changed (kept while it does not, so reruns make no change rows). */
+    public static final String SCORED_AT = "scored_at";
+
+    private CustomerSegmentColumns() {
+    }
+  }
+
+  /**
+   * {@code gold/customer_segments}: one row per customer, the latest scoring, written with MERGE with Delta's change
+   * data feed on, so that activation tools read only what changed.
+   */
+  public static final TableDef GOLD_CUSTOMER_SEGMENTS = new TableDef(Layer.GOLD, "customer_segments",
+      createStructType(new StructField[] {
+          createStructField(CustomerSegmentColumns.CUSTOMER_ID, StringType, false),
+          createStructField(CustomerSegmentColumns.SEGMENT_ID, IntegerType, false),
+          createStructField(CustomerSegmentColumns.SEGMENT_NAME, StringType, false),
+          createStructField(CustomerSegmentColumns.RFM_SEGMENT, StringType, false),
+          createStructField(CustomerSegmentColumns.R_SCORE, IntegerType, false),
+          createStructField(CustomerSegmentColumns.F_SCORE, IntegerType, false),
+          createStructField(CustomerSegmentColumns.M_SCORE, IntegerType, false),
+          createStructField(CustomerSegmentColumns.CLV, DoubleType, false),
+          createStructField(CustomerSegmentColumns.PROBABILITY_ALIVE, DoubleType, false),
+          createStructField(CustomerSegmentColumns.CHURN_PROBABILITY, DoubleType, true),
+          createStructField(CustomerSegmentColumns.INFLUENCE, DoubleType, true),
+          createStructField(CustomerSegmentColumns.COMMUNITY_ID, StringType, true),
+          createStructField(CustomerSegmentColumns.MODEL_VERSION, StringType, false),
+          createStructField(CustomerSegmentColumns.SCORED_AT, TimestampType, false),
+      }),
+      List.of(),
+      "Each customer's segment and scores (latest scoring; MERGE on customer_id, change data feed on).");
+
+  /** Columns of {@link #GOLD_SEGMENT_MEMBERSHIP_CHANGES}. */
+  public static final class MembershipChangeColumns {
+    /** The run date whose scoring made the change. */
+    public static final String CHANGE_DATE = "change_date";
+    public static final String CUSTOMER_ID = "customer_id";
+    /** The segment before the change; null when the customer enters segmentation (first scoring). */
+    public static final String FROM_SEGMENT_ID = "from_segment_id";
+    public static final String FROM_SEGMENT_NAME = "from_segment_name";
+    /** The segment after the change; null when the customer left the scored population. */
+    public static final String TO_SEGMENT_ID = "to_segment_id";
+    public static final String TO_SEGMENT_NAME = "to_segment_name";
+    public static final String MODEL_VERSION = "model_version";
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+
+    private MembershipChangeColumns() {
+    }
+  }
+
+  /** {@code gold/segment_membership_changes}: every move of a customer between segments, by run date. */
+  public static final TableDef GOLD_SEGMENT_MEMBERSHIP_CHANGES = new TableDef(Layer.GOLD,
+      "segment_membership_changes",
+      createStructType(new StructField[] {
+          createStructField(MembershipChangeColumns.CHANGE_DATE, DateType, false),
+          createStructField(MembershipChangeColumns.CUSTOMER_ID, StringType, false),
+          createStructField(MembershipChangeColumns.FROM_SEGMENT_ID, IntegerType, true),
+          createStructField(MembershipChangeColumns.FROM_SEGMENT_NAME, StringType, true),
+          createStructField(MembershipChangeColumns.TO_SEGMENT_ID, IntegerType, true),
+          createStructField(MembershipChangeColumns.TO_SEGMENT_NAME, StringType, true),
+          createStructField(MembershipChangeColumns.MODEL_VERSION, StringType, false),
+          createStructField(MembershipChangeColumns.RUN_ID, StringType, false),
+      }),
+      List.of(),
+      "Customers' moves between segments: customer, from segment, to segment, date (null from: first scoring).");
+
+  /** Columns of {@link #GOLD_AUDIENCES}. */
+  public static final class AudienceColumns {
+    public static final String AS_OF = "as_of";
+    /** "segment: <segment name>", "rfm: <RFM segment>", or the name of a configured filter audience. */
+    public static final String AUDIENCE = "audience";
+    /** segment, rfm or filter. */
+    public static final String AUDIENCE_TYPE = "audience_type";
+    public static final String CUSTOMER_ID = "customer_id";
+    /** SHA-256 (hex) of the e-mail lower-cased and trimmed; null without an e-mail. */
+    public static final String EMAIL_SHA256 = "email_sha256";
+    /** SHA-256 (hex) of the phone in E.164 ("+" and digits); null without a readable phone. */
+    public static final String PHONE_SHA256 = "phone_sha256";
+    public static final String SEGMENT_ID = "segment_id";
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+
+    private AudienceColumns() {
+    }
+  }
+
+  /** {@code gold/audiences}: per run date, one row per consenting customer and audience, identifiers hashed. */
+  public static final TableDef GOLD_AUDIENCES = new TableDef(Layer.GOLD, "audiences",
+      createStructType(new StructField[] {
+          createStructField(AudienceColumns.AS_OF, DateType, false),
+          createStructField(AudienceColumns.AUDIENCE, StringType, false),
+          createStructField(AudienceColumns.AUDIENCE_TYPE, StringType, false),
+          createStructField(AudienceColumns.CUSTOMER_ID, StringType, false),
+          createStructField(AudienceColumns.EMAIL_SHA256, StringType, true),
+          createStructField(AudienceColumns.PHONE_SHA256, StringType, true),
+          createStructField(AudienceColumns.SEGMENT_ID, IntegerType, false),
+          createStructField(AudienceColumns.RUN_ID, StringType, false),
+      }),
+      List.of(AudienceColumns.AS_OF),
+      "Per run date: one row per customer with marketing consent and audience; e-mail and phone SHA-256 hashed.");
 
   /** Every table, in nightly order; the README's schema section is generated from this list. */
   public static List<TableDef> all() {
     return List.of(SILVER_FX_RATES, SILVER_CUSTOMERS, QUARANTINE_CUSTOMERS, SILVER_TRANSACTIONS,
         QUARANTINE_TRANSACTIONS, SILVER_INTERACTIONS, QUARANTINE_INTERACTIONS, SILVER_FOLLOWS,
         GOLD_CUSTOMER_STATE, GOLD_CUSTOMER_FEATURES, GOLD_CLV_MODELS, GOLD_CLV_HOLDOUT, GOLD_CHURN_MODELS,
-        GOLD_SOCIAL_FEATURES, RUN_METRICS);
+        GOLD_SOCIAL_FEATURES, GOLD_SEGMENT_MODELS, GOLD_SEGMENT_MODEL_SWEEPS, GOLD_SEGMENT_PROFILES,
+        GOLD_CUSTOMER_SEGMENTS, GOLD_SEGMENT_MEMBERSHIP_CHANGES, GOLD_AUDIENCES, RUN_METRICS);
   }
 }

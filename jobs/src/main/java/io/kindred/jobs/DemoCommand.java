@@ -100,10 +100,41 @@ public final class DemoCommand implements KindredCommand {
     new BuildFeaturesCommand().build(demo.forJob("build-features", runDate));
     // 4. Social features for the same night: influence, communities, peer value, referrals.
     new BuildSocialFeaturesCommand().build(demo.forJob("build-social-features", runDate));
+    // 5. Segments: train when due (no model yet, or the latest older than the retrain interval), score, publish.
+    new TrainSegmentsCommand().ifDue(true).train(demo.forJob("train-segments", runDate));
+    new ScoreSegmentsCommand().score(demo.forJob("score-segments", runDate));
+    PublishAudiencesCommand.Result audiences = new PublishAudiencesCommand()
+        .publish(demo.forJob("publish-audiences", runDate));
+    // 6. The largest segment audience as a file an ad platform could upload.
+    String exported = exportLargestSegmentAudience(demo, audiences);
 
     out.println();
     out.println("Kindred demo: " + customers + " customers, " + days + " days " + firstDay + " .. " + runDate);
     out.println(RunSummary.render(context.spark(), context.lake(), started));
+    if (exported != null) {
+      out.println("Exported audience: " + exported);
+    }
+  }
+
+  /** Exports the segment audience with the most customers to {@code <lakehouse>/exports/}; returns its path. */
+  private static String exportLargestSegmentAudience(JobContext demo, PublishAudiencesCommand.Result audiences)
+      throws Exception {
+    String largest = audiences.byAudience().entrySet().stream()
+        .filter(e -> e.getKey().startsWith(io.kindred.segments.Audiences.SEGMENT_PREFIX))
+        // most customers; on a tie the first name
+        .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry::getKey,
+            java.util.Comparator.<String>reverseOrder()))
+        .map(Map.Entry::getKey).orElse(null);
+    if (largest == null) {
+      demo.log().warn("demo: no segment audience has a consenting customer; nothing exported");
+      return null;
+    }
+    String file = largest.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("-$", "")
+        + ".csv";
+    String path = demo.lake().root().resolve("exports").resolve(file).uri();
+    new ExportAudienceCommand().audience(largest).format(ExportAudienceCommand.Format.CSV).out(path).overwrite(true)
+        .export(demo.forJob("export-audience", demo.runDate()));
+    return path + " (\"" + largest + "\", " + audiences.byAudience().get(largest) + " customers)";
   }
 
   /**

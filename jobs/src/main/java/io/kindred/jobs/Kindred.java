@@ -37,7 +37,11 @@ public final class Kindred {
         new CleanTransactionsCommand(),
         new CleanInteractionsCommand(),
         new BuildFeaturesCommand(),
-        new BuildSocialFeaturesCommand());
+        new BuildSocialFeaturesCommand(),
+        new TrainSegmentsCommand(),
+        new ScoreSegmentsCommand(),
+        new PublishAudiencesCommand(),
+        new ExportAudienceCommand());
   }
 
   public static void main(String[] args) {

@@ -1,0 +1,195 @@
+package io.kindred.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterException;
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import io.kindred.jobs.cli.CommonOptions;
+import io.kindred.jobs.cli.JobContext;
+import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.lake.Lakehouse;
+import io.kindred.lake.Location;
+import io.kindred.lake.Tables;
+import io.kindred.lake.Tables.AudienceColumns;
+import io.kindred.ops.RunMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code kindred export-audience}: one audience of a run date as a single file an ad platform or e-mail tool can
+ * upload.
+ *
+ * <p>Reads the {@code as_of = D} rows of {@code gold/audiences}. Writes one file at {@code --out} (any Hadoop
+ * location): CSV with a header, or Parquet, with the columns {@code customer_id, email_sha256, phone_sha256}
+ * (hashes as lower-case hex; empty in CSV when the customer has none), sorted by customer id; and one row of
+ * {@code ops/run_metrics} (rows in = the audience's rows = rows written). An unknown audience fails naming the
+ * audiences published for that date; an existing file is replaced only with {@code --overwrite}.
+ *
+ * <p>A re-run with {@code --overwrite} is safe: the same rows give the same file.
+ *
+ * <p>Example: {@code ./kindred export-audience --run-date 2026-03-04 --audience "champions at risk of churn"
+ * --format csv --out /tmp/champions-at-risk.csv}
+ */
+@Parameters(commandNames = "export-audience", commandDescription = "Write one audience of gold/audiences for a run "
+    + "date to a CSV or Parquet file for upload (hashed identifiers).")
+public final class ExportAudienceCommand implements KindredCommand {
+
+  /** File formats. */
+  public enum Format {
+    CSV, PARQUET;
+
+    String code() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The file's columns, in order. */
+  public static final List<String> COLUMNS = List.of(AudienceColumns.CUSTOMER_ID, AudienceColumns.EMAIL_SHA256,
+      AudienceColumns.PHONE_SHA256);
+
+  @ParametersDelegate
+  private final CommonOptions common = new CommonOptions();
+
+  @Parameter(names = "--audience", required = true, description = "The audience's name, e.g. \"segment: High "
+      + "value, active\", \"rfm: champions\" or a configured filter audience.")
+  private String audience;
+
+  @Parameter(names = "--format", description = "csv (with a header) or parquet.")
+  private String format = "csv";
+
+  @Parameter(names = "--out", required = true, description = "The file to write (a local path or a URI).")
+  private String out;
+
+  @Parameter(names = "--overwrite", description = "Replace the file when it exists.")
+  private boolean overwrite;
+
+  @Override
+  public CommonOptions common() {
+    return common;
+  }
+
+  public ExportAudienceCommand audience(String value) {
+    this.audience = value;
+    return this;
+  }
+
+  public ExportAudienceCommand format(Format value) {
+    this.format = value.code();
+    return this;
+  }
+
+  public ExportAudienceCommand out(String value) {
+    this.out = value;
+    return this;
+  }
+
+  public ExportAudienceCommand overwrite(boolean value) {
+    this.overwrite = value;
+    return this;
+  }
+
+  private Format parsedFormat() {
+    return Arrays.stream(Format.values()).filter(f -> f.code().equals(format)).findFirst()
+        .orElseThrow(() -> new ParameterException("--format is '" + format + "'; expected csv or parquet"));
+  }
+
+  @Override
+  public void validate() {
+    parsedFormat();
+    Location.parse(out);
+  }
+
+  @Override
+  public void run(JobContext context) throws Exception {
+    export(context);
+  }
+
+  /** Runs the job; returns its metrics. */
+  public RunMetrics export(JobContext context) throws Exception {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    LocalDate date = context.runDate();
+    Format fileFormat = parsedFormat();
+    Location target = Location.parse(out);
+    return context.accounted(m -> {
+      m.detail("audience", audience).detail("format", fileFormat.code()).detail("out", target);
+      Dataset<Row> published = lake.read(spark, Tables.GOLD_AUDIENCES)
+          .filter(col(AudienceColumns.AS_OF).equalTo(lit(Date.valueOf(date))));
+      List<String> known = context.steps().run("list audiences", () -> published.select(AudienceColumns.AUDIENCE)
+          .distinct().orderBy(AudienceColumns.AUDIENCE).as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+      if (known.isEmpty()) {
+        throw new IllegalStateException(Tables.GOLD_AUDIENCES.relativePath() + " has no audiences for " + date
+            + "; run kindred publish-audiences --run-date " + date + " first");
+      }
+      if (!known.contains(audience)) {
+        throw new IllegalArgumentException("Unknown audience \"" + audience + "\" for " + date + "; known audiences: "
+            + String.join(", ", known.stream().map(a -> "\"" + a + "\"").toList()));
+      }
+      Dataset<Row> rows = published.filter(col(AudienceColumns.AUDIENCE).equalTo(lit(audience)))
+          .select(COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
+          .orderBy(AudienceColumns.CUSTOMER_ID);
+      long n = context.steps().run("count audience", rows::count);
+      m.addRowsIn(n);
+      context.steps().run("write " + target, () -> writeSingleFile(context, rows, fileFormat, target));
+      context.log().info("audience \"{}\" of {}: {} customers written to {} ({})", audience, date, n, target,
+          fileFormat.code());
+      m.addRowsWritten(n);
+    });
+  }
+
+  /** Writes {@code rows} as one file at {@code target}: one partition to a staging folder, then a rename. */
+  private void writeSingleFile(JobContext context, Dataset<Row> rows, Format fileFormat, Location target) {
+    try {
+      Path file = new Path(target.uri());
+      FileSystem fs = file.getFileSystem(context.spark().sparkContext().hadoopConfiguration());
+      if (fs.exists(file)) {
+        if (!overwrite) {
+          throw new IllegalStateException("The file " + target + " exists; pass --overwrite to replace it, or "
+              + "choose another --out");
+        }
+        if (fs.getFileStatus(file).isDirectory()) {
+          throw new IllegalStateException(target + " is a folder; expected a file path for --out");
+        }
+      }
+      Path staging = new Path(file.getParent(), "." + file.getName() + "." + context.runId() + ".staging");
+      try {
+        rows.coalesce(1).write().format(fileFormat.code()).option("header", "true").mode("overwrite")
+            .save(staging.toString());
+        FileStatus[] parts = fs.globStatus(new Path(staging, "part-*"));
+        if (parts == null || parts.length != 1) {
+          throw new IllegalStateException("Expected one part file in " + staging + ", found "
+              + (parts == null ? 0 : parts.length));
+        }
+        if (fs.exists(file)) {
+          fs.delete(file, false);
+        }
+        if (!fs.rename(parts[0].getPath(), file)) {
+          throw new IllegalStateException("Could not move " + parts[0].getPath() + " to " + target);
+        }
+        if (fs instanceof ChecksumFileSystem checksummed) {
+          // the local file system moved the part file's hidden .crc along: the upload wants the file alone
+          checksummed.getRawFileSystem().delete(checksummed.getChecksumFile(file), false);
+        }
+      } finally {
+        fs.delete(staging, true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+}

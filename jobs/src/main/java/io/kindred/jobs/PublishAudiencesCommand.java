@@ -1,0 +1,124 @@
+package io.kindred.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import io.kindred.jobs.cli.CommonOptions;
+import io.kindred.jobs.cli.JobContext;
+import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.jobs.segments.SegmentSettings;
+import io.kindred.lake.Lakehouse;
+import io.kindred.lake.Tables;
+import io.kindred.lake.Tables.AudienceColumns;
+import io.kindred.ops.RunMetrics;
+import io.kindred.segments.Audiences;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * {@code kindred publish-audiences}: the audiences activation tools upload, for one run date.
+ *
+ * <p>Reads {@code gold/customer_segments} (which must have been scored for the run date: its
+ * {@code kindred.scored_as_of} property) and {@code silver/customers} (the version of each customer valid at the
+ * end of the run date, for marketing consent and identifiers). Checks every filter audience of
+ * {@code kindred.audiences.filters} first: one that does not parse, names a column the segment table does not have,
+ * or is not a boolean condition fails the run, naming the audience, the condition and the reason, before anything
+ * is written.
+ *
+ * <p>Writes the {@code as_of = D} partition of {@code gold/audiences} (replaced in one commit): one row per customer
+ * whose marketing consent is given at D and audience the customer is in ("segment: &lt;name&gt;", "rfm:
+ * &lt;RFM segment&gt;", each filter audience), with e-mail (lower-cased, trimmed) and phone (E.164) SHA-256 hashed; no
+ * raw e-mail or phone is written. Customers without consent are in no audience. One row of {@code ops/run_metrics}
+ * (rows in = memberships of consenting customers = rows written; customers left out for lack of consent in its
+ * details).
+ *
+ * <p>A re-run of the same date is safe: it replaces that date's audiences.
+ *
+ * <p>Example: {@code ./kindred publish-audiences --run-date 2026-03-04}
+ */
+@Parameters(commandNames = "publish-audiences", commandDescription = "Publish gold/audiences for a run date: each "
+    + "segment, RFM segment and configured filter; consenting customers only, identifiers SHA-256 hashed.")
+public final class PublishAudiencesCommand implements KindredCommand {
+
+  @ParametersDelegate
+  private final CommonOptions common = new CommonOptions();
+
+  @Override
+  public CommonOptions common() {
+    return common;
+  }
+
+  /**
+   * What a run did.
+   *
+   * @param metrics its metrics
+   * @param memberships rows written (customer x audience)
+   * @param byAudience consenting customers per audience
+   */
+  public record Result(RunMetrics metrics, long memberships, Map<String, Long> byAudience) {
+  }
+
+  @Override
+  public void run(JobContext context) throws Exception {
+    publish(context);
+  }
+
+  /** Runs the job. */
+  public Result publish(JobContext context) throws Exception {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    LocalDate date = context.runDate();
+    SegmentSettings settings = SegmentSettings.from(context.config());
+    Map<String, Long> byAudience = new TreeMap<>();
+    RunMetrics metrics = context.accounted(m -> {
+      LocalDate scored = ScoreSegmentsCommand.scoredAsOf(spark, lake);
+      if (!date.equals(scored)) {
+        throw new IllegalStateException(Tables.GOLD_CUSTOMER_SEGMENTS.relativePath() + " was last scored for "
+            + (scored == null ? "no date" : scored) + "; expected " + date + ": run kindred score-segments --run-date "
+            + date + " first");
+      }
+      Dataset<Row> segments = lake.read(spark, Tables.GOLD_CUSTOMER_SEGMENTS);
+      Map<String, Column> filters = context.steps().run("check audience filters",
+          () -> Audiences.validatedFilters(segments, settings.filters()));
+      context.log().info("{} filter audiences: {}", filters.size(), filters.keySet());
+      Dataset<Row> consenting = Audiences.consentingAt(lake.read(spark, Tables.SILVER_CUSTOMERS), date);
+      Dataset<Row> memberships = Audiences.memberships(segments, filters).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        Dataset<Row> rows = BuildFeaturesCommand.conform(Tables.GOLD_AUDIENCES, memberships
+            .join(consenting, AudienceColumns.CUSTOMER_ID)
+            .withColumn(AudienceColumns.AS_OF, lit(Date.valueOf(date)))
+            .withColumn(AudienceColumns.RUN_ID, lit(context.runId())));
+        context.steps().run("write " + Tables.GOLD_AUDIENCES.relativePath(), () -> BuildFeaturesCommand.replace(
+            spark, lake, Tables.GOLD_AUDIENCES, rows, AudienceColumns.AS_OF + " = DATE'" + date + "'"));
+        Dataset<Row> written = lake.read(spark, Tables.GOLD_AUDIENCES)
+            .filter(col(AudienceColumns.AS_OF).equalTo(lit(Date.valueOf(date))));
+        for (Row r : context.steps().run("count audiences", () -> written.groupBy(AudienceColumns.AUDIENCE)
+            .count().collectAsList())) {
+          byAudience.put(r.getString(0), r.getLong(1));
+        }
+        long total = byAudience.values().stream().mapToLong(Long::longValue).sum();
+        Row customers = context.steps().run("count consent", () -> segments.agg(functions.count(lit(1)))
+            .crossJoin(written.agg(functions.countDistinct(col(AudienceColumns.CUSTOMER_ID)))).first());
+        long excluded = customers.getLong(0) - customers.getLong(1);
+        context.log().info("{} memberships in {} audiences; {} of {} customers left out (no marketing consent at {})",
+            total, byAudience.size(), excluded, customers.getLong(0), date);
+        byAudience.forEach((audience, n) -> context.log().info("audience \"{}\": {} customers", audience, n));
+        m.addRowsIn(total).addRowsWritten(total).detail("audiences", byAudience.size())
+            .detail("customers_without_consent", excluded).detail("customers_in_audiences", customers.getLong(1));
+      } finally {
+        memberships.unpersist();
+      }
+    });
+    return new Result(metrics, byAudience.values().stream().mapToLong(Long::longValue).sum(), Map.copyOf(byAudience));
+  }
+}

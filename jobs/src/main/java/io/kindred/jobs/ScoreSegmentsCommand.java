@@ -1,0 +1,206 @@
+package io.kindred.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import io.delta.tables.DeltaTable;
+import io.kindred.jobs.cli.CommonOptions;
+import io.kindred.jobs.cli.JobContext;
+import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.jobs.segments.SegmentModels;
+import io.kindred.jobs.segments.SegmentSettings;
+import io.kindred.lake.Lakehouse;
+import io.kindred.lake.Tables;
+import io.kindred.lake.Tables.CustomerFeatureColumns;
+import io.kindred.lake.Tables.CustomerSegmentColumns;
+import io.kindred.lake.Tables.MembershipChangeColumns;
+import io.kindred.lake.Tables.SegmentProfileColumns;
+import io.kindred.ops.RunMetrics;
+import io.kindred.segments.CustomerSegments;
+import io.kindred.segments.SegmentPipeline;
+import io.kindred.segments.SegmentProfiles;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * {@code kindred score-segments}: applies the segmentation model in force to a night's features and publishes each
+ * customer's segment and scores for activation tools.
+ *
+ * <p>Reads the snapshot {@code as_of = D} of {@code gold/customer_features}, the latest model of
+ * {@code gold/segment_models} trained as of D or earlier (its PipelineModel under {@code models/segments/}) and
+ * {@code gold/segment_membership_changes} (each customer's segment before D).
+ *
+ * <p>Writes {@code gold/customer_segments} with one Delta {@code MERGE} on customer_id, change data feed enabled
+ * ({@code delta.enableChangeDataFeed}): a row is inserted for a new customer, updated only when its content
+ * (segment, name, RFM segment and scores, rounded scores, influence, community) differs, and deleted when the
+ * customer is no longer in the snapshot. {@code model_version} and {@code scored_at} change only with the content,
+ * so a reader of the change feed ({@code readChangeFeed}) sees exactly the customers whose published values
+ * changed. It also replaces the {@code change_date = D} rows of {@code gold/segment_membership_changes} (customers
+ * whose segment differs from the one before D, entering ones with a null from), the {@code as_of = D} profiles in
+ * {@code gold/segment_profiles}, records D as the table property {@code kindred.scored_as_of} (publish-audiences
+ * checks it) and writes one row of {@code ops/run_metrics} (rows in = customers in the snapshot = rows written;
+ * the merge's inserted, updated and deleted counts in its details).
+ *
+ * <p>A re-run of the same date is safe and changes nothing: same content, so the MERGE updates no row and the
+ * change feed gets no rows; the membership changes and profiles of D are replaced by equal ones.
+ *
+ * <p>Example: {@code ./kindred score-segments --run-date 2026-03-04}
+ */
+@Parameters(commandNames = "score-segments", commandDescription = "Score a night's customers with the segmentation "
+    + "model: MERGE into gold/customer_segments (change data feed), membership changes, profiles.")
+public final class ScoreSegmentsCommand implements KindredCommand {
+
+  /** The table property recording the run date of the latest scoring. */
+  public static final String SCORED_AS_OF = "kindred.scored_as_of";
+
+  @ParametersDelegate
+  private final CommonOptions common = new CommonOptions();
+
+  @Override
+  public CommonOptions common() {
+    return common;
+  }
+
+  /**
+   * What a run did.
+   *
+   * @param metrics its metrics
+   * @param modelVersion the model that scored
+   * @param inserted rows the MERGE inserted
+   * @param updated rows it updated
+   * @param deleted rows it deleted
+   * @param membershipChanges customers whose segment changed on the date
+   */
+  public record Result(RunMetrics metrics, String modelVersion, long inserted, long updated, long deleted,
+      long membershipChanges) {
+  }
+
+  @Override
+  public void run(JobContext context) throws Exception {
+    score(context);
+  }
+
+  /** Runs the job. */
+  public Result score(JobContext context) throws Exception {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    LocalDate date = context.runDate();
+    SegmentSettings settings = SegmentSettings.from(context.config());
+    long[] merged = new long[4];
+    String[] version = new String[1];
+    RunMetrics metrics = context.accounted(m -> {
+      SegmentModels.Model model = SegmentModels.inForce(spark, lake, date).orElseThrow(() ->
+          new IllegalStateException("No segmentation model trained as of " + date + " or earlier in "
+              + Tables.GOLD_SEGMENT_MODELS.relativePath() + "; run kindred train-segments --as-of " + date
+              + " first"));
+      version[0] = model.version();
+      m.detail("model_version", model.version()).detail("model_as_of", model.asOf());
+      context.log().info("scoring {} with model {} (trained as of {}, {} segments)", date, model.version(),
+          model.asOf(), model.segments().size());
+      PipelineModel pipeline = context.steps().run("load model", () -> PipelineModel.load(model.modelPath()));
+      Dataset<Row> snapshot = lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES)
+          .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(date))));
+      Dataset<Row> segmented = CustomerSegments.withSegment(spark, SegmentPipeline.withCluster(pipeline, snapshot),
+          model.byCluster(settings.names())).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        long customers = context.steps().run("score customers", segmented::count);
+        if (customers == 0) {
+          throw new IllegalStateException(Tables.GOLD_CUSTOMER_FEATURES.relativePath() + " has no snapshot as of "
+              + date + "; run kindred build-features --as-of " + date + " first");
+        }
+        m.addRowsIn(customers);
+        Timestamp scoredAt = Timestamp.from(Instant.now());
+        Dataset<Row> rows = CustomerSegments.segmentRows(segmented, model.version(), scoredAt,
+            settings.scoreDecimals(), settings.clvDecimals());
+        Tables.GOLD_CUSTOMER_SEGMENTS.requireSchemaOf(rows);
+        long[] counts = context.steps().run("merge " + Tables.GOLD_CUSTOMER_SEGMENTS.relativePath(),
+            () -> merge(context, rows, date));
+        System.arraycopy(counts, 0, merged, 0, 3);
+        context.log().info("{}: {} inserted, {} updated, {} deleted, {} unchanged",
+            Tables.GOLD_CUSTOMER_SEGMENTS.relativePath(), counts[0], counts[1], counts[2],
+            customers - counts[0] - counts[1]);
+        m.addRowsWritten(customers).detail("merge_inserted", counts[0]).detail("merge_updated", counts[1])
+            .detail("merge_deleted", counts[2]);
+
+        Dataset<Row> before = CustomerSegments.assignmentBefore(
+            lake.readOrEmpty(spark, Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES), date);
+        Dataset<Row> changes = BuildFeaturesCommand.conform(Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES,
+            CustomerSegments.membershipChanges(before, segmented.select(
+                col(CustomerFeatureColumns.CUSTOMER_ID).as(CustomerSegmentColumns.CUSTOMER_ID),
+                col(CustomerSegmentColumns.SEGMENT_ID), col(CustomerSegmentColumns.SEGMENT_NAME)), date,
+                model.version(), context.runId()));
+        context.steps().run("write " + Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES.relativePath(),
+            () -> BuildFeaturesCommand.replace(spark, lake, Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES, changes,
+                MembershipChangeColumns.CHANGE_DATE + " = DATE'" + date + "'"));
+        merged[3] = context.steps().run("count membership changes", () -> lake.read(spark,
+            Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES).filter(col(MembershipChangeColumns.CHANGE_DATE)
+            .equalTo(lit(Date.valueOf(date)))).count());
+        context.log().info("{} customers changed segment on {}", merged[3], date);
+        m.detail("membership_changes", merged[3]);
+
+        List<SegmentProfiles.Profile> profiles = context.steps().run("profile segments",
+            () -> SegmentProfiles.profiles(segmented, model.features()));
+        Map<Integer, String> names = new LinkedHashMap<>();
+        model.byCluster(settings.names()).values().forEach(e -> names.put(e.getKey(), e.getValue()));
+        context.steps().run("write " + Tables.GOLD_SEGMENT_PROFILES.relativePath(), () -> BuildFeaturesCommand
+            .replace(spark, lake, Tables.GOLD_SEGMENT_PROFILES, spark.createDataFrame(
+                    TrainSegmentsCommand.profileRows(context.runId(), date, model.version(), profiles, names),
+                    Tables.GOLD_SEGMENT_PROFILES.schema()),
+                SegmentProfileColumns.AS_OF + " = DATE'" + date + "'"));
+      } finally {
+        segmented.unpersist();
+      }
+    });
+    return new Result(metrics, version[0], merged[0], merged[1], merged[2], merged[3]);
+  }
+
+  /**
+   * MERGEs {@code rows} into gold/customer_segments (created with the change data feed on) and records the run
+   * date as {@link #SCORED_AS_OF}.
+   *
+   * @return inserted, updated and deleted row counts of the MERGE
+   */
+  private static long[] merge(JobContext context, Dataset<Row> rows, LocalDate date) {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    DeltaTable table = lake.createIfNotExists(spark, Tables.GOLD_CUSTOMER_SEGMENTS,
+        "delta.enableChangeDataFeed", "true");
+    String key = CustomerSegmentColumns.CUSTOMER_ID;
+    table.as("t").merge(rows.as("s"), "t." + key + " = s." + key)
+        .whenMatched(CustomerSegments.contentChanged("t", "s")).updateAll()
+        .whenNotMatched().insertAll()
+        .whenNotMatchedBySource().delete()
+        .execute();
+    Row last = table.history(1).select("operation", "operationMetrics").first();
+    Map<String, String> operation = last.getJavaMap(1);
+    long[] counts = {Long.parseLong(operation.getOrDefault("numTargetRowsInserted", "0")),
+        Long.parseLong(operation.getOrDefault("numTargetRowsUpdated", "0")),
+        Long.parseLong(operation.getOrDefault("numTargetRowsDeleted", "0"))};
+    spark.sql("ALTER TABLE delta.`" + lake.location(Tables.GOLD_CUSTOMER_SEGMENTS).uri() + "` SET TBLPROPERTIES ('"
+        + SCORED_AS_OF + "' = '" + date + "')");
+    return counts;
+  }
+
+  /** The run date of the latest scoring of gold/customer_segments, null when never scored. */
+  public static LocalDate scoredAsOf(SparkSession spark, Lakehouse lake) {
+    if (!lake.exists(spark, Tables.GOLD_CUSTOMER_SEGMENTS)) {
+      return null;
+    }
+    Row detail = DeltaTable.forPath(spark, lake.location(Tables.GOLD_CUSTOMER_SEGMENTS).uri()).detail()
+        .select("properties").first();
+    String value = detail.<String, String>getJavaMap(0).get(SCORED_AS_OF);
+    return value == null ? null : LocalDate.parse(value);
+  }
+}

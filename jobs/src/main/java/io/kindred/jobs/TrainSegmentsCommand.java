@@ -1,0 +1,412 @@
+package io.kindred.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterException;
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import io.kindred.jobs.cli.CommonOptions;
+import io.kindred.jobs.cli.JobContext;
+import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.jobs.segments.SegmentModels;
+import io.kindred.jobs.segments.SegmentSettings;
+import io.kindred.lake.Lakehouse;
+import io.kindred.lake.Layer;
+import io.kindred.lake.Tables;
+import io.kindred.lake.Tables.CustomerFeatureColumns;
+import io.kindred.lake.Tables.SegmentProfileColumns;
+import io.kindred.ops.RunMetrics;
+import io.kindred.segments.ClusteringAlgorithm;
+import io.kindred.segments.CustomerSegments;
+import io.kindred.segments.Scaling;
+import io.kindred.segments.SegmentIdentities;
+import io.kindred.segments.SegmentNames;
+import io.kindred.segments.SegmentPipeline;
+import io.kindred.segments.SegmentProfiles;
+import io.kindred.segments.SegmentSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.RoundingMode;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * {@code kindred train-segments}: trains the customer segmentation on the features snapshot of a date, an MLlib
+ * pipeline ({@link SegmentPipeline}: imputation, log1p of the skewed features, scaling, then k-means, bisecting
+ * k-means or a Gaussian mixture) with k chosen by silhouette, and gives its segments stable ids and names.
+ *
+ * <p>Reads the snapshot {@code as_of = D} of {@code gold/customer_features} (a random sample of
+ * {@code kindred.segments.max-training-customers} when it holds more, which the log and the model's row say) and
+ * {@code gold/segment_models} (the previous model, to match segments to). For each k of {@code k-min..k-max} it fits
+ * the pipeline and measures the silhouette and the segment sizes; the k with the highest silhouette among those
+ * whose every segment holds at least {@code min-segment-share} of the training customers wins. Its clusters are
+ * matched to the previous model's segments ({@link SegmentIdentities}): a matched cluster keeps the segment's id
+ * and name, an unmatched one gets a new id, named from its profile ({@link SegmentNames}) unless
+ * {@code kindred.segments.names} names it.
+ *
+ * <p>Writes the model under {@code models/segments/<version>} (the version is the run id), one row of
+ * {@code gold/segment_models} (k, silhouette, features, segments with sizes, centroids in original units and their
+ * match), one row per k tried to {@code gold/segment_model_sweeps} (also when no k qualifies, before failing), the
+ * profiles of the snapshot's segments to {@code gold/segment_profiles} (replacing {@code as_of = D}), and one row of
+ * {@code ops/run_metrics} (rows in = customers in the snapshot = rows written, each profiled in a segment).
+ *
+ * <p>A re-run is safe: it trains a new version matched to the latest model as of D (the previous run's, which it
+ * continues: same data, same seed, same segments and ids) and replaces the profiles of D. With {@code --if-due} it
+ * trains only when no model exists as of D or the latest was trained on a snapshot at least
+ * {@code kindred.segments.retrain-interval-days} older; otherwise it writes only its metrics row.
+ *
+ * <p>Example: {@code ./kindred train-segments --as-of 2026-03-04}
+ */
+@Parameters(commandNames = "train-segments", commandDescription = "Train the customer segmentation (MLlib "
+    + "pipeline, k by silhouette) on gold/customer_features as of a date; stable segment ids and names.")
+public final class TrainSegmentsCommand implements KindredCommand {
+
+  @ParametersDelegate
+  private final CommonOptions common = new CommonOptions();
+
+  @Parameter(names = "--if-due", description = "Train only when no model exists as of the date or the latest was "
+      + "trained on a snapshot at least kindred.segments.retrain-interval-days older.")
+  private boolean ifDue;
+
+  @Parameter(names = "--algorithm", description = "Clustering stage: kmeans, bisecting-kmeans or gaussian-mixture. "
+      + "Default: kindred.segments.algorithm (kmeans).")
+  private String algorithm;
+
+  @Override
+  public CommonOptions common() {
+    return common;
+  }
+
+  public TrainSegmentsCommand ifDue(boolean value) {
+    this.ifDue = value;
+    return this;
+  }
+
+  public TrainSegmentsCommand algorithm(ClusteringAlgorithm value) {
+    this.algorithm = value.code();
+    return this;
+  }
+
+  @Override
+  public void validate() {
+    if (algorithm != null) {
+      try {
+        ClusteringAlgorithm.ofCode(algorithm);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException("--algorithm: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * What a run did.
+   *
+   * @param metrics its metrics
+   * @param version the new model's version, null when --if-due found none due
+   * @param k the chosen k (0 when skipped)
+   * @param silhouette its silhouette (NaN when skipped)
+   * @param match the identity match (null when skipped)
+   * @param names segment names by id (empty when skipped)
+   */
+  public record Result(RunMetrics metrics, String version, int k, double silhouette, SegmentIdentities.Match match,
+      Map<Integer, String> names) {
+  }
+
+  /** One k of the sweep. */
+  private record SweepPoint(int k, double silhouette, long[] sizes, long minSize, long fitMs) {
+    long smallest() {
+      return Arrays.stream(sizes).min().orElse(0);
+    }
+
+    boolean admissible() {
+      return smallest() >= minSize && smallest() > 0;
+    }
+  }
+
+  @Override
+  public void run(JobContext context) throws Exception {
+    train(context);
+  }
+
+  /** Runs the job. */
+  public Result train(JobContext context) throws Exception {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    LocalDate asOf = context.runDate();
+    SegmentSettings settings = SegmentSettings.from(context.config());
+    ClusteringAlgorithm clustering = algorithm != null ? ClusteringAlgorithm.ofCode(algorithm)
+        : settings.algorithm();
+    Result[] result = new Result[1];
+    RunMetrics metrics = context.accounted(m -> {
+      m.detail("as_of", asOf).detail("algorithm", clustering.code());
+      Optional<SegmentModels.Model> previous = context.steps().run("read previous model",
+          () -> SegmentModels.inForce(spark, lake, asOf));
+      if (ifDue && previous.isPresent()) {
+        long age = ChronoUnit.DAYS.between(previous.get().asOf(), asOf);
+        if (age < settings.retrainIntervalDays()) {
+          context.log().info("model {} was trained on the snapshot of {}, {} days before {}: not due (every {} days)"
+              + "; nothing trained", previous.get().version(), previous.get().asOf(), age, asOf,
+              settings.retrainIntervalDays());
+          m.detail("skipped", "model " + previous.get().version() + " is " + age + " days old, retrain every "
+              + settings.retrainIntervalDays());
+          result[0] = new Result(m, null, 0, Double.NaN, null, Map.of());
+          return;
+        }
+      }
+      Dataset<Row> snapshot = lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES)
+          .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(asOf))));
+      List<String> missing = settings.features().stream()
+          .filter(f -> !Arrays.asList(snapshot.columns()).contains(f)).toList();
+      if (!missing.isEmpty()) {
+        throw new IllegalArgumentException("kindred.segments.features names " + missing + ", not columns of "
+            + Tables.GOLD_CUSTOMER_FEATURES.relativePath() + "; its columns are "
+            + String.join(", ", snapshot.columns()));
+      }
+      Row counts = context.steps().run("count snapshot", () -> snapshot.agg(count(lit(1)),
+          settings.features().stream().map(f -> count(col(f))).toArray(Column[]::new)).first());
+      long population = counts.getLong(0);
+      if (population == 0) {
+        throw new IllegalStateException(Tables.GOLD_CUSTOMER_FEATURES.relativePath() + " has no snapshot as of "
+            + asOf + "; run kindred build-features --as-of " + asOf + " first");
+      }
+      m.addRowsIn(population);
+      Set<String> dropped = new LinkedHashSet<>();
+      for (int i = 0; i < settings.features().size(); i++) {
+        if (counts.getLong(i + 1) == 0) {
+          dropped.add(settings.features().get(i));
+        }
+      }
+      if (!dropped.isEmpty()) {
+        context.log().warn("features {} are null for every customer as of {} (social features not built yet?): "
+            + "left out of this model", dropped, asOf);
+      }
+      if (dropped.size() == settings.features().size()) {
+        throw new IllegalArgumentException("Every feature of kindred.segments.features " + settings.features()
+            + " is null for every customer as of " + asOf + "; nothing to cluster on");
+      }
+      SegmentSpec base = new SegmentSpec(settings.features(), settings.logFeatures(), clustering, settings.kMin(),
+          settings.seed(), settings.maxIterations()).without(dropped);
+      m.detail("features", base.features()).detail("dropped_features", dropped);
+
+      Dataset<Row> training = sample(context, snapshot, population, settings.maxTrainingCustomers(), settings.seed(),
+          base.features()).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        long trainingCustomers = context.steps().run("count training customers", training::count);
+        m.detail("training_customers", trainingCustomers);
+        long minSize = (long) Math.ceil(settings.minSegmentShare() * trainingCustomers);
+        List<SweepPoint> sweep = new ArrayList<>();
+        PipelineModel best = null;
+        SweepPoint chosen = null;
+        int kMax = (int) Math.min(settings.kMax(), trainingCustomers - 1);
+        for (int k = settings.kMin(); k <= kMax; k++) {
+          SegmentSpec spec = base.withK(k);
+          long start = System.nanoTime();
+          PipelineModel model = context.steps().run("fit k=" + k, () -> SegmentPipeline.pipeline(spec).fit(training));
+          Dataset<Row> clustered = SegmentPipeline.withCluster(model, training).persist(StorageLevel.MEMORY_AND_DISK());
+          try {
+            int kk = k;
+            long[] sizes = context.steps().run("segment sizes k=" + k, () -> SegmentPipeline.clusterSizes(clustered,
+                kk));
+            double silhouette = Arrays.stream(sizes).filter(s -> s > 0).count() < 2 ? -1
+                : context.steps().run("silhouette k=" + k, () -> SegmentPipeline.silhouette(clustered));
+            SweepPoint point = new SweepPoint(k, silhouette, sizes, minSize, (System.nanoTime() - start) / 1_000_000);
+            sweep.add(point);
+            context.log().info(String.format(Locale.ROOT, "k=%d: silhouette %.4f, segment sizes %s%s", k, silhouette,
+                Arrays.toString(sizes), point.admissible() ? "" : " (a segment under the minimum of " + minSize
+                    + " customers)"));
+            if (point.admissible() && (chosen == null || silhouette > chosen.silhouette())) {
+              chosen = point;
+              best = model;
+            }
+          } finally {
+            clustered.unpersist();
+          }
+        }
+        String version = context.runId();
+        SweepPoint winner = chosen;
+        context.steps().run("write " + Tables.GOLD_SEGMENT_MODEL_SWEEPS.relativePath(),
+            () -> writeSweep(context, version, asOf, clustering, sweep, winner));
+        if (chosen == null) {
+          throw new IllegalStateException("No k in " + settings.kMin() + ".." + kMax + " gives segments of at least "
+              + minSize + " customers (kindred.segments.min-segment-share = " + settings.minSegmentShare() + " of "
+              + trainingCustomers + "); smallest segment by k: " + sweep.stream().map(p -> p.k() + " -> "
+                  + p.smallest()).toList() + ". Lower min-segment-share or k-max");
+        }
+        context.log().info("chose k={} (silhouette {})", chosen.k(), chosen.silhouette());
+        m.detail("k", chosen.k()).detail("silhouette", chosen.silhouette()).detail("version", version);
+        SegmentSpec spec = base.withK(chosen.k());
+        String path = lake.location(Layer.MODELS, "segments/" + version).uri();
+        PipelineModel model = best;
+        context.steps().run("save model", () -> {
+          try {
+            model.write().overwrite().save(path);
+          } catch (IOException e) {
+            throw new UncheckedIOException("Cannot save the segmentation model to " + path, e);
+          }
+        });
+        Scaling scaling = SegmentPipeline.scaling(model, spec);
+        double[][] centres = SegmentPipeline.centres(model);
+        List<SegmentIdentities.PreviousSegment> before = previous.map(p -> p.segments().stream()
+            .map(s -> new SegmentIdentities.PreviousSegment(s.segmentId(), s.name(), s.centroid())).toList())
+            .orElse(List.of());
+        int nextId = SegmentModels.maxIssuedId(spark, lake) + 1;
+        SegmentIdentities.Match match = SegmentIdentities.match(centres, chosen.sizes(), before, scaling,
+            settings.maxMatchDistance(), nextId);
+        for (SegmentIdentities.Identity identity : match.identities()) {
+          context.log().info("cluster {} -> segment {} ({})", identity.cluster(), identity.segmentId(),
+              identity.isNew() ? "new" : String.format(Locale.ROOT, "continues segment %d, distance %.3f",
+                  identity.previous().segmentId(), identity.distance()));
+        }
+        if (!match.retired().isEmpty()) {
+          context.log().info("retired segments: {}", match.retired());
+        }
+
+        Map<Integer, Map.Entry<Integer, String>> byCluster = new LinkedHashMap<>();
+        for (SegmentIdentities.Identity identity : match.identities()) {
+          byCluster.put(identity.cluster(), Map.entry(identity.segmentId(), ""));
+        }
+        Dataset<Row> segmented = CustomerSegments.withSegment(spark, SegmentPipeline.withCluster(model, snapshot),
+            byCluster).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+          List<SegmentProfiles.Profile> profiles = context.steps().run("profile segments",
+              () -> SegmentProfiles.profiles(segmented, spec.features()));
+          SegmentProfiles.Profile all = profiles.get(0);
+          Map<Integer, String> described = new LinkedHashMap<>();
+          Map<Integer, String> inherited = new LinkedHashMap<>();
+          for (SegmentProfiles.Profile p : profiles.subList(1, profiles.size())) {
+            described.put(p.segmentId(), SegmentNames.describe(p.stats(), all.stats(), settings.naming()));
+          }
+          for (SegmentIdentities.Identity identity : match.identities()) {
+            if (!identity.isNew()) {
+              inherited.put(identity.segmentId(), identity.previous().name());
+            }
+            described.putIfAbsent(identity.segmentId(), "Empty segment");
+          }
+          Map<Integer, String> names = SegmentNames.names(described, inherited, settings.names());
+          names.forEach((id, name) -> context.log().info("segment {}: {}", id, name));
+          long profiled = profiles.subList(1, profiles.size()).stream().mapToLong(SegmentProfiles.Profile::customers)
+              .sum();
+          SweepPoint point = winner;
+          context.steps().run("write " + Tables.GOLD_SEGMENT_MODELS.relativePath(), () -> writeModel(context,
+              version, asOf, path, spec, dropped, point, population, trainingCustomers,
+              previous.map(SegmentModels.Model::version).orElse(null), settings, match, names, scaling, centres));
+          context.steps().run("write " + Tables.GOLD_SEGMENT_PROFILES.relativePath(),
+              () -> writeProfiles(context, asOf, version, profiles, names));
+          m.addRowsWritten(profiled);
+          result[0] = new Result(m, version, chosen.k(), chosen.silhouette(), match, names);
+        } finally {
+          segmented.unpersist();
+        }
+      } finally {
+        training.unpersist();
+      }
+    });
+    return new Result(metrics, result[0].version(), result[0].k(), result[0].silhouette(), result[0].match(),
+        result[0].names());
+  }
+
+  /** The training set: the snapshot's customers and model features, sampled down to {@code max} customers. */
+  private static Dataset<Row> sample(JobContext context, Dataset<Row> snapshot, long population, long max, long seed,
+      List<String> features) {
+    List<Column> columns = new ArrayList<>();
+    columns.add(col(CustomerFeatureColumns.CUSTOMER_ID));
+    features.forEach(f -> columns.add(col(f)));
+    Dataset<Row> selected = snapshot.select(columns.toArray(Column[]::new));
+    if (population <= max) {
+      context.log().info("training on all {} customers", population);
+      return selected;
+    }
+    double fraction = Math.min(1.0, 1.05 * max / population);
+    context.log().info("training on a random sample of about {} of {} customers (fraction {}, seed {})", max,
+        population, fraction, seed);
+    return selected.sample(false, fraction, seed).limit((int) Math.min(max, Integer.MAX_VALUE));
+  }
+
+  private static void writeSweep(JobContext context, String version, LocalDate asOf, ClusteringAlgorithm clustering,
+      List<SweepPoint> sweep, SweepPoint chosen) {
+    List<Row> rows = new ArrayList<>();
+    for (SweepPoint p : sweep) {
+      rows.add(RowFactory.create(version, Date.valueOf(asOf), context.runId(), clustering.code(), p.k(),
+          p.silhouette(), CollectionConverters.asScala(Arrays.stream(p.sizes()).boxed().toList()).toSeq(),
+          p.smallest(), p.minSize(), p.admissible(), p == chosen, p.fitMs()));
+    }
+    append(context, Tables.GOLD_SEGMENT_MODEL_SWEEPS, rows);
+  }
+
+  private static void writeModel(JobContext context, String version, LocalDate asOf, String path, SegmentSpec spec,
+      Set<String> dropped, SweepPoint chosen, long population, long trainingCustomers, String previousVersion,
+      SegmentSettings settings, SegmentIdentities.Match match, Map<Integer, String> names, Scaling scaling,
+      double[][] centres) {
+    List<Row> segments = new ArrayList<>();
+    for (SegmentIdentities.Identity identity : match.identities()) {
+      segments.add(RowFactory.create(identity.segmentId(), identity.cluster(), names.get(identity.segmentId()),
+          chosen.sizes()[identity.cluster()],
+          CollectionConverters.asScala(scaling.toOriginal(centres[identity.cluster()])),
+          identity.isNew() ? null : identity.previous().segmentId(), identity.distance()));
+    }
+    Row row = RowFactory.create(version, Date.valueOf(asOf), context.runId(), path, spec.algorithm().code(),
+        seq(spec.features()), seq(spec.logFeatures()), seq(new ArrayList<>(dropped)), spec.k(), chosen.silhouette(),
+        population, trainingCustomers, previousVersion, settings.maxMatchDistance(), seq(segments),
+        seq(match.retired()), Timestamp.from(Instant.now()));
+    append(context, Tables.GOLD_SEGMENT_MODELS, List.of(row));
+  }
+
+  private static void writeProfiles(JobContext context, LocalDate asOf, String version,
+      List<SegmentProfiles.Profile> profiles, Map<Integer, String> names) {
+    Dataset<Row> rows = context.spark().createDataFrame(profileRows(context.runId(), asOf, version, profiles, names),
+        Tables.GOLD_SEGMENT_PROFILES.schema());
+    BuildFeaturesCommand.replace(context.spark(), context.lake(), Tables.GOLD_SEGMENT_PROFILES, rows,
+        SegmentProfileColumns.AS_OF + " = DATE'" + asOf + "'");
+  }
+
+  /** Rows of gold/segment_profiles: the whole snapshot's profile (first) gives the shares. */
+  static List<Row> profileRows(String runId, LocalDate asOf, String version, List<SegmentProfiles.Profile> profiles,
+      Map<Integer, String> names) {
+    SegmentProfiles.Profile all = profiles.get(0);
+    List<Row> out = new ArrayList<>();
+    for (SegmentProfiles.Profile p : profiles.subList(1, profiles.size())) {
+      double revenueShare = all.revenue().signum() == 0 ? 0
+          : p.revenue().divide(all.revenue(), 10, RoundingMode.HALF_UP).doubleValue();
+      out.add(RowFactory.create(Date.valueOf(asOf), version, p.segmentId(), names.get(p.segmentId()), p.customers(),
+          (double) p.customers() / all.customers(), p.revenue().setScale(2, RoundingMode.HALF_UP), revenueShare,
+          p.clvSum(), p.clvMean(), p.churnProbabilityMean(), p.probabilityAliveMean(), p.stats().recencyMean(),
+          p.stats().tenureMean(), p.purchaseDaysMean(), p.monetaryPerDayMean(), p.stats().returnRate(),
+          p.stats().influenceMean(), CollectionConverters.asScala(p.featureMeans()), runId));
+    }
+    return out;
+  }
+
+  private static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
+    return CollectionConverters.asScala(list).toSeq();
+  }
+
+  private static void append(JobContext context, io.kindred.lake.TableDef table, List<Row> rows) {
+    SparkSession spark = context.spark();
+    context.lake().createIfNotExists(spark, table);
+    spark.createDataFrame(rows, table.schema()).write().format("delta").mode("append")
+        .save(context.lake().location(table).uri());
+  }
+}
