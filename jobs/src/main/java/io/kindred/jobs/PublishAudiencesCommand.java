@@ -42,7 +42,9 @@ import org.apache.spark.storage.StorageLevel;
  * (rows in = memberships of consenting customers = rows written; customers left out for lack of consent in its
  * details).
  *
- * <p>A re-run of the same date is safe: it replaces that date's audiences.
+ * <p>A re-run of the same date is safe: it replaces that date's audiences. A run for a date earlier than the latest
+ * scoring of gold/customer_segments (a clear or backfill of an old night) writes nothing and says so in its log and
+ * run metrics: the audiences published that night stay.
  *
  * <p>Example: {@code ./kindred publish-audiences --run-date 2026-03-04}
  */
@@ -82,6 +84,14 @@ public final class PublishAudiencesCommand implements KindredCommand {
     Map<String, Long> byAudience = new TreeMap<>();
     RunMetrics metrics = context.accounted(m -> {
       LocalDate scored = ScoreSegmentsCommand.scoredAsOf(spark, lake);
+      if (scored != null && scored.isAfter(date)) {
+        // A clear or backfill of an earlier night: the segment table now holds a later night's scores, so this
+        // night's audiences cannot be rebuilt from it; the ones published that night stay as they are.
+        context.log().warn("{} holds the scores of {}, later than {}: the audiences of {} are left as published",
+            Tables.GOLD_CUSTOMER_SEGMENTS.relativePath(), scored, date, date);
+        m.detail("skipped_for_later_scores", scored);
+        return;
+      }
       if (!date.equals(scored)) {
         throw new IllegalStateException(Tables.GOLD_CUSTOMER_SEGMENTS.relativePath() + " was last scored for "
             + (scored == null ? "no date" : scored) + "; expected " + date + ": run kindred score-segments --run-date "

@@ -54,7 +54,9 @@ import org.apache.spark.storage.StorageLevel;
  * the merge's inserted, updated and deleted counts in its details).
  *
  * <p>A re-run of the same date is safe and changes nothing: same content, so the MERGE updates no row and the
- * change feed gets no rows; the membership changes and profiles of D are replaced by equal ones.
+ * change feed gets no rows; the membership changes and profiles of D are replaced by equal ones. A run for a date
+ * earlier than the table's latest scoring (a clear or backfill of an old night) leaves gold/customer_segments as it
+ * is, so activation never rolls back to older scores, and rewrites only that date's changes and profiles.
  *
  * <p>Example: {@code ./kindred score-segments --run-date 2026-03-04}
  */
@@ -125,8 +127,19 @@ public final class ScoreSegmentsCommand implements KindredCommand {
         Dataset<Row> rows = CustomerSegments.segmentRows(segmented, model.version(), scoredAt,
             settings.scoreDecimals(), settings.clvDecimals());
         Tables.GOLD_CUSTOMER_SEGMENTS.requireSchemaOf(rows);
-        long[] counts = context.steps().run("merge " + Tables.GOLD_CUSTOMER_SEGMENTS.relativePath(),
-            () -> merge(context, rows, date));
+        LocalDate latest = scoredAsOf(spark, lake);
+        long[] counts;
+        if (latest != null && latest.isAfter(date)) {
+          // A clear or backfill of an earlier night: the published table holds a later night's scores, which
+          // must not roll back; this night's membership changes and profiles are still (re)written below.
+          context.log().warn("{} holds the scores of {}, later than {}: left as it is (no MERGE, no change feed "
+              + "rows)", Tables.GOLD_CUSTOMER_SEGMENTS.relativePath(), latest, date);
+          m.detail("merge_skipped_for_later_scores", latest);
+          counts = new long[3];
+        } else {
+          counts = context.steps().run("merge " + Tables.GOLD_CUSTOMER_SEGMENTS.relativePath(),
+              () -> merge(context, rows, date));
+        }
         System.arraycopy(counts, 0, merged, 0, 3);
         context.log().info("{}: {} inserted, {} updated, {} deleted, {} unchanged",
             Tables.GOLD_CUSTOMER_SEGMENTS.relativePath(), counts[0], counts[1], counts[2],
