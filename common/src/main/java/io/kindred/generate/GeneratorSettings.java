@@ -48,6 +48,8 @@ public final class GeneratorSettings implements Serializable {
   public final double changeRate;
   public final double nonCustomersPerCustomer;
   public final int communitySize;
+  /** Whether a repeat purchase drawn on the previous purchase's UTC day moves to the next day (see World.core). */
+  public final boolean distinctPurchaseDays;
   public final double nonCustomerInfluencerShare;
   public final double nonCustomerActivity;
   public final double followsPerUser;
@@ -186,6 +188,7 @@ public final class GeneratorSettings implements Serializable {
     }
     nonCustomersPerCustomer = nonNegative(c, "non-customers-per-customer", "");
     communitySize = (int) positiveLong(c, "community-size");
+    distinctPurchaseDays = c.getBoolean("distinct-purchase-days");
     nonCustomerInfluencerShare = fraction(c, "non-customer-influencer-share", "");
     nonCustomerActivity = nonNegative(c, "non-customer-activity", "");
     followsPerUser = nonNegative(c, "follows-per-user", "");

@@ -364,8 +364,8 @@ public final class World implements Serializable {
       if (t >= days) {
         break;
       }
-      long sec = (long) (t * DAY);
-      if (sec / DAY <= last / DAY) {
+      long sec = s.distinctPurchaseDays ? (long) (t * DAY) : Math.max(last + 1, (long) (t * DAY));
+      if (s.distinctPurchaseDays && sec / DAY <= last / DAY) {
         // Kindred counts purchase days (x = purchase days after the first): a purchase on the day of the previous
         // one would be no repeat purchase there, yet it drew a drop-out chance, and the day-level BG/NBD fit comes
         // out biased (champions: alpha 4.6 standard errors too high). So it moves to the next day, same time of

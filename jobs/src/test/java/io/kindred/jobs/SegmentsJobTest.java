@@ -106,7 +106,11 @@ class SegmentsJobTest {
       Map.entry("archetypes.at_risk.signup-from", "0.35"),
       Map.entry("archetypes.at_risk.signup-to", "0.55"),
       Map.entry("archetypes.churned.alpha", "60"),
-      Map.entry("archetypes.churned.signup-to", "0.08"));
+      Map.entry("archetypes.churned.signup-to", "0.08"),
+      // This world was tuned with purchases drawn in continuous time. With one purchase per day at most (the
+      // default since the generator's purchase-day fix) its Gamma-Gamma likelihood has no maximum (p runs off to
+      // infinity; seen with seeds 42 and 7 and with q from 8 to 20), so build-features stops; an open question.
+      Map.entry("distinct-purchase-days", "false"));
 
   private final SparkSession spark = SharedSpark.session();
 
