@@ -1,4 +1,4 @@
-"""Kindred nightly: clean the day's raw feeds into Delta tables, then build features, score and publish audiences.
+"""Kindred nightly: clean the day's raw feeds into Delta tables, then build the customer and social features.
 
 What it does
     One run per day (UTC). Each task is one ``kindred`` command of the jar, submitted with ``spark-submit`` in client

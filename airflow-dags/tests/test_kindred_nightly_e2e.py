@@ -35,11 +35,6 @@ NIGHTLY_TABLES = {
     "gold/customer_features": "as_of",
     "gold/customer_state": "as_of",
     "gold/social_features": "as_of",
-    "gold/segment_models": None,
-    "gold/customer_segments": None,
-    "gold/segment_membership_changes": "change_date",
-    "gold/segment_profiles": "as_of",
-    "gold/audiences": "as_of",
 }
 
 
@@ -119,21 +114,11 @@ def test_nightly_dag_runs_two_nights_and_a_rerun_changes_nothing(airflow_env):
         f"as_of = DATE'{FIRST}' AND (influence IS NULL OR followers IS NULL OR community_id IS NULL)").count()
     assert social_missing == 0
 
-    # every buyer scored into a segment; audiences hold only scored customers, identifiers hashed
-    assert {c for (c,) in lake_reader.rows(lake, "gold/customer_segments", ["customer_id"])} == buyers
-    audiences = lake_reader.table(lake, "gold/audiences").where(f"as_of = DATE'{FIRST}'")
-    members = {r[0] for r in audiences.select("customer_id").distinct().collect()}
-    assert members and members <= buyers
-    assert audiences.where("email_sha256 NOT RLIKE '^[0-9a-f]{64}$'").count() == 0
-    assert {r[0] for r in audiences.select("audience_type").distinct().collect()} >= {"segment", "rfm"}
-
     run, states = _run_nightly(SECOND)
     assert str(run.state) == "success", states
     second = {table: _content(lake, table) for table in NIGHTLY_TABLES}
     features = lake_reader.rows(lake, "gold/customer_features", ["customer_id"], f"as_of = DATE'{SECOND}'")
     assert {c for (c,) in features} == _buyers_by(lake, SECOND)
-
-    segments_version = lake_reader.version(lake, "gold/customer_segments")
 
     # The first night again (a clear or a backfill): every table as one run of each night left it.
     run, states = _run_nightly(FIRST)
@@ -148,9 +133,6 @@ def test_nightly_dag_runs_two_nights_and_a_rerun_changes_nothing(airflow_env):
             kept = [c for c in index if c not in RUN_COLUMNS].index(night_column)
             assert [r for r in again[table] if r[kept] == str(FIRST)] == \
                    [r for r in first[table] if r[kept] == str(FIRST)], table
-    # no commit to the published segment table, so no change-feed rows for activation tools to pick up
-    assert lake_reader.version(lake, "gold/customer_segments") == segments_version
-
     # The marketers' notebook runs on this lakehouse, and its count of customers is the one counted here.
     _notebook_reports(lake, SECOND, len(_buyers_by(lake, SECOND)))
 
