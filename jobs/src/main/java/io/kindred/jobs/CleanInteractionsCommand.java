@@ -1,13 +1,8 @@
 package io.kindred.jobs;
 
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import io.kindred.clean.Feed;
-import io.kindred.jobs.clean.CleanJob;
-import io.kindred.jobs.clean.CleanOptions;
-import io.kindred.jobs.cli.CommonOptions;
-import io.kindred.jobs.cli.JobContext;
-import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.jobs.clean.CleanCommand;
 
 /**
  * {@code kindred clean-interactions}: clean one source's raw social interactions for a run date into silver/interactions and rebuild silver/follows.
@@ -24,30 +19,9 @@ import io.kindred.jobs.cli.KindredCommand;
  * <p>Example: {@code ./kindred clean-interactions --run-date 2026-03-04 --input lakehouse/raw/interactions}
  */
 @Parameters(commandNames = "clean-interactions", commandDescription = "Clean one source's raw social interactions for a run date into silver/interactions and rebuild silver/follows.")
-public final class CleanInteractionsCommand implements KindredCommand {
+public final class CleanInteractionsCommand extends CleanCommand {
 
-  @ParametersDelegate
-  private final CommonOptions common = new CommonOptions();
-
-  @ParametersDelegate
-  private final CleanOptions clean = new CleanOptions();
-
-  @Override
-  public CommonOptions common() {
-    return common;
-  }
-
-  public CleanOptions clean() {
-    return clean;
-  }
-
-  @Override
-  public void validate() {
-    clean.validate(common.runDate());
-  }
-
-  @Override
-  public void run(JobContext context) throws Exception {
-    CleanJob.run(context, Feed.INTERACTIONS, clean);
+  public CleanInteractionsCommand() {
+    super(Feed.INTERACTIONS);
   }
 }

@@ -1,13 +1,8 @@
 package io.kindred.jobs;
 
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import io.kindred.clean.Feed;
-import io.kindred.jobs.clean.CleanJob;
-import io.kindred.jobs.clean.CleanOptions;
-import io.kindred.jobs.cli.CommonOptions;
-import io.kindred.jobs.cli.JobContext;
-import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.jobs.clean.CleanCommand;
 
 /**
  * {@code kindred clean-transactions}: clean one source's raw transactions (and its FX rates) for a run date into silver/transactions.
@@ -25,30 +20,9 @@ import io.kindred.jobs.cli.KindredCommand;
  * <p>Example: {@code ./kindred clean-transactions --run-date 2026-03-04 --input lakehouse/raw/transactions}
  */
 @Parameters(commandNames = "clean-transactions", commandDescription = "Clean one source's raw transactions (and its FX rates) for a run date into silver/transactions.")
-public final class CleanTransactionsCommand implements KindredCommand {
+public final class CleanTransactionsCommand extends CleanCommand {
 
-  @ParametersDelegate
-  private final CommonOptions common = new CommonOptions();
-
-  @ParametersDelegate
-  private final CleanOptions clean = new CleanOptions();
-
-  @Override
-  public CommonOptions common() {
-    return common;
-  }
-
-  public CleanOptions clean() {
-    return clean;
-  }
-
-  @Override
-  public void validate() {
-    clean.validate(common.runDate());
-  }
-
-  @Override
-  public void run(JobContext context) throws Exception {
-    CleanJob.run(context, Feed.TRANSACTIONS, clean);
+  public CleanTransactionsCommand() {
+    super(Feed.TRANSACTIONS);
   }
 }
