@@ -1,4 +1,5 @@
-"""Kindred nightly: clean the day's raw feeds into Delta tables, then build the customer and social features.
+"""Kindred nightly: clean the day's raw feeds into Delta tables, build the customer and social features, retrain the
+segment model when a week old, score every customer into its segment and publish the audiences.
 
 What it does
     One run per day (UTC). Each task is one ``kindred`` command of the jar, submitted with ``spark-submit`` in client
@@ -6,6 +7,14 @@ What it does
     task gets the run's day as ``--run-date {{ ds }}`` (the start of the data interval: the run that starts at
     00:00 UTC on 2026-11-23 processes 2026-11-22), so a retry, a clear or a backfill of a day redoes that day only and
     leaves the tables as one run would. Missed days are caught up in order, one run at a time.
+
+    The stages: clean-customers, clean-transactions, clean-interactions (raw feeds of the day into silver and
+    quarantine), build-features and build-social-features (gold/customer_features and gold/social_features as of the
+    day), train-segments --if-due (the weekly retraining: the job trains a new segment model when none exists or the
+    one in force was trained kindred.segments.retrain-interval-days or more before the day, and otherwise keeps it),
+    score-segments (MERGE into gold/customer_segments, change data feed on) and publish-audiences (gold/audiences,
+    consented customers, hashed identifiers). A rerun of a night older than the latest scoring (a clear or a
+    backfill) leaves the published segment table and audiences as they are, so activation never goes back in time.
 
 When a task fails
     The task's log holds the spark-submit output, ending with the job's own message (``kindred <command> failed:
@@ -48,7 +57,8 @@ DAG_ID = "kindred_nightly"
 class Stage(NamedTuple):
     """One nightly task: a jar command, the option that takes the run's day, and its input options.
 
-    ``inputs`` are (option, value) pairs; a value may name ``{lakehouse}``, the lakehouse root. ``name`` is the
+    ``inputs`` are (option, value) pairs; a value may name ``{lakehouse}``, the lakehouse root; an empty value makes the
+    option a flag. ``name`` is the
     task id when one command runs more than once a night (e.g. one cleaning task per source); default: the command.
     """
 
@@ -64,16 +74,23 @@ class Stage(NamedTuple):
 
 # The nightly order of the pipeline's commands. STAGES follows it.
 NIGHTLY_ORDER = ("clean-customers", "clean-transactions", "clean-interactions", "build-features",
-                 "build-social-features", "score-segments", "publish-audiences")
+                 "build-social-features", "train-segments", "score-segments", "publish-audiences")
 
-# The nightly stages, in order. Only commands the jar has are listed; the others join here, one line each, as they
-# land. Raw feeds are read from the lakehouse's raw/ folder, through each command's default source definition.
+# The nightly stages, in order. Raw feeds are read from the lakehouse's raw/ folder, through each command's default
+# source definition.
 STAGES: list[Stage] = [
     Stage("clean-customers", inputs=(("--input", "{lakehouse}/raw/customers"),)),
     Stage("clean-transactions", inputs=(("--input", "{lakehouse}/raw/transactions"),)),
     Stage("clean-interactions", inputs=(("--input", "{lakehouse}/raw/interactions"),)),
     Stage("build-features", date_option="--as-of"),
     Stage("build-social-features", date_option="--as-of"),
+    # The weekly retraining branch: every night the jar decides, from gold/segment_models, whether a model is due
+    # (none yet, or the current one trained on a snapshot kindred.segments.retrain-interval-days or more before the
+    # night): it trains then and otherwise logs that the model in force stays. Deciding in the job keeps the DAG free
+    # of I/O and a backfill or rerun of a night makes the same decision the night made.
+    Stage("train-segments", date_option="--as-of", inputs=(("--if-due", ""),)),
+    Stage("score-segments"),
+    Stage("publish-audiences"),
 ]
 
 
@@ -106,7 +123,7 @@ def application_args(stage: Stage) -> list[str]:
     """The jar's command line for ``stage`` (templated): the contract with the jar's own parser."""
     args = [stage.command, stage.date_option, "{{ ds }}", "--lakehouse", LAKEHOUSE, "--config", CONFIG]
     for option, value in stage.inputs:
-        args += [option, value.format(lakehouse=LAKEHOUSE)]
+        args += [option, value.format(lakehouse=LAKEHOUSE)] if value else [option]  # "" marks a flag
     return args
 
 

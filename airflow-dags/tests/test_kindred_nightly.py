@@ -43,9 +43,16 @@ def test_schedule_catchup_and_concurrency(dagbag):
     assert dag.doc_md and "When a task fails" in dag.doc_md
 
 
+# The designed nightly chain: the nightly order, with the weekly retraining (train-segments --if-due) between
+# the features and the scoring.
+DESIGNED_TASKS = ["clean-customers", "clean-transactions", "clean-interactions", "build-features",
+                  "build-social-features", "train-segments", "score-segments", "publish-audiences"]
+
+
 def test_tasks_are_the_stages_in_nightly_order_each_after_the_previous(dagbag, nightly):
     dag = dagbag.dags["kindred_nightly"]
     ids = [stage.task_id for stage in nightly.STAGES]
+    assert ids == DESIGNED_TASKS
     assert sorted(dag.task_ids) == sorted(ids)
     commands = [stage.command for stage in nightly.STAGES]
     assert commands == sorted(commands, key=nightly.NIGHTLY_ORDER.index), "STAGES out of nightly order"
@@ -114,6 +121,12 @@ def test_every_task_arguments_pass_the_jar_parser(nightly, jar):
         result = kindred_jar.check_args(args)
         assert result.returncode == 0, f"{task.task_id}: the jar rejects {args}:\n{result.stderr}"
         assert result.stdout == "ok: --check-args " + " ".join(args) + "\n"
+
+
+def test_the_weekly_retraining_is_train_segments_if_due_as_of_the_day(dagbag):
+    args = _render(dagbag.dags["kindred_nightly"].get_task("train-segments"), SAMPLE_DATE)
+    assert args == ["train-segments", "--as-of", SAMPLE_DATE, "--lakehouse", str(REPO / "lakehouse"),
+                    "--config", str(REPO / "conf" / "local.conf"), "--if-due"]
 
 
 def test_the_contract_check_rejects_arguments_the_jar_does_not_take(nightly, jar):

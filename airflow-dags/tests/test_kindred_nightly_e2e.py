@@ -7,6 +7,8 @@ up to the second night), and one backfill submit per cleaning command cleans the
 
 from __future__ import annotations
 
+import csv
+import hashlib
 from datetime import date, timedelta
 
 import pendulum
@@ -35,6 +37,12 @@ NIGHTLY_TABLES = {
     "gold/customer_features": "as_of",
     "gold/customer_state": "as_of",
     "gold/social_features": "as_of",
+    "gold/segment_models": None,
+    "gold/segment_model_sweeps": None,
+    "gold/customer_segments": None,
+    "gold/segment_membership_changes": "change_date",
+    "gold/segment_profiles": "as_of",
+    "gold/audiences": "as_of",
 }
 
 
@@ -95,7 +103,63 @@ def _buyers_by(lake, day: date) -> set[str]:
                                        f"AND ingest_day <= DATE'{day}'").select("customer_id").distinct().collect()}
 
 
-def test_nightly_dag_runs_two_nights_and_a_rerun_changes_nothing(airflow_env):
+def _consenting_at(lake, day: date) -> dict[str, tuple[str | None, str | None]]:
+    """Customers whose marketing consent is given at the end of ``day`` (their silver/customers version then), with
+    the SHA-256 of their e-mail and phone computed here."""
+    end = f"TIMESTAMP'{day + timedelta(days=1)} 00:00:00'"
+    frame = lake_reader.table(lake, "silver/customers").where(
+        f"valid_from < {end} AND (valid_to IS NULL OR valid_to >= {end}) AND marketing_consent")
+
+    def sha(value):
+        return hashlib.sha256(value.strip().lower().encode("utf-8")).hexdigest() if value else None
+
+    return {r["customer_id"]: (sha(r["email"]), hashlib.sha256(r["phone"].encode("utf-8")).hexdigest()
+                               if r["phone"] else None)
+            for r in frame.select("customer_id", "email", "phone").collect()}
+
+
+def _check_segments_and_audiences(lake, day: date, buyers: set[str]) -> None:
+    """Every buyer scored; the night's audiences hold exactly the consenting buyers, with the hashes computed here."""
+    scored = lake_reader.rows(lake, "gold/customer_segments", ["customer_id"])
+    assert {c for (c,) in scored} == buyers
+    unnamed = lake_reader.table(lake, "gold/customer_segments").where("segment_name IS NULL OR segment_id IS NULL")
+    assert unnamed.count() == 0
+    audiences = lake_reader.table(lake, "gold/audiences").where(f"as_of = DATE'{day}'")
+    consenting = _consenting_at(lake, day)
+    members = {(r["customer_id"], r["email_sha256"], r["phone_sha256"])
+               for r in audiences.select("customer_id", "email_sha256", "phone_sha256").collect()}
+    assert {c for c, _, _ in members} == buyers & set(consenting)
+    assert members == {(c, *consenting[c]) for c in buyers & set(consenting)}
+    types = {t for (t,) in lake_reader.rows(lake, "gold/audiences", ["audience_type"], f"as_of = DATE'{day}'")}
+    assert {"segment", "rfm"} <= types
+    # each customer is in the audience of its own segment
+    in_own = audiences.where("audience_type = 'segment'").select("customer_id", "audience").collect()
+    segment_of = {c: n for c, n in lake_reader.rows(lake, "gold/customer_segments", ["customer_id", "segment_name"])}
+    assert {(r["customer_id"], r["audience"]) for r in in_own} == \
+           {(c, f"segment: {segment_of[c]}") for c in buyers & set(consenting)}
+
+
+def _export_matches_the_audience(lake, conf, master: str, day: date) -> None:
+    """export-audience submitted to the cluster writes the audience's rows of gold/audiences, sorted by customer."""
+    (audience, size), = lake_reader.table(lake, "gold/audiences").where(
+        f"as_of = DATE'{day}' AND audience_type = 'segment'").groupBy("audience").count() \
+        .orderBy("count", ascending=False).limit(1).collect()
+    out = lake.parent / "export" / "audience.csv"
+    exported = spark_submit(master, ["export-audience", "--run-date", day.isoformat(), "--lakehouse", str(lake),
+                                     "--config", str(conf), "--audience", audience, "--format", "csv",
+                                     "--out", str(out)])
+    assert exported.returncode == 0, exported.stderr[-4000:]
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = [tuple(r.values()) for r in csv.DictReader(f)]
+    from pyspark.sql.functions import col
+
+    members = lake_reader.table(lake, "gold/audiences").where(f"as_of = DATE'{day}'").where(col("audience") == audience)
+    expected = sorted((r["customer_id"], r["email_sha256"] or "", r["phone_sha256"] or "") for r in members.collect())
+    assert len(rows) == size
+    assert rows == expected
+
+
+def test_nightly_dag_runs_two_nights_and_a_rerun_changes_nothing(airflow_env, nightly_lake, spark_cluster):
     import kindred_nightly
 
     lake = airflow_env
@@ -113,17 +177,26 @@ def test_nightly_dag_runs_two_nights_and_a_rerun_changes_nothing(airflow_env):
     social_missing = lake_reader.table(lake, "gold/customer_features").where(
         f"as_of = DATE'{FIRST}' AND (influence IS NULL OR followers IS NULL OR community_id IS NULL)").count()
     assert social_missing == 0
+    _check_segments_and_audiences(lake, FIRST, buyers)
+    models = lake_reader.rows(lake, "gold/segment_models", ["version", "as_of"])
+    assert {as_of for _, as_of in models} == {FIRST}, "the first night trains the first model"
 
     run, states = _run_nightly(SECOND)
     assert str(run.state) == "success", states
     second = {table: _content(lake, table) for table in NIGHTLY_TABLES}
     features = lake_reader.rows(lake, "gold/customer_features", ["customer_id"], f"as_of = DATE'{SECOND}'")
     assert {c for (c,) in features} == _buyers_by(lake, SECOND)
+    _check_segments_and_audiences(lake, SECOND, _buyers_by(lake, SECOND))
+    # a day after the first model: not due, the model in force scores the second night
+    assert lake_reader.rows(lake, "gold/segment_models", ["version", "as_of"]) == models
+    segments_version = lake_reader.version(lake, "gold/customer_segments")
 
     # The first night again (a clear or a backfill): every table as one run of each night left it.
     run, states = _run_nightly(FIRST)
     assert str(run.state) == "success", states
     again = {table: _content(lake, table) for table in NIGHTLY_TABLES}
+    # not a commit to the segment table: its change feed gives activation tools nothing from the rerun
+    assert lake_reader.version(lake, "gold/customer_segments") == segments_version
     for table in NIGHTLY_TABLES:
         assert again[table] == second[table], f"{table} changed when the first night ran again"
     for table, night_column in NIGHTLY_TABLES.items():
@@ -133,6 +206,8 @@ def test_nightly_dag_runs_two_nights_and_a_rerun_changes_nothing(airflow_env):
             kept = [c for c in index if c not in RUN_COLUMNS].index(night_column)
             assert [r for r in again[table] if r[kept] == str(FIRST)] == \
                    [r for r in first[table] if r[kept] == str(FIRST)], table
+    _, conf = nightly_lake
+    _export_matches_the_audience(lake, conf, spark_cluster.state.master_url, SECOND)
     # The marketers' notebook runs on this lakehouse, and its count of customers is the one counted here.
     _notebook_reports(lake, SECOND, len(_buyers_by(lake, SECOND)))
 

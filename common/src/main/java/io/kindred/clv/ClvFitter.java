@@ -53,8 +53,13 @@ public final class ClvFitter {
 
   /**
    * Fits Gamma-Gamma on repeat buyers, starting from {@code p = q = 1} and {@code gamma} = the mean of {@code mbar}.
+   * With {@link FitOptions#gammaGammaShapePenalty()} {@code > 0} it maximises the penalised likelihood instead (see
+   * there); the fit then records the unpenalised log-likelihood at its parameters and names the penalty in its
+   * convergence.
    *
    * @throws IllegalArgumentException when there are fewer than {@code options.minRepeatBuyers()} customers
+   * @throws ClvFitException when the fit does not converge to a proper maximum; without a penalty, the message adds
+   *                         the spend-frequency correlation of the data and the setting that gives a finite fit
    */
   public static ClvFit<GammaGammaParams> fitGammaGamma(SpendSummaries data, FitOptions options) {
     if (data.customers() < options.minRepeatBuyers()) {
@@ -66,10 +71,30 @@ public final class ClvFitter {
       sum += data.count(i) * data.mbar(i);
     }
     double[] start = {0, 0, Math.log(sum / data.customers())};
-    LOG.info("fitting {} on {} customers, {} rows", GammaGammaParams.MODEL, data.customers(), data.size());
-    MaximumLikelihood.Optimum o = MaximumLikelihood.maximise(GammaGammaParams.MODEL,
-        new GammaGammaLikelihood(data), start, options);
+    double penalty = options.gammaGammaShapePenalty();
+    LOG.info("fitting {} on {} customers, {} rows{}", GammaGammaParams.MODEL, data.customers(), data.size(),
+        penalty > 0 ? ", shape penalty " + penalty : "");
+    GammaGammaLikelihood likelihood = new GammaGammaLikelihood(data);
+    MaximumLikelihood.Optimum o;
+    try {
+      o = MaximumLikelihood.maximise(GammaGammaParams.MODEL,
+          penalty > 0 ? new PenalisedLikelihood(likelihood, penalty, 0, 1) : likelihood, start, options);
+    } catch (ClvFitException e) {
+      if (penalty > 0) {
+        throw e;
+      }
+      throw new ClvFitException(String.format("%s%nThe Gamma-Gamma likelihood of these %d repeat buyers may have no"
+          + " maximum: when spend varies less within customers than between them the fit drives p to infinity, as"
+          + " when spend goes with purchase frequency (here the correlation of x and mean spend is %.3f; the model"
+          + " assumes none). kindred.features.clv.gamma-gamma-shape-penalty = 0.001 (or up to 0.01) fits a"
+          + " penalised model that stays finite.", e.getMessage(), data.customers(), data.frequencySpendCorrelation()),
+          e);
+    }
     double[] v = MaximumLikelihood.exp(o.logParams());
+    if (penalty > 0) {
+      o = new MaximumLikelihood.Optimum(o.logParams(), likelihood.value(o.logParams(), null), o.standardErrors(),
+          o.iterations(), o.convergence() + ", shape penalty " + penalty, o.fitTime());
+    }
     return record(new GammaGammaParams(v[0], v[1], v[2]), o, data.customers(), data.size());
   }
 

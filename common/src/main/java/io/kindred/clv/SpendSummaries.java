@@ -75,4 +75,33 @@ public final class SpendSummaries implements Serializable {
   public long customers() {
     return customers;
   }
+
+  /**
+   * The Pearson correlation, over customers (rows weighted by their counts), of the number of repeat transactions
+   * {@code x} and the mean spend {@code mbar}: the check the Gamma-Gamma model's assumption (spend independent of
+   * frequency) calls for. NaN when either does not vary.
+   */
+  public double frequencySpendCorrelation() {
+    double n = 0;
+    double sx = 0;
+    double sm = 0;
+    for (int i = 0; i < x.length; i++) {
+      n += counts[i];
+      sx += counts[i] * (double) x[i];
+      sm += counts[i] * mbar[i];
+    }
+    double mx = sx / n;
+    double mm = sm / n;
+    double cov = 0;
+    double vx = 0;
+    double vm = 0;
+    for (int i = 0; i < x.length; i++) {
+      double dx = x[i] - mx;
+      double dm = mbar[i] - mm;
+      cov += counts[i] * dx * dm;
+      vx += counts[i] * dx * dx;
+      vm += counts[i] * dm * dm;
+    }
+    return vx > 0 && vm > 0 ? cov / Math.sqrt(vx * vm) : Double.NaN;
+  }
 }

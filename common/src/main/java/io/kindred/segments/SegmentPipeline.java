@@ -116,6 +116,23 @@ public final class SegmentPipeline {
     return new Scaling(spec.features(), spec.logFeatures(), mean, scaler.std().toArray());
   }
 
+  /**
+   * The fitted clustering stage's objective on its training data, lower is better: k-means' and bisecting k-means'
+   * training cost (the sum of squared distances to the nearest centre), a mixture's negative log-likelihood.
+   */
+  public static double trainingCost(PipelineModel model) {
+    Transformer last = model.stages()[model.stages().length - 1];
+    if (last instanceof KMeansModel kmeans) {
+      return kmeans.summary().trainingCost();
+    } else if (last instanceof BisectingKMeansModel bisecting) {
+      return bisecting.summary().trainingCost();
+    } else if (last instanceof GaussianMixtureModel mixture) {
+      return -mixture.summary().logLikelihood();
+    }
+    throw new IllegalArgumentException("The model's last stage is a " + last.getClass().getSimpleName()
+        + "; expected a KMeansModel, BisectingKMeansModel or GaussianMixtureModel");
+  }
+
   /** The fitted clusters' centres in the clustering space, by cluster index (a mixture's component means). */
   public static double[][] centres(PipelineModel model) {
     Transformer last = model.stages()[model.stages().length - 1];

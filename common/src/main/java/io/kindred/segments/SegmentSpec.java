@@ -53,6 +53,11 @@ public record SegmentSpec(List<String> features, List<String> logFeatures, Clust
     return new SegmentSpec(features, logFeatures, algorithm, otherK, seed, maxIterations);
   }
 
+  /** The same spec with another seed (a restart of the clustering stage). */
+  public SegmentSpec withSeed(long otherSeed) {
+    return new SegmentSpec(features, logFeatures, algorithm, k, otherSeed, maxIterations);
+  }
+
   /** The same spec without {@code dropped} (features and log features alike). */
   public SegmentSpec without(Set<String> dropped) {
     List<String> kept = new ArrayList<>(features);

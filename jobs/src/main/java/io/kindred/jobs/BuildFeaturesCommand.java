@@ -105,6 +105,7 @@ public final class BuildFeaturesCommand implements KindredCommand {
   public static final String HORIZON_KEY = "features.clv.horizon-months";
   public static final String DISCOUNT_KEY = "features.clv.monthly-discount-rate";
   public static final String MIN_REPEAT_KEY = "features.clv.min-repeat-buyers";
+  public static final String GG_SHAPE_PENALTY_KEY = "features.clv.gamma-gamma-shape-penalty";
   public static final String CHURN_ENABLED_KEY = "features.churn.enabled";
   public static final String CHURN_HORIZON_KEY = "features.churn.horizon-days";
   public static final String MODEL_KEY = "features.clv.model";
@@ -218,8 +219,13 @@ public final class BuildFeaturesCommand implements KindredCommand {
     int accuracy = context.config().getInt(ACCURACY_KEY);
     ClvHorizon horizon = ClvHorizon.of(context.config().getInt(HORIZON_KEY),
         context.config().getDouble(DISCOUNT_KEY), clvUnit);
+    double shapePenalty = context.config().getDouble(GG_SHAPE_PENALTY_KEY);
+    if (!(shapePenalty >= 0) || !Double.isFinite(shapePenalty)) {
+      throw new IllegalArgumentException("kindred." + GG_SHAPE_PENALTY_KEY + " must be a finite number >= 0, got "
+          + shapePenalty);
+    }
     FitOptions fitOptions = new FitOptions(FitOptions.DEFAULT.maxIterations(), FitOptions.DEFAULT.tolerance(),
-        FitOptions.DEFAULT.memory(), context.config().getInt(MIN_REPEAT_KEY));
+        FitOptions.DEFAULT.memory(), context.config().getInt(MIN_REPEAT_KEY), shapePenalty);
     PurchaseModel purchaseModel = purchaseModel(context);
     int retentionNights = nonNegative(context, STATE_RETENTION_KEY);
     int retrainDays = nonNegative(context, CHURN_RETRAIN_KEY);
@@ -230,7 +236,7 @@ public final class BuildFeaturesCommand implements KindredCommand {
       m.detail("as_of", asOf).detail("clv_unit", clvUnit).detail("any_delivery", anyDelivery)
           .detail("clv_horizon_months", horizon.months()).detail("monthly_discount_rate",
               horizon.monthlyDiscountRate())
-          .detail("clv_model", purchaseModel.code())
+          .detail("clv_model", purchaseModel.code()).detail("gamma_gamma_shape_penalty", shapePenalty)
           .detail("calibration_start", calibrationStart == null ? "none" : calibrationStart);
       Dataset<Row> aggregates = ClvFeatures.withClvSummary(customerAggregates(context, m, asOf, retentionNights),
               clvUnit)

@@ -209,7 +209,7 @@ public final class TrainSegmentsCommand implements KindredCommand {
       }
       SegmentSpec base = new SegmentSpec(settings.features(), settings.logFeatures(), clustering, settings.kMin(),
           settings.seed(), settings.maxIterations()).without(dropped);
-      m.detail("features", base.features()).detail("dropped_features", dropped);
+      m.detail("features", base.features()).detail("dropped_features", dropped).detail("restarts", settings.restarts());
 
       Dataset<Row> training = sample(context, snapshot, population, settings.maxTrainingCustomers(), settings.seed(),
           base.features()).persist(StorageLevel.MEMORY_AND_DISK());
@@ -224,7 +224,7 @@ public final class TrainSegmentsCommand implements KindredCommand {
         for (int k = settings.kMin(); k <= kMax; k++) {
           SegmentSpec spec = base.withK(k);
           long start = System.nanoTime();
-          PipelineModel model = context.steps().run("fit k=" + k, () -> SegmentPipeline.pipeline(spec).fit(training));
+          PipelineModel model = fitBestOf(context, spec, settings.restarts(), training);
           Dataset<Row> clustered = SegmentPipeline.withCluster(model, training).persist(StorageLevel.MEMORY_AND_DISK());
           try {
             int kk = k;
@@ -326,6 +326,33 @@ public final class TrainSegmentsCommand implements KindredCommand {
     });
     return new Result(metrics, result[0].version(), result[0].k(), result[0].silhouette(), result[0].match(),
         result[0].names());
+  }
+
+  /**
+   * The best of {@code restarts} fits of {@code spec} from seeds seed, seed + 1, ...: the one with the lowest
+   * training cost ({@link SegmentPipeline#trainingCost}), as k-means is run from several starts (scikit-learn's
+   * {@code n_init}) since a single start can settle in a poor local optimum (a handful of outliers as a cluster).
+   */
+  private static PipelineModel fitBestOf(JobContext context, SegmentSpec spec, int restarts, Dataset<Row> training) {
+    PipelineModel best = null;
+    double bestCost = Double.POSITIVE_INFINITY;
+    double[] costs = new double[restarts];
+    for (int r = 0; r < restarts; r++) {
+      SegmentSpec start = spec.withSeed(spec.seed() + r);
+      PipelineModel model = context.steps().run("fit k=" + spec.k() + (restarts > 1 ? " start " + (r + 1) + "/"
+          + restarts : ""), () -> SegmentPipeline.pipeline(start).fit(training));
+      costs[r] = SegmentPipeline.trainingCost(model);
+      if (best == null || costs[r] < bestCost) {
+        best = model;
+        bestCost = costs[r];
+      }
+    }
+    if (restarts > 1) {
+      context.log().info(String.format(Locale.ROOT, "k=%d: training cost %s over %d starts, kept %.6g", spec.k(),
+          Arrays.toString(Arrays.stream(costs).mapToObj(c -> String.format(Locale.ROOT, "%.6g", c)).toArray()),
+          restarts, bestCost));
+    }
+    return best;
   }
 
   /** The training set: the snapshot's customers and model features, sampled down to {@code max} customers. */

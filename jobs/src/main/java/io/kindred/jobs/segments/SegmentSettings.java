@@ -24,6 +24,7 @@ import java.util.TreeMap;
  * @param maxTrainingCustomers training sample size above which the snapshot is sampled
  * @param seed random seed (sampling and clustering)
  * @param maxIterations iteration limit of the clustering stage
+ * @param restarts fits per k from different seeds, the best (lowest cost, highest likelihood) kept
  * @param maxMatchDistance identity matching's distance limit, in standard deviations
  * @param retrainIntervalDays age of the latest model, in days of snapshot, at which --if-due retrains
  * @param names configured names by segment id
@@ -34,7 +35,7 @@ import java.util.TreeMap;
  */
 public record SegmentSettings(List<String> features, List<String> logFeatures, ClusteringAlgorithm algorithm,
     int kMin, int kMax, double minSegmentShare, long maxTrainingCustomers, long seed, int maxIterations,
-    double maxMatchDistance, int retrainIntervalDays, Map<Integer, String> names, SegmentNames.Thresholds naming,
+    int restarts, double maxMatchDistance, int retrainIntervalDays, Map<Integer, String> names, SegmentNames.Thresholds naming,
     int scoreDecimals, int clvDecimals, Map<String, String> filters) {
 
   /** Configuration sections. */
@@ -102,8 +103,12 @@ public record SegmentSettings(List<String> features, List<String> logFeatures, C
       for (Map.Entry<String, ConfigValue> e : c.getConfig(AUDIENCES + ".filters").root().entrySet()) {
         filters.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
       }
+      int restarts = c.getInt(s + "restarts");
+      if (restarts < 1) {
+        throw new IllegalArgumentException("kindred.segments.restarts is " + restarts + "; expected at least 1");
+      }
       return new SegmentSettings(features, logFeatures, ClusteringAlgorithm.ofCode(c.getString(s + "algorithm")),
-          kMin, kMax, share, maxTraining, c.getLong(s + "seed"), c.getInt(s + "max-iterations"), maxDistance,
+          kMin, kMax, share, maxTraining, c.getLong(s + "seed"), c.getInt(s + "max-iterations"), restarts, maxDistance,
           c.getInt(s + "retrain-interval-days"), names, naming, c.getInt(s + "publish.score-decimals"),
           c.getInt(s + "publish.clv-decimals"), new LinkedHashMap<>(filters));
     } catch (ConfigException e) {
