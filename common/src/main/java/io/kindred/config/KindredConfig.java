@@ -6,9 +6,12 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -35,7 +38,8 @@ public final class KindredConfig {
    *
    * @param overlay an overlay file, or {@code null} for the defaults alone
    * @param overrides key/value pairs from the command line, highest precedence (keys are full paths such as
-   *     {@code kindred.lakehouse})
+   *     {@code kindred.lakehouse}); a string given for a key whose value below is a list is that list,
+   *     comma-separated ({@code --set kindred.generate.categories=books,toys}; an empty string is the empty list)
    * @throws IllegalArgumentException when the overlay does not exist or does not parse, naming the file
    */
   public static KindredConfig load(Path overlay, Map<String, ?> overrides) {
@@ -55,7 +59,7 @@ public final class KindredConfig {
       }
     }
     if (!overrides.isEmpty()) {
-      merged = ConfigFactory.parseMap(new LinkedHashMap<>(overrides), "command line").withFallback(merged);
+      merged = ConfigFactory.parseMap(typed(overrides, merged), "command line").withFallback(merged);
     }
     try {
       return new KindredConfig(merged.resolve(ConfigResolveOptions.defaults()));
@@ -66,8 +70,36 @@ public final class KindredConfig {
 
   /** This configuration with {@code overrides} (full keys such as {@code kindred.x.y}) on top. */
   public KindredConfig withOverrides(Map<String, ?> overrides) {
-    return new KindredConfig(ConfigFactory.parseMap(new LinkedHashMap<>(overrides), "override")
+    return new KindredConfig(ConfigFactory.parseMap(typed(overrides, config), "override")
         .withFallback(config).resolve());
+  }
+
+  /**
+   * The overrides, each string given for a key whose value in {@code below} is a list split at its commas into that
+   * list (elements trimmed; an empty string gives the empty list), so that {@code --set} can set a list; Typesafe
+   * Config turns numeric strings into numbers where a number is read.
+   */
+  private static Map<String, Object> typed(Map<String, ?> overrides, Config below) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Config view = below.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+    overrides.forEach((key, value) -> {
+      if (value instanceof String && isList(view, key)) {
+        String text = ((String) value).strip();
+        out.put(key, text.isEmpty() ? List.of() : Arrays.stream(text.split(",")).map(String::strip).toList());
+      } else {
+        out.put(key, value);
+      }
+    });
+    return out;
+  }
+
+  /** Whether {@code key} holds a list in {@code config} (false for a bad path or a value not resolved yet). */
+  private static boolean isList(Config config, String key) {
+    try {
+      return config.hasPath(key) && config.getValue(key).valueType() == ConfigValueType.LIST;
+    } catch (ConfigException.BadPath | ConfigException.NotResolved e) {
+      return false;
+    }
   }
 
   /** The defaults alone. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,24 @@ class KindredConfigTest {
     assertEquals("3", fromOverlay.flatStrings("spark.conf").get("spark.sql.shuffle.partitions"));
     assertEquals("local[*]", fromOverlay.getString("spark.default-master"));
     assertEquals("/data/cli", fromCommandLine.getString("lakehouse"));
+  }
+
+  @Test
+  void aCommandLineStringForAListKeyIsThatListCommaSeparated() {
+    KindredConfig config = KindredConfig.load(null, Map.of(
+        "kindred.generate.categories", "books, toys,home",
+        "kindred.generate.engagement-type-weights", "0.5,0.25,0.125,0.125",
+        "kindred.segments.log-features", "",
+        "kindred.lakehouse", "/data/a,b"));
+
+    assertEquals(List.of("books", "toys", "home"), config.raw().getStringList("kindred.generate.categories"));
+    assertEquals(List.of(0.5, 0.25, 0.125, 0.125),
+        config.raw().getDoubleList("kindred.generate.engagement-type-weights"));
+    assertEquals(List.of(), config.raw().getStringList("kindred.segments.log-features"));
+    // a key that is no list keeps its commas
+    assertEquals("/data/a,b", config.getString("lakehouse"));
+    assertEquals(List.of("web", "app"), config.withOverrides(Map.of("kindred.generate.channels", "web,app")).raw()
+        .getStringList("kindred.generate.channels"));
   }
 
   @Test

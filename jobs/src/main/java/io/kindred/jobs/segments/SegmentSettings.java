@@ -42,25 +42,13 @@ public record SegmentSettings(List<String> features, List<String> logFeatures, C
   public static final String SEGMENTS = "kindred.segments";
   public static final String AUDIENCES = "kindred.audiences";
 
-  /**
-   * A list of strings: a HOCON list, or a comma-separated string (what {@code --set key=a,b} gives); an empty
-   * string is the empty list.
-   */
-  static List<String> stringList(Config c, String path) {
-    if (c.getValue(path).valueType() == com.typesafe.config.ConfigValueType.STRING) {
-      String text = c.getString(path).strip();
-      return text.isEmpty() ? List.of() : java.util.Arrays.stream(text.split(",")).map(String::strip).toList();
-    }
-    return c.getStringList(path);
-  }
-
   /** Reads and checks both sections. */
   public static SegmentSettings from(KindredConfig config) {
     Config c = config.raw();
     try {
       String s = SEGMENTS + ".";
-      List<String> features = stringList(c, s + "features");
-      List<String> logFeatures = stringList(c, s + "log-features");
+      List<String> features = c.getStringList(s + "features");
+      List<String> logFeatures = c.getStringList(s + "log-features");
       List<String> notListed = logFeatures.stream().filter(f -> !features.contains(f)).toList();
       if (!notListed.isEmpty()) {
         throw new IllegalArgumentException(s + "log-features names " + notListed + ", which " + s
