@@ -58,6 +58,8 @@ public final class Cleaning {
 
   /** Internal column: the FX rate found for a transaction. */
   public static final String FX_RATE = "fx_rate";
+  /** Internal column: a record's id within one run, unique and stable once the run's records are staged. */
+  public static final String ROW_ID = "_row_id";
   private static final String PRIOR = "_prior";
 
   private Cleaning() {
@@ -68,7 +70,8 @@ public final class Cleaning {
    * purchases apart.
    */
   public static Dataset<Row> withOccurrence(Dataset<Row> lines) {
-    WindowSpec w = Window.partitionBy(col(RecordParser.FILE), col(RecordParser.RAW)).orderBy(col(RecordParser.LINE));
+    WindowSpec w = Window.partitionBy(col(RecordParser.FILE), col(RecordParser.RAW))
+        .orderBy(col(RecordParser.SPLIT_START), col(RecordParser.LINE));
     return lines.withColumn(RecordParser.OCCURRENCE, row_number().over(w).minus(1));
   }
 
@@ -115,7 +118,7 @@ public final class Cleaning {
           col(FxRateColumns.CURRENCY).as("_fx_currency"), col(FxRateColumns.RATE_TO_USD).as("_fx_rate"));
       out = records
           .join(broadcast(currencies), currency.equalTo(col("_known_currency")), "left")
-          .join(rates, day.equalTo(col("_fx_date")).and(currency.equalTo(col("_fx_currency"))), "left");
+          .join(broadcast(rates), day.equalTo(col("_fx_date")).and(currency.equalTo(col("_fx_currency"))), "left");
       known = col("_known_currency").isNotNull();
       rate = col("_fx_rate").cast(Tables.FX_RATE);
     }
@@ -133,45 +136,67 @@ public final class Cleaning {
 
   /**
    * Resolves copies of one key among the accepted records and against {@code prior} (rows already in silver from
-   * other delivery days). The first copy wins: a prior row first, else the earliest delivery day, then the
-   * earliest event time, then the raw text and line. A later copy with the winner's content hash is an
-   * {@code exact_duplicate} (dropped and counted); with another content it is a {@code conflicting_duplicate}.
+   * other delivery days), giving the verdicts of the copies that lose: rows {@code (_row_id, reason, detail)}. The
+   * first copy wins: a prior row first, else the earliest delivery day, then the earliest event time, then the raw
+   * text and line. A later copy with the winner's content hash is an {@code exact_duplicate} (dropped and counted);
+   * with another content it is a {@code conflicting_duplicate}.
    *
+   * <p>Only the keys that occur twice in the run or already in {@code prior} are ranked: finding them reads the key
+   * columns alone, so a run without duplicates moves keys, not records.
+   *
+   * @param records parsed records with a unique {@link #ROW_ID}
    * @param keys the columns identifying a record (e.g. transaction_id; customer_id and updated_at)
    * @param prior rows with the key columns, content_hash and ingest_day
    */
-  public static Dataset<Row> withDuplicatesResolved(Dataset<Row> records, Dataset<Row> prior, List<String> keys) {
-    Dataset<Row> rejected = records.filter(col(RecordParser.REASON).isNotNull());
-    Dataset<Row> candidates = records.filter(col(RecordParser.REASON).isNull()).withColumn(PRIOR, lit(false));
+  public static Dataset<Row> duplicateVerdicts(Dataset<Row> records, Dataset<Row> prior, List<String> keys) {
+    Column[] keyColumns = keys.stream().map(functions::col).toArray(Column[]::new);
+    scala.collection.immutable.Seq<String> keySeq = scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq();
+    Dataset<Row> candidates = records.filter(col(RecordParser.REASON).isNull());
+    Dataset<Row> runKeys = candidates.select(keyColumns);
+    Dataset<Row> repeated = runKeys.groupBy(keyColumns).count().filter(col("count").gt(1)).select(keyColumns);
+    Dataset<Row> known = prior.select(keyColumns).join(runKeys, keySeq, "left_semi");
+    Dataset<Row> contested = repeated.unionByName(known).distinct();
+
     List<String> priorColumns = new ArrayList<>(keys);
     priorColumns.add(RecordParser.CONTENT_HASH);
     priorColumns.add(RecordParser.INGEST_DAY);
-    // only the prior rows whose key occurs in this run: the window then shuffles the run, not the whole table
-    Dataset<Row> batchKeys = candidates.select(keys.stream().map(functions::col).toArray(Column[]::new)).distinct();
     Dataset<Row> priorRows = prior.select(priorColumns.stream().map(functions::col).toArray(Column[]::new))
-        .join(batchKeys, scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq(), "left_semi")
+        .join(contested, keySeq, "left_semi")
         .withColumn(PRIOR, lit(true));
-    WindowSpec w = Window.partitionBy(keys.stream().map(functions::col).toArray(Column[]::new))
+    List<String> copyColumns = new ArrayList<>(keys);
+    copyColumns.addAll(List.of(ROW_ID, RecordParser.CONTENT_HASH, RecordParser.INGEST_DAY, RecordParser.EVENT_TIME,
+        RecordParser.RAW, RecordParser.FILE, RecordParser.SPLIT_START, RecordParser.LINE));
+    Dataset<Row> copies = candidates.join(contested, keySeq, "left_semi")
+        .select(copyColumns.stream().map(functions::col).toArray(Column[]::new))
+        .withColumn(PRIOR, lit(false));
+    WindowSpec w = Window.partitionBy(keyColumns)
         .orderBy(col(PRIOR).desc(), col(RecordParser.INGEST_DAY), col(RecordParser.EVENT_TIME),
-            col(RecordParser.RAW), col(RecordParser.LINE));
-    Dataset<Row> ranked = candidates.unionByName(priorRows, true)
+            col(RecordParser.RAW), col(RecordParser.FILE), col(RecordParser.SPLIT_START), col(RecordParser.LINE));
+    Column where = when(col("_winner_prior"), lit(" already in silver")).otherwise(lit(" earlier in this run"));
+    Column keyText = functions.concat_ws("/", keys.stream().map(k -> col(k).cast("string")).toArray(Column[]::new));
+    Column same = col(RecordParser.CONTENT_HASH).equalTo(col("_winner_hash"));
+    return copies.unionByName(priorRows, true)
         .withColumn("_rank", row_number().over(w))
         .withColumn("_winner_hash", first(col(RecordParser.CONTENT_HASH)).over(w))
         .withColumn("_winner_prior", first(col(PRIOR)).over(w))
-        .filter(functions.not(col(PRIOR)));
-    Column where = when(col("_winner_prior"), lit(" already in silver")).otherwise(lit(" earlier in this run"));
-    Column keyText = functions.concat_ws("/", keys.stream().map(k -> col(k).cast("string")).toArray(Column[]::new));
-    Dataset<Row> resolved = ranked
-        .withColumn(RecordParser.REASON, when(col("_rank").equalTo(1), lit(null).cast("string"))
-            .when(col(RecordParser.CONTENT_HASH).equalTo(col("_winner_hash")),
-                lit(Reason.EXACT_DUPLICATE.code()))
-            .otherwise(lit(Reason.CONFLICTING_DUPLICATE.code())))
-        .withColumn(RecordParser.DETAIL, when(col("_rank").equalTo(1), lit(null).cast("string"))
-            .otherwise(concat(lit(String.join("/", keys) + " "), keyText, lit(" arrived"), where,
-                when(col(RecordParser.CONTENT_HASH).equalTo(col("_winner_hash")), lit(" with the same content"))
-                    .otherwise(lit(" with different content")))))
-        .drop("_rank", "_winner_hash", "_winner_prior", PRIOR);
-    return resolved.unionByName(rejected, true);
+        .filter(functions.not(col(PRIOR)).and(col("_rank").gt(1)))
+        .select(col(ROW_ID),
+            when(same, lit(Reason.EXACT_DUPLICATE.code())).otherwise(lit(Reason.CONFLICTING_DUPLICATE.code()))
+                .as(RecordParser.REASON),
+            concat(lit(String.join("/", keys) + " "), keyText, lit(" arrived"), where,
+                when(same, lit(" with the same content")).otherwise(lit(" with different content")))
+                .as(RecordParser.DETAIL));
+  }
+
+  /** {@code records} with the verdicts of {@link #duplicateVerdicts} applied (matched on {@link #ROW_ID}). */
+  public static Dataset<Row> withVerdicts(Dataset<Row> records, Dataset<Row> verdicts) {
+    Dataset<Row> v = verdicts.select(col(ROW_ID).as("_v_row_id"), col(RecordParser.REASON).as("_v_reason"),
+        col(RecordParser.DETAIL).as("_v_detail"));
+    return records.join(v, col(ROW_ID).equalTo(col("_v_row_id")), "left")
+        .withColumn(RecordParser.DETAIL, when(col("_v_reason").isNotNull(), col("_v_detail"))
+            .otherwise(col(RecordParser.DETAIL)))
+        .withColumn(RecordParser.REASON, functions.coalesce(col("_v_reason"), col(RecordParser.REASON)))
+        .drop("_v_row_id", "_v_reason", "_v_detail");
   }
 
   /** Accepted transactions as rows of {@code silver/transactions}. */
@@ -347,6 +372,19 @@ public final class Cleaning {
             col(RecordParser.INGEST_DAY).as(QuarantineColumns.INGEST_DAY),
             col(RecordParser.FILE).as(QuarantineColumns.FILE),
             col(RecordParser.LINE).as(QuarantineColumns.LINE)));
+  }
+
+  /**
+   * {@code records} whose {@code line} counts within a split ({@link RawFiles#readLines}) with the line's number in
+   * its file, from {@link RawFiles#lineNumbers} (a small table: one row per split that does not start its file).
+   */
+  public static Dataset<Row> withLineNumbers(Dataset<Row> records, Dataset<Row> lineOffsets) {
+    Dataset<Row> offsets = lineOffsets.select(col(RecordParser.FILE).as("_lo_file"),
+        col(RecordParser.SPLIT_START).as("_lo_start"), col("lines_before").as("_lo_before"));
+    return records.join(broadcast(offsets), col(RecordParser.FILE).equalTo(col("_lo_file"))
+            .and(col(RecordParser.SPLIT_START).equalTo(col("_lo_start"))), "left")
+        .withColumn(RecordParser.LINE, col(RecordParser.LINE).plus(functions.coalesce(col("_lo_before"), lit(0L))))
+        .drop("_lo_file", "_lo_start", "_lo_before");
   }
 
   /** Accepted records: reason is null. */

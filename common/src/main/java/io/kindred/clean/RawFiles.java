@@ -23,7 +23,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -31,11 +31,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * Finds a source's raw files for a range of delivery days and reads them as lines exactly as they arrived. Files
- * are read whole (Spark's {@code binaryFile}) and split on {@code \n}, a trailing {@code \r} removed, so CRLF and LF
- * files give the same lines and the raw text of each line is kept byte for byte.
+ * Finds a source's raw files for a range of delivery days and reads them as lines exactly as they arrived. Text
+ * files are read in splits (Spark's text source) and cut at {@code \n}, a trailing {@code \r} removed, so CRLF and
+ * LF files give the same lines and the raw text of each line is kept as it was.
  */
 public final class RawFiles {
 
@@ -202,8 +206,19 @@ public final class RawFiles {
   /**
    * Reads the text files of {@code input} as rows of {@link RecordParser#linesSchema()}: one per data line (the
    * header line of a delimited file is not a record). Parquet files are read as rows, each as its JSON text.
+   *
+   * <p>Text files are read with Spark's text source, which packs small files into one task and splits a large
+   * file at block boundaries ({@code spark.sql.files.maxPartitionBytes}), so a file never has to fit in memory and
+   * one read is one pass. Lines end at {@code \n} (a trailing {@code \r} is removed) and are decoded with the
+   * format's encoding. A line's {@code line} is its number within its split and {@code split_start} the split's
+   * first byte; {@code lineCounts} receives each split's line count, from which {@link #lineNumbers} gives every
+   * line its number in the file once the pass is done.
+   *
+   * @param lineCounts receives one entry per split read, {@code file \0 split_start \0 lines}; null when the
+   *     caller needs no line numbers beyond the first split of each file
    */
-  public static Dataset<Row> readLines(SparkSession spark, SourceDef source, Input input) {
+  public static Dataset<Row> readLines(SparkSession spark, SourceDef source, Input input,
+      CollectionAccumulator<String> lineCounts) {
     List<String> textPaths = new ArrayList<>();
     Map<String, Date> days = new HashMap<>();
     for (RawFile f : input.files()) {
@@ -215,30 +230,12 @@ public final class RawFiles {
     }
     Dataset<Row> lines = spark.createDataFrame(List.of(), RecordParser.linesSchema());
     if (!textPaths.isEmpty()) {
-      FlatMapFunction<Row, Row> split = file -> {
-        String key = keyOf(file.getString(0));
-        FileFormat format = RecordParser.formatOf(source, key);
-        String text = new String((byte[]) file.get(1), Charset.forName(format.encoding()));
-        text = stripBom(text);
-        List<Row> out = new ArrayList<>();
-        Date day = days.get(key);
-        int start = 0;
-        long lineNo = 0;
-        while (start < text.length()) {
-          int nl = text.indexOf('\n', start);
-          int end = nl < 0 ? text.length() : nl;
-          String line = text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
-          lineNo++;
-          if (!(lineNo == 1 && format.header() && format.type() != FormatType.JSON)) {
-            out.add(RowFactory.create(day, key, lineNo, line, 0));
-          }
-          start = nl < 0 ? text.length() : nl + 1;
-        }
-        return out.iterator();
-      };
-      Dataset<Row> text = spark.read().format("binaryFile").load(textPaths.toArray(String[]::new))
-          .select("path", "content")
-          .flatMap(split, Encoders.row(RecordParser.linesSchema()));
+      MapPartitionsFunction<Row, Row> split = rows -> new SplitLines(rows, source, days, lineCounts);
+      Dataset<Row> text = spark.read().format("text").option("lineSep", "\n")
+          .load(textPaths.toArray(String[]::new))
+          .select(functions.col("value").cast("binary"), functions.col("_metadata.file_path"),
+              functions.col("_metadata.file_block_start"))
+          .mapPartitions(split, Encoders.row(RecordParser.linesSchema()));
       lines = lines.unionByName(text);
     }
     Map<LocalDate, List<String>> parquetByDay = new LinkedHashMap<>();
@@ -262,6 +259,122 @@ public final class RawFiles {
     return lines;
   }
 
+  /**
+   * The number of lines before each split that is not the first of its file, from the counts
+   * {@link #readLines} reported: rows {@code (file, split_start, lines_before)}; a split absent from it starts
+   * its file ({@code lines_before} 0). A line's number in its file is {@code line + lines_before}.
+   */
+  public static Dataset<Row> lineNumbers(SparkSession spark, List<String> lineCounts) {
+    Map<String, java.util.TreeMap<Long, Long>> byFile = new HashMap<>();
+    for (String entry : lineCounts) {
+      String[] parts = entry.split("\0", -1);
+      // a retried task reports the same split again with the same count: keep one
+      byFile.computeIfAbsent(parts[0], f -> new java.util.TreeMap<>())
+          .put(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+    }
+    List<Row> rows = new ArrayList<>();
+    byFile.forEach((file, splits) -> {
+      long before = 0;
+      for (Map.Entry<Long, Long> s : splits.entrySet()) {
+        if (before > 0) {
+          rows.add(RowFactory.create(file, s.getKey(), before));
+        }
+        before += s.getValue();
+      }
+    });
+    return spark.createDataFrame(rows, LINE_OFFSETS);
+  }
+
+  /** The schema of {@link #lineNumbers}. */
+  public static final StructType LINE_OFFSETS = DataTypes.createStructType(new StructField[] {
+      DataTypes.createStructField(RecordParser.FILE, DataTypes.StringType, false),
+      DataTypes.createStructField(RecordParser.SPLIT_START, DataTypes.LongType, false),
+      DataTypes.createStructField("lines_before", DataTypes.LongType, false)});
+
+  /**
+   * Turns the text source's rows (bytes, file URI, split start) of one task into lines: numbers them within their
+   * split, decodes them, drops the header line and reports each split's line count when it ends.
+   */
+  private static final class SplitLines implements java.util.Iterator<Row> {
+    private final java.util.Iterator<Row> rows;
+    private final SourceDef source;
+    private final Map<String, Date> days;
+    private final CollectionAccumulator<String> lineCounts;
+    private String uri;
+    private String key;
+    private long splitStart = -1;
+    private long lineNo;
+    private Date day;
+    private FileFormat format;
+    private Charset charset;
+    private Row next;
+
+    SplitLines(java.util.Iterator<Row> rows, SourceDef source, Map<String, Date> days,
+        CollectionAccumulator<String> lineCounts) {
+      this.rows = rows;
+      this.source = source;
+      this.days = days;
+      this.lineCounts = lineCounts;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && rows.hasNext()) {
+        Row r = rows.next();
+        String fileUri = r.getString(1);
+        long start = r.getLong(2);
+        if (start != splitStart || !fileUri.equals(uri)) {
+          report();
+          if (!fileUri.equals(uri)) {
+            uri = fileUri;
+            key = keyOf(new Path(java.net.URI.create(fileUri)).toString());
+            format = RecordParser.formatOf(source, key);
+            charset = Charset.forName(format.encoding());
+            day = days.get(key);
+            if (day == null) {
+              throw new IllegalStateException("Read a file that was not listed: " + key);
+            }
+          }
+          splitStart = start;
+          lineNo = 0;
+        }
+        lineNo++;
+        byte[] bytes = (byte[]) r.get(0);
+        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        String line = new String(bytes, 0, length, charset);
+        if (splitStart == 0 && lineNo == 1) {
+          line = stripBom(line);
+          if (format.header() && format.type() != FormatType.JSON) {
+            continue;
+          }
+        }
+        next = RowFactory.create(day, key, lineNo, line, 0, splitStart);
+      }
+      if (next == null) {
+        report();
+        return false;
+      }
+      return true;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      Row out = next;
+      next = null;
+      return out;
+    }
+
+    private void report() {
+      if (uri != null && lineCounts != null && lineNo > 0) {
+        lineCounts.add(key + "\0" + splitStart + "\0" + lineNo);
+      }
+      lineNo = 0;
+    }
+  }
+
   /** Rows of a table (Parquet, Delta) as lines: the JSON of each row is its raw text. */
   public static Dataset<Row> asLines(Dataset<Row> table, LocalDate ingestDay) {
     Column file = functions.input_file_name();
@@ -272,6 +385,7 @@ public final class RawFiles {
         functions.lit(null).cast("long").as(RecordParser.LINE),
         functions.to_json(functions.struct(Arrays.stream(table.columns()).map(functions::col)
             .toArray(Column[]::new))).as(RecordParser.RAW),
-        functions.lit(0).as(RecordParser.OCCURRENCE));
+        functions.lit(0).as(RecordParser.OCCURRENCE),
+        functions.lit(null).cast("long").as(RecordParser.SPLIT_START));
   }
 }

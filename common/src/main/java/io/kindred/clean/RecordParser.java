@@ -58,6 +58,8 @@ public final class RecordParser implements Serializable {
   public static final String LINE = "line";
   public static final String RAW = "raw";
   public static final String OCCURRENCE = "occurrence";
+  /** The first byte of the split a line was read in (null for rows of a table); {@code line} counts within it. */
+  public static final String SPLIT_START = "split_start";
   public static final String REASON = "reason";
   public static final String DETAIL = "detail";
   public static final String RECORD_ID = "record_id";
@@ -119,7 +121,10 @@ public final class RecordParser implements Serializable {
     }
   }
 
-  /** The schema of raw lines: ingest day, file, 1-based line number, raw text, occurrence of the same text. */
+  /**
+   * The schema of raw lines: ingest day, file, 1-based line number (within the split, see
+   * {@link RawFiles#readLines}), raw text, occurrence of the same text, split start.
+   */
   public static StructType linesSchema() {
     return DataTypes.createStructType(new StructField[] {
         DataTypes.createStructField(INGEST_DAY, DataTypes.DateType, false),
@@ -127,6 +132,7 @@ public final class RecordParser implements Serializable {
         DataTypes.createStructField(LINE, DataTypes.LongType, true),
         DataTypes.createStructField(RAW, DataTypes.StringType, true),
         DataTypes.createStructField(OCCURRENCE, DataTypes.IntegerType, false),
+        DataTypes.createStructField(SPLIT_START, DataTypes.LongType, true),
     });
   }
 
@@ -142,7 +148,8 @@ public final class RecordParser implements Serializable {
         DataTypes.createStructField(RECORD_ID, DataTypes.StringType, true),
         DataTypes.createStructField(DEDUP_KEY, DataTypes.StringType, true),
         DataTypes.createStructField(CONTENT_HASH, DataTypes.StringType, true),
-        DataTypes.createStructField(EVENT_TIME, DataTypes.TimestampType, true)));
+        DataTypes.createStructField(EVENT_TIME, DataTypes.TimestampType, true),
+        DataTypes.createStructField(SPLIT_START, DataTypes.LongType, true)));
     for (Field f : feed.fields()) {
       fields.add(DataTypes.createStructField(f.name(), sparkType(f.kind()), true));
     }
@@ -181,6 +188,7 @@ public final class RecordParser implements Serializable {
     Long lineNo = line.isNullAt(2) ? null : line.getLong(2);
     String raw = line.getString(3);
     int occurrence = line.getInt(4);
+    Long splitStart = line.size() > 5 && !line.isNullAt(5) ? line.getLong(5) : null;
     Reason reason = null;
     String detail = null;
     String recordId = null;
@@ -222,7 +230,7 @@ public final class RecordParser implements Serializable {
       dedupKey = null;
       eventTime = null;
     }
-    Object[] out = new Object[10 + n];
+    Object[] out = new Object[11 + n];
     out[0] = ingestDay;
     out[1] = file;
     out[2] = lineNo;
@@ -233,7 +241,8 @@ public final class RecordParser implements Serializable {
     out[7] = dedupKey;
     out[8] = hash;
     out[9] = eventTime;
-    System.arraycopy(typed, 0, out, 10, n);
+    out[10] = splitStart;
+    System.arraycopy(typed, 0, out, 11, n);
     return RowFactory.create(out);
   }
 

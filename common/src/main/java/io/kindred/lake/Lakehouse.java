@@ -76,6 +76,56 @@ public final class Lakehouse {
     return builder.execute();
   }
 
+  /** The latest version of {@code table}, or -1 when it does not exist yet. */
+  public long version(SparkSession spark, TableDef table) {
+    if (!exists(spark, table)) {
+      return -1;
+    }
+    return DeltaTable.forPath(spark, location(table).uri()).history(1).select("version").first().getLong(0);
+  }
+
+  /**
+   * The rows the commits of {@code table} after {@code version} wrote, as the commits themselves recorded them
+   * ({@code numOutputRows} of a write, inserted plus updated rows of a MERGE); 0 when there was none (a write of
+   * no rows may commit nothing).
+   */
+  public long rowsWrittenSince(SparkSession spark, TableDef table, long version) {
+    long rows = 0;
+    for (Row commit : DeltaTable.forPath(spark, location(table).uri()).history()
+        .filter(org.apache.spark.sql.functions.col("version").gt(version)).select("operationMetrics")
+        .collectAsList()) {
+      if (commit.isNullAt(0)) {
+        continue;
+      }
+      scala.collection.Map<String, String> metrics = commit.getMap(0);
+      if (metrics.contains("numOutputRows")) {
+        rows += Long.parseLong(metrics.apply("numOutputRows"));
+      } else {
+        rows += Long.parseLong(metrics.getOrElse("numTargetRowsInserted", () -> "0"))
+            + Long.parseLong(metrics.getOrElse("numTargetRowsUpdated", () -> "0"));
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * A scratch folder of one run below the lakehouse ({@code _staging/<runId>}), for intermediate results that a
+   * run writes once and reads several times; the run deletes it when it ends.
+   */
+  public Location staging(String runId) {
+    return root.resolve("_staging").resolve(runId);
+  }
+
+  /** Deletes {@code location} and everything below it, if it exists (a run's staging folder). */
+  public static void delete(SparkSession spark, Location location) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location.uri());
+    try {
+      path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot delete " + location + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public String toString() {
     return root.toString();

@@ -9,6 +9,7 @@ import io.kindred.clean.RecordParser;
 import io.kindred.clean.SourceDef;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.lake.Lakehouse;
+import io.kindred.lake.Location;
 import io.kindred.lake.TableDef;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.CustomerColumns;
@@ -113,39 +114,49 @@ public final class CleanJob {
     TableDef silver = silverTable(feed);
     List<String> keys = keysOf(feed);
     Dataset<Row> prior = lake.readOrEmpty(spark, silver).filter(functions.not(functions.expr(replaced)));
-    Dataset<Row> fx = fxRates;
-    List<Dataset<Row>> cached = new java.util.ArrayList<>();
     CollectionAccumulator<String> unmappedJsonFields = spark.sparkContext()
         .collectionAccumulator("unmapped JSON fields of " + source.name());
-    Dataset<Row> records = context.steps().run("parse and check", () -> {
-      Dataset<Row> lines = RawFiles.readLines(spark, source, files);
-      if (source.derivedId() != null && source.derivedId().repeatsAreDistinct()) {
-        lines = Cleaning.withOccurrence(lines);
-      }
-      Dataset<Row> parsed = Cleaning.parsedRecords(lines,
-          new RecordParser(source, files.headers()).reportingUnmappedFieldsTo(unmappedJsonFields), feed);
-      if (feed == Feed.TRANSACTIONS) {
-        parsed = Cleaning.withFxRates(parsed, fx);
-      }
-      // parsed once: duplicate resolution reads it three times (accepted, rejected, the run's keys)
-      cached.add(parsed.persist(StorageLevel.MEMORY_AND_DISK()));
-      Dataset<Row> resolved = Cleaning.withDuplicatesResolved(parsed, prior, keys)
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(resolved);
-      return resolved;
-    });
+    CollectionAccumulator<String> lineCounts = spark.sparkContext()
+        .collectionAccumulator("line counts of " + source.name());
+    Location staging = lake.staging(context.runId());
+    Dataset<Row> verdicts = null;
     try {
-      Map<String, Long> byReason = context.steps().run("count", () -> countByReason(records));
+      // the one pass over the raw files: every record parsed, checked and staged with its verdict so far
+      Dataset<Row> fx = fxRates;
+      Dataset<Row> records = context.steps().run("parse and check", () -> {
+        Dataset<Row> lines = RawFiles.readLines(spark, source, files, lineCounts);
+        if (source.derivedId() != null && source.derivedId().repeatsAreDistinct()) {
+          lines = Cleaning.withOccurrence(lines);
+        }
+        Dataset<Row> parsed = Cleaning.parsedRecords(lines,
+            new RecordParser(source, files.headers()).reportingUnmappedFieldsTo(unmappedJsonFields), feed);
+        if (feed == Feed.TRANSACTIONS) {
+          parsed = Cleaning.withFxRates(parsed, fx);
+        }
+        parsed.withColumn(Cleaning.ROW_ID, functions.monotonically_increasing_id())
+            .write().mode("overwrite")
+            // scratch data read twice and deleted: most of its text columns are unique, so no dictionaries
+            .option("parquet.enable.dictionary", "false")
+            .parquet(staging.uri());
+        return spark.read().parquet(staging.uri());
+      });
+      Dataset<Row> contested = context.steps().run("resolve duplicates", () -> {
+        Dataset<Row> v = Cleaning.duplicateVerdicts(records, prior, keys).persist(StorageLevel.MEMORY_AND_DISK());
+        v.count();
+        return v;
+      });
+      verdicts = contested;
+      Map<String, Long> byReason = context.steps().run("count", () -> countByReason(records, contested));
       long rowsIn = byReason.values().stream().mapToLong(Long::longValue).sum();
       long accepted = byReason.getOrDefault("", 0L);
       long duplicates = byReason.getOrDefault(Reason.EXACT_DUPLICATE.code(), 0L);
-      metrics.addRowsIn(rowsIn).addRowsWritten(accepted).addDuplicatesDropped(duplicates);
+      metrics.addRowsIn(rowsIn).addDuplicatesDropped(duplicates);
       byReason.forEach((reason, n) -> {
         if (!reason.isEmpty() && !reason.equals(Reason.EXACT_DUPLICATE.code())) {
           metrics.addQuarantined(reason, n);
         }
       });
-      // delimited files' headers were checked up front; JSON fields were seen while parsing (the count above)
+      // delimited files' headers were checked up front; JSON fields were seen while parsing
       java.util.Set<String> extra = new java.util.TreeSet<>(files.extraColumns());
       extra.addAll(unmappedJsonFields.value());
       if (!extra.isEmpty()) {
@@ -153,8 +164,10 @@ public final class CleanJob {
         metrics.detail("extra_columns_ignored", String.join(",", extra));
       }
 
-      Dataset<Row> acceptedRows = Cleaning.accepted(records);
-      context.steps().run("write " + silver.relativePath(), () -> {
+      Dataset<Row> resolved = Cleaning.withVerdicts(records, contested);
+      Dataset<Row> acceptedRows = Cleaning.accepted(resolved);
+      long silverVersion = lake.version(spark, silver);
+      long written = context.steps().run("write " + silver.relativePath(), () -> {
         switch (feed) {
           case TRANSACTIONS -> replace(spark, lake, silver,
               Cleaning.transactionsSilver(acceptedRows, source.name(), context.runId()), replaced);
@@ -163,10 +176,19 @@ public final class CleanJob {
           case CUSTOMERS -> writeCustomers(context, metrics, acceptedRows, prior, source);
           default -> throw new IllegalStateException(feed.toString());
         }
+        return feed == Feed.CUSTOMERS ? accepted : lake.rowsWrittenSince(spark, silver, silverVersion);
       });
+      requireCount("rows written to " + silver.relativePath(), accepted, written);
+      metrics.addRowsWritten(written);
       TableDef quarantine = quarantineTable(feed);
-      context.steps().run("write " + quarantine.relativePath(), () -> replace(spark, lake, quarantine,
-          Cleaning.quarantineRows(records, source.name(), context.runDate(), context.runId()), replaced));
+      long quarantineVersion = lake.version(spark, quarantine);
+      long quarantined = context.steps().run("write " + quarantine.relativePath(), () -> {
+        replace(spark, lake, quarantine, Cleaning.quarantineRows(Cleaning.withLineNumbers(resolved,
+            RawFiles.lineNumbers(spark, lineCounts.value())), source.name(), context.runDate(), context.runId()),
+            replaced);
+        return lake.rowsWrittenSince(spark, quarantine, quarantineVersion);
+      });
+      requireCount("rows written to " + quarantine.relativePath(), metrics.rowsQuarantined(), quarantined);
       if (feed == Feed.INTERACTIONS) {
         context.steps().run("rebuild " + Tables.SILVER_FOLLOWS.relativePath(), () -> rebuildFollows(context,
             metrics));
@@ -174,7 +196,18 @@ public final class CleanJob {
       context.log().info("{}: {}", source.name(), metrics.summary());
       requireQuarantineRate(metrics, maxRate);
     } finally {
-      cached.forEach(Dataset::unpersist);
+      if (verdicts != null) {
+        verdicts.unpersist();
+      }
+      Lakehouse.delete(spark, staging);
+    }
+  }
+
+  /** Fails when a table's commit recorded another number of rows than the run counted (a defect, not bad input). */
+  private static void requireCount(String what, long counted, long committed) {
+    if (counted != committed) {
+      throw new IllegalStateException("Row accounting does not add up: " + committed + " " + what
+          + " by the commit, " + counted + " counted by the run");
     }
   }
 
@@ -198,10 +231,15 @@ public final class CleanJob {
         .save(lake.location(table).uri());
   }
 
-  private static Map<String, Long> countByReason(Dataset<Row> records) {
+  /** Records by verdict ("" for accepted): the staged verdicts, then duplicate resolution's changes to them. */
+  private static Map<String, Long> countByReason(Dataset<Row> records, Dataset<Row> verdicts) {
     Map<String, Long> out = new LinkedHashMap<>();
     for (Row r : records.groupBy(col(RecordParser.REASON)).count().collectAsList()) {
       out.put(r.isNullAt(0) ? "" : r.getString(0), r.getLong(1));
+    }
+    for (Row r : verdicts.groupBy(col(RecordParser.REASON)).count().collectAsList()) {
+      out.merge(r.getString(0), r.getLong(1), Long::sum);
+      out.merge("", -r.getLong(1), Long::sum);
     }
     return out;
   }
@@ -230,7 +268,7 @@ public final class CleanJob {
     SparkSession spark = context.spark();
     SourceDef fx = source.fxRates();
     RawFiles.Input files = RawFiles.list(spark, fxInput, fx, from, to);
-    Dataset<Row> parsed = Cleaning.parsedRecords(RawFiles.readLines(spark, fx, files),
+    Dataset<Row> parsed = Cleaning.parsedRecords(RawFiles.readLines(spark, fx, files, null),
         new RecordParser(fx, files.headers()), Feed.FX_RATES).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Row> bad = parsed.filter(col(RecordParser.REASON).isNotNull())
