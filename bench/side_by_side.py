@@ -158,34 +158,36 @@ def lifetimes_fits(args) -> int:
         age = data["T"].to_numpy()
         mbar = data["mbar"].to_numpy()
         fit = {"summary": path, "customers": int(len(data))}
-        # per customer: lifetimes' documented use, one row per customer
-        bg_runs, bg = [], None
-        for _ in range(args.repeat):
-            bg, wall, _cpu = _timed(lambda: BetaGeoFitter().fit(x, tx, age))
-            bg_runs.append(round(wall * 1000))
-        # weighted: the distinct (x, t_x, T) with counts, as Kindred reduces them (lifetimes' `weights`)
-        triples = data.groupby(["x", "t_x", "T"]).size().reset_index(name="w")
-        bgw_runs, bgw = [], None
-        for _ in range(args.repeat):
-            def weighted():
-                t = data.groupby(["x", "t_x", "T"]).size().reset_index(name="w")
-                return BetaGeoFitter().fit(t["x"].to_numpy(), t["t_x"].to_numpy(), t["T"].to_numpy(),
-                                           weights=t["w"].to_numpy())
-            bgw, wall, _cpu = _timed(weighted)
-            bgw_runs.append(round(wall * 1000))
         repeat = (x > 0) & (mbar > 0)
-        gg_runs, gg = [], None
-        for _ in range(args.repeat):
-            gg, wall, _cpu = _timed(lambda: GammaGammaFitter().fit(x[repeat], mbar[repeat]))
-            gg_runs.append(round(wall * 1000))
-        fit["bg_nbd"] = {"params": {k: float(v) for k, v in bg.params_.items()}, "wall_ms": bg_runs}
-        fit["bg_nbd_weighted"] = {"params": {k: float(v) for k, v in bgw.params_.items()},
-                                  "distinct_rows": int(len(triples)), "wall_ms": bgw_runs}
-        # lifetimes names Gamma-Gamma's scale v; Kindred (and Fader-Hardie-Lee) call it gamma
-        fit["gamma_gamma"] = {"params": {("gamma" if k == "v" else k): float(v) for k, v in gg.params_.items()},
-                              "customers": int(repeat.sum()), "wall_ms": gg_runs}
-        print(f"side_by_side lifetimes: {path}: bg/nbd {fit['bg_nbd']['params']} in {bg_runs} ms "
-              f"(weighted {bgw_runs} ms); gamma-gamma {fit['gamma_gamma']['params']} in {gg_runs} ms")
+
+        def weighted():
+            t = data.groupby(["x", "t_x", "T"]).size().reset_index(name="w")
+            return BetaGeoFitter().fit(t["x"].to_numpy(), t["t_x"].to_numpy(), t["T"].to_numpy(),
+                                       weights=t["w"].to_numpy())
+
+        variants = {
+            # per customer: lifetimes' documented use, one row per customer
+            "bg_nbd": lambda: BetaGeoFitter().fit(x, tx, age),
+            # weighted: the distinct (x, t_x, T) with counts, as Kindred reduces them (lifetimes' `weights`)
+            "bg_nbd_weighted": weighted,
+            "gamma_gamma": lambda: GammaGammaFitter().fit(x[repeat], mbar[repeat]),
+        }
+        for name, fit_once in variants.items():
+            runs, fitted = [], None
+            try:
+                for _ in range(args.repeat):
+                    fitted, wall, _cpu = _timed(fit_once)
+                    runs.append(round(wall * 1000))
+            except Exception as e:  # a fit lifetimes cannot do is reported, not timed
+                fit[name] = {"error": f"{type(e).__name__}: {str(e).strip()}", "wall_ms": runs}
+                continue
+            # lifetimes names Gamma-Gamma's scale v; Kindred (and Fader-Hardie-Lee) call it gamma
+            fit[name] = {"params": {("gamma" if k == "v" else k): float(v) for k, v in fitted.params_.items()},
+                         "wall_ms": runs}
+        fit["bg_nbd_weighted"]["distinct_rows"] = int(data.groupby(["x", "t_x", "T"]).ngroups)
+        fit["gamma_gamma"]["customers"] = int(repeat.sum())
+        print(f"side_by_side lifetimes: {path}: " + "; ".join(
+            f"{name} {fit[name].get('params', fit[name].get('error'))} in {fit[name]['wall_ms']} ms" for name in variants))
         fits.append(fit)
     Path(args.out).write_text(json.dumps({"lifetimes_version": lifetimes.__version__, "fits": fits}, indent=2))
     return 0

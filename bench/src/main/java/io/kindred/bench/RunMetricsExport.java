@@ -81,6 +81,9 @@ final class RunMetricsExport implements Bench.Command {
     if (v instanceof java.sql.Date d) {
       return d.toLocalDate().toString();
     }
+    if (v instanceof java.time.LocalDate || v instanceof Instant) {
+      return v.toString();
+    }
     if (v instanceof scala.collection.Map<?, ?> map) {
       Map<String, Object> m = new LinkedHashMap<>();
       CollectionConverters.asJava(map).forEach((k, x) -> m.put(String.valueOf(k), value(x)));
