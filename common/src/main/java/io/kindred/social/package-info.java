@@ -31,7 +31,7 @@
  * per iteration), an iteration here is a scan of primitive arrays: at 1M users / 20M edges, 0.44 s for PageRank
  * and 1.3 s for label propagation on 2 heavily shared cores; GraphX's own (unweighted) PageRank took 7.4 s per
  * iteration on a graph ten times smaller on the same machine (see {@code GraphBenchmark} and
- * {@code GraphXComparison} in the test sources). The price is O(n)
+ * {@code GraphXComparison} in the bench module). The price is O(n)
  * memory on the driver and in each executor (a few dense arrays of n: about 30 MB per million users on the
  * driver, 8 MB per running task), which bounds this design to some tens of millions of users; beyond that the
  * state must be sharded (GraphX or joins).
