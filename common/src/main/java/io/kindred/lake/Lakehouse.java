@@ -86,8 +86,8 @@ public final class Lakehouse {
 
   /**
    * The rows the commits of {@code table} after {@code version} wrote, as the commits themselves recorded them
-   * ({@code numOutputRows} of a write, inserted plus updated rows of a MERGE); 0 when there was none (a write of
-   * no rows may commit nothing).
+   * (a write's {@code numOutputRows} less the rows a replaceWhere copied from the files it rewrote; a MERGE's
+   * inserted plus updated rows); 0 when there was none (a write of no rows may commit nothing).
    */
   public long rowsWrittenSince(SparkSession spark, TableDef table, long version) {
     long rows = 0;
@@ -98,11 +98,13 @@ public final class Lakehouse {
         continue;
       }
       scala.collection.Map<String, String> metrics = commit.getMap(0);
-      if (metrics.contains("numOutputRows")) {
-        rows += Long.parseLong(metrics.apply("numOutputRows"));
-      } else {
-        rows += Long.parseLong(metrics.getOrElse("numTargetRowsInserted", () -> "0"))
+      if (metrics.contains("numTargetRowsInserted")) {
+        rows += Long.parseLong(metrics.apply("numTargetRowsInserted"))
             + Long.parseLong(metrics.getOrElse("numTargetRowsUpdated", () -> "0"));
+      } else {
+        // a replaceWhere rewrites the other rows of the files it touches: numOutputRows counts them as copied
+        rows += Long.parseLong(metrics.getOrElse("numOutputRows", () -> "0"))
+            - Long.parseLong(metrics.getOrElse("numCopiedRows", () -> "0"));
       }
     }
     return rows;

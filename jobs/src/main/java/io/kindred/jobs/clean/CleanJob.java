@@ -137,6 +137,8 @@ public final class CleanJob {
             .write().mode("overwrite")
             // scratch data read twice and deleted: most of its text columns are unique, so no dictionaries
             .option("parquet.enable.dictionary", "false")
+            // row groups of 16 MB: a task reading a few columns back holds little of them at once
+            .option("parquet.block.size", Integer.toString(16 << 20))
             .parquet(staging.uri());
         return spark.read().parquet(staging.uri());
       });
