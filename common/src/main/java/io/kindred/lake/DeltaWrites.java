@@ -97,18 +97,24 @@ public final class DeltaWrites {
     return lastCommit(table).operationMetrics();
   }
 
-  /** The latest commit of {@code table}: its version, operation, operation metrics and user metadata. */
+  /** The latest commit of {@code table}: version, operation, its parameters and metrics, user metadata. */
   public static Commit lastCommit(DeltaTable table) {
-    Row r = table.history(1).select("version", "operation", "operationMetrics", "userMetadata").first();
-    Map<String, String> metrics = new LinkedHashMap<>();
+    Row r = table.history(1).select("version", "operation", "operationParameters", "operationMetrics",
+        "userMetadata").first();
+    Map<String, String> parameters = new LinkedHashMap<>();
     if (!r.isNullAt(2)) {
-      metrics.putAll(r.<String, String>getJavaMap(2));
+      parameters.putAll(r.<String, String>getJavaMap(2));
     }
-    return new Commit(r.getLong(0), r.getString(1), metrics, r.isNullAt(3) ? null : r.getString(3));
+    Map<String, String> metrics = new LinkedHashMap<>();
+    if (!r.isNullAt(3)) {
+      metrics.putAll(r.<String, String>getJavaMap(3));
+    }
+    return new Commit(r.getLong(0), r.getString(1), parameters, metrics, r.isNullAt(4) ? null : r.getString(4));
   }
 
   /** One Delta commit, from the table's history. */
-  public record Commit(long version, String operation, Map<String, String> operationMetrics, String userMetadata) {
+  public record Commit(long version, String operation, Map<String, String> operationParameters,
+      Map<String, String> operationMetrics, String userMetadata) {
   }
 
   private static final String OTHER = "_other_";

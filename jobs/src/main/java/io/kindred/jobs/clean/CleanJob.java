@@ -319,7 +319,9 @@ public final class CleanJob {
     if (context.config().getBoolean(INCREMENTAL_KEY) && stamp.equals(builtFrom)) {
       context.log().info("silver/follows already reflects silver/interactions version {}", version);
     } else if (context.config().getBoolean(INCREMENTAL_KEY) && before.equals(builtFrom)
-        && write.operation().equals("WRITE")) {
+        && write.operation().equals("WRITE")
+        && String.valueOf(write.operationParameters().get("predicate")).contains(replaced)) {
+      // the one commit since silver/follows was built is this run's replace of its range
       Dataset<Row> replacedBefore = spark.read().format("delta").option("versionAsOf", version - 1)
           .load(interactionsPath).filter(functions.expr(replaced));
       Dataset<Row> pairs = IncrementalHistory.touchedFollowPairs(replacedBefore,
@@ -337,8 +339,8 @@ public final class CleanJob {
         pairs.unpersist();
       }
     } else {
-      context.log().info("silver/follows rebuilt whole from silver/interactions version {} (it reflected {})",
-          version, builtFrom);
+      context.log().info("silver/follows rebuilt whole from silver/interactions version {} (it reflected {}; the "
+          + "last commit: {} {})", version, builtFrom, write.operation(), write.operationParameters());
       Dataset<Row> all = IncrementalHistory.edgesOnly(Cleaning.followEdges(interactions));
       all.write().format("delta").mode("overwrite").option("userMetadata", stamp)
           .save(lake.location(Tables.SILVER_FOLLOWS).uri());

@@ -141,7 +141,7 @@ class IncrementalCleaningTest {
             "C3|c1@x.com|2026-03-01T11:00:00Z|2026-03-02T10:00:00Z|false|2026-03-01",
             "C3|c2@x.com|2026-03-02T10:00:00Z|null|true|2026-03-02",
             "C4|d1@x.com|2026-03-03T09:00:00Z|null|true|2026-03-03"),
-        rows(t.incremental.table(Tables.SILVER_CUSTOMERS).filter("customer_id < 'C5'"), "customer_id", "email",
+        rows(t.incremental.table(Tables.SILVER_CUSTOMERS).filter("customer_id IN ('C1', 'C2', 'C3', 'C4')"), "customer_id", "email",
             "valid_from", "valid_to", "is_current", "ingest_day"));
     assertEquals(38, t.incremental.table(Tables.SILVER_CUSTOMERS).count());
   }
