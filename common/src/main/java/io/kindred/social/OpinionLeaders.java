@@ -3,15 +3,13 @@ package io.kindred.social;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.rank;
 
+import io.kindred.spark.GlobalRanks;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
 /** The opinion-leader rule: top influence with enough followers. */
@@ -30,8 +28,8 @@ public final class OpinionLeaders {
    * <p>"Top fraction p" of n users: the user's rank by descending PageRank, where tied users share the best rank
    * ({@code 1 + number of users with a strictly higher PageRank}), is at most {@code max(1, ceil(p * n - 1e-9))}
    * (the 1e-9 absorbs rounding, so that 0.01 * 1000 gives exactly 10). So with p = 0.01 and 1,000 users the 10
-   * most influential qualify, plus anyone tied with the 10th. The ranking is one
-   * global sort (a single partition): fine for millions of users.
+   * most influential qualify, plus anyone tied with the 10th. The rank is computed by {@link GlobalRanks#withRank}
+   * (a distributed sort of the distinct PageRank values, not a single-partition window).
    *
    * @param topFraction p in (0, 1]
    * @param minFollowers N, at least 0
@@ -55,8 +53,7 @@ public final class OpinionLeaders {
         .drop(followerCounts.col(SocialColumns.ID))
         .withColumn(SocialColumns.FOLLOWER_COUNT, coalesce(col(SocialColumns.FOLLOWER_COUNT), lit(0L)));
     Dataset<Row> users = ranks.agg(count(lit(1)).as(USERS));
-    return withFollowers
-        .withColumn(POSITION, rank().over(Window.orderBy(desc(SocialColumns.PAGERANK))))
+    return GlobalRanks.withRank(withFollowers, SocialColumns.PAGERANK, true, POSITION)
         .crossJoin(users)
         .withColumn(SocialColumns.OPINION_LEADER,
             col(POSITION).leq(org.apache.spark.sql.functions.greatest(lit(1L),

@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.percent_rank;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
@@ -25,6 +24,7 @@ import io.kindred.lake.Tables.InteractionColumns;
 import io.kindred.lake.Tables.LineageColumns;
 import io.kindred.lake.Tables.SocialFeatureColumns;
 import io.kindred.lake.Tables.TransactionColumns;
+import io.kindred.spark.GlobalRanks;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -381,11 +381,12 @@ public final class SocialFeatures {
       Dataset<Row> followCounts) {
     Dataset<Row> flagged = OpinionLeaders.withOpinionLeaderFlag(topFraction, minFollowers, ranks,
         followCounts.select(col(ID), col(SocialFeatureColumns.FOLLOWERS).as(SocialColumns.FOLLOWER_COUNT)));
-    return flagged.crossJoin(ranks.agg(count(lit(1)).as(USERS)))
+    // percent_rank over all users without a global (single-partition) window
+    return GlobalRanks.withPercentRank(flagged, SocialColumns.PAGERANK, SocialFeatureColumns.INFLUENCE_PERCENTILE)
+        .crossJoin(ranks.agg(count(lit(1)).as(USERS)))
         .select(col(ID),
             col(SocialColumns.PAGERANK).multiply(col(USERS)).as(SocialFeatureColumns.INFLUENCE),
-            percent_rank().over(Window.orderBy(col(SocialColumns.PAGERANK))).as(SocialFeatureColumns
-                .INFLUENCE_PERCENTILE),
+            col(SocialFeatureColumns.INFLUENCE_PERCENTILE),
             col(SocialColumns.OPINION_LEADER));
   }
 

@@ -389,6 +389,8 @@ class SocialFeaturesTest {
         SocialFeatures.referrals(90, known, txs));
 
     Dataset<Row> rows = SocialFeatures.socialFeatures(AS_OF, "run-1", names, parts);
+    // no window over all users (one partition): influence_percentile and the opinion-leader rank are distributed
+    assertEquals(List.of(), io.kindred.testing.Plans.singlePartitionWindows(rows));
     List<Row> collected = rows.collectAsList();
     List.of(users, counts, influence).forEach(Dataset::unpersist);
 

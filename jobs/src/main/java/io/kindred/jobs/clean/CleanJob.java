@@ -3,11 +3,14 @@ package io.kindred.jobs.clean;
 import static org.apache.spark.sql.functions.col;
 
 import io.kindred.clean.Cleaning;
+import io.delta.tables.DeltaTable;
 import io.kindred.clean.Feed;
+import io.kindred.clean.IncrementalHistory;
 import io.kindred.clean.RawFiles;
 import io.kindred.clean.RecordParser;
 import io.kindred.clean.SourceDef;
 import io.kindred.jobs.cli.JobContext;
+import io.kindred.lake.DeltaWrites;
 import io.kindred.lake.Lakehouse;
 import io.kindred.lake.Location;
 import io.kindred.lake.TableDef;
@@ -175,7 +178,7 @@ public final class CleanJob {
               Cleaning.transactionsSilver(acceptedRows, source.name(), context.runId()), replaced);
           case INTERACTIONS -> replace(spark, lake, silver,
               Cleaning.interactionsSilver(acceptedRows, source.name(), context.runId()), replaced);
-          case CUSTOMERS -> writeCustomers(context, metrics, acceptedRows, prior, source);
+          case CUSTOMERS -> writeCustomers(context, metrics, acceptedRows, prior, source, replaced);
           default -> throw new IllegalStateException(feed.toString());
         }
         return feed == Feed.CUSTOMERS ? accepted : lake.rowsWrittenSince(spark, silver, silverVersion);
@@ -193,7 +196,7 @@ public final class CleanJob {
       requireCount("rows written to " + quarantine.relativePath(), metrics.rowsQuarantined(), quarantined);
       if (feed == Feed.INTERACTIONS) {
         context.steps().run("rebuild " + Tables.SILVER_FOLLOWS.relativePath(), () -> rebuildFollows(context,
-            metrics));
+            metrics, replaced));
       }
       context.log().info("{}: {}", source.name(), metrics.summary());
       requireQuarantineRate(metrics, maxRate);
@@ -291,35 +294,104 @@ public final class CleanJob {
   }
 
   private static void writeCustomers(JobContext context, RunMetrics metrics, Dataset<Row> accepted,
-      Dataset<Row> prior, SourceDef source) {
+      Dataset<Row> prior, SourceDef source, String replaced) {
+    SparkSession spark = context.spark();
     Dataset<Row> versions = Cleaning.customerVersions(accepted, source.name(), context.runId());
     metrics.detail("phones_unparsable", Cleaning.withUnparsablePhone(accepted).count());
-    Dataset<Row> history = Cleaning.withCustomerHistory(Cleaning.conform(Tables.SILVER_CUSTOMERS, prior)
-        .unionByName(versions));
     Lakehouse lake = context.lake();
-    lake.createIfNotExists(context.spark(), Tables.SILVER_CUSTOMERS);
-    Tables.SILVER_CUSTOMERS.requireSchemaOf(history);
-    history.write().format("delta").mode("overwrite").save(lake.location(Tables.SILVER_CUSTOMERS).uri());
-  }
-
-  private static void rebuildFollows(JobContext context, RunMetrics metrics) {
-    SparkSession spark = context.spark();
-    Lakehouse lake = context.lake();
-    Dataset<Row> edges = Cleaning.followEdges(lake.read(spark, Tables.SILVER_INTERACTIONS))
+    DeltaTable table = lake.createIfNotExists(spark, Tables.SILVER_CUSTOMERS);
+    if (!context.config().getBoolean(INCREMENTAL_KEY)) {
+      Dataset<Row> history = Cleaning.withCustomerHistory(Cleaning.conform(Tables.SILVER_CUSTOMERS, prior)
+          .unionByName(versions));
+      Tables.SILVER_CUSTOMERS.requireSchemaOf(history);
+      history.write().format("delta").mode("overwrite").save(lake.location(Tables.SILVER_CUSTOMERS).uri());
+      return;
+    }
+    // only the customers the run touched: their history recomputed, their rows replaced in one MERGE commit
+    Dataset<Row> current = lake.read(spark, Tables.SILVER_CUSTOMERS);
+    Dataset<Row> touched = IncrementalHistory.touchedCustomers(versions, current.filter(functions.expr(replaced)))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long orphans = edges.filter(col(Cleaning.ORPHAN_UNFOLLOW)).count();
-      Dataset<Row> follows = Cleaning.conform(Tables.SILVER_FOLLOWS, edges.filter(functions.not(
-          col(Cleaning.ORPHAN_UNFOLLOW))));
-      lake.createIfNotExists(spark, Tables.SILVER_FOLLOWS);
-      follows.write().format("delta").mode("overwrite").save(lake.location(Tables.SILVER_FOLLOWS).uri());
-      long total = lake.read(spark, Tables.SILVER_FOLLOWS).count();
-      long active = lake.read(spark, Tables.SILVER_FOLLOWS).filter(col(FollowColumns.VALID_TO).isNull()).count();
-      metrics.detail("follow_edges", total).detail("follow_edges_active", active)
-          .detail("unfollows_without_follow", orphans);
+      Dataset<Row> history = IncrementalHistory.customerHistoryOf(touched, prior, versions);
+      Tables.SILVER_CUSTOMERS.requireSchemaOf(history);
+      Dataset<Row> changes = DeltaWrites.changes(IncrementalHistory.rowsOfCustomers(current, touched), history,
+          IncrementalHistory.CUSTOMER_ROW_KEY);
+      Map<String, String> merged = DeltaWrites.mergeChanges(spark, table, changes,
+          IncrementalHistory.CUSTOMER_ROW_KEY, null);
+      metrics.detail("customers_touched", touched.count());
+      mergeDetails(metrics, "customers", merged);
     } finally {
-      edges.unpersist();
+      touched.unpersist();
     }
+  }
+
+  /** Configuration key: update silver/customers and silver/follows in place (true) or rewrite them whole. */
+  static final String INCREMENTAL_KEY = "clean.incremental";
+  /** What a silver/follows commit records (userMetadata): the silver/interactions version it reflects. */
+  static final String FOLLOWS_BUILT_FROM = "kindred.follows.interactions_version=";
+
+  private static void mergeDetails(RunMetrics metrics, String prefix, Map<String, String> merged) {
+    metrics.detail(prefix + "_rows_inserted", merged.getOrDefault("numTargetRowsInserted", "0"))
+        .detail(prefix + "_rows_updated", merged.getOrDefault("numTargetRowsUpdated", "0"))
+        .detail(prefix + "_rows_deleted", merged.getOrDefault("numTargetRowsDeleted", "0"))
+        .detail(prefix + "_rows_copied", merged.getOrDefault("numTargetRowsCopied", "0"));
+  }
+
+  /**
+   * Brings silver/follows up to date with silver/interactions. Incremental when silver/follows reflects the version
+   * of silver/interactions just before this run's write (its last commit says which): only the (follower, followee)
+   * pairs with a follow or unfollow event in the replaced range, before or after the run, are recomputed (from all
+   * their events) and merged in one commit. Otherwise (first run, a run that failed between the two writes,
+   * {@code clean.incremental = false}) the table is rebuilt whole from all events, as before.
+   */
+  private static void rebuildFollows(JobContext context, RunMetrics metrics, String replaced) {
+    SparkSession spark = context.spark();
+    Lakehouse lake = context.lake();
+    String interactionsPath = lake.location(Tables.SILVER_INTERACTIONS).uri();
+    DeltaWrites.Commit write = DeltaWrites.lastCommit(DeltaTable.forPath(spark, interactionsPath));
+    long version = write.version();
+    Dataset<Row> interactions = spark.read().format("delta").option("versionAsOf", version).load(interactionsPath);
+    boolean existed = lake.exists(spark, Tables.SILVER_FOLLOWS);
+    DeltaTable follows = lake.createIfNotExists(spark, Tables.SILVER_FOLLOWS);
+    String builtFrom = existed ? DeltaWrites.lastCommit(follows).userMetadata() : null;
+    String stamp = FOLLOWS_BUILT_FROM + version;
+    String before = FOLLOWS_BUILT_FROM + (version - 1);
+    if (context.config().getBoolean(INCREMENTAL_KEY) && stamp.equals(builtFrom)) {
+      context.log().info("silver/follows already reflects silver/interactions version {}", version);
+    } else if (context.config().getBoolean(INCREMENTAL_KEY) && before.equals(builtFrom)
+        && write.operation().equals("WRITE")
+        && String.valueOf(write.operationParameters().get("predicate")).contains(replaced)) {
+      // the one commit since silver/follows was built is this run's replace of its range
+      Dataset<Row> replacedBefore = spark.read().format("delta").option("versionAsOf", version - 1)
+          .load(interactionsPath).filter(functions.expr(replaced));
+      Dataset<Row> pairs = IncrementalHistory.touchedFollowPairs(replacedBefore,
+          interactions.filter(functions.expr(replaced))).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        Dataset<Row> recomputed = IncrementalHistory.edgesOnly(IncrementalHistory.followEdgesOf(interactions,
+            pairs));
+        Dataset<Row> changes = DeltaWrites.changes(IncrementalHistory.rowsOfPairs(follows.toDF(), pairs),
+            recomputed, IncrementalHistory.FOLLOW_ROW_KEY);
+        Map<String, String> merged = DeltaWrites.mergeChanges(spark, follows, changes,
+            IncrementalHistory.FOLLOW_ROW_KEY, stamp);
+        metrics.detail("follow_pairs_touched", pairs.count());
+        mergeDetails(metrics, "follows", merged);
+      } finally {
+        pairs.unpersist();
+      }
+    } else {
+      context.log().info("silver/follows rebuilt whole from silver/interactions version {} (it reflected {}; the "
+          + "last commit: {} {})", version, builtFrom, write.operation(), write.operationParameters());
+      Dataset<Row> all = IncrementalHistory.edgesOnly(Cleaning.followEdges(interactions));
+      all.write().format("delta").mode("overwrite").option("userMetadata", stamp)
+          .save(lake.location(Tables.SILVER_FOLLOWS).uri());
+    }
+    // every unfollow either closed an edge (its unfollow_event_id) or none: count the table, not the walk
+    Dataset<Row> table = lake.read(spark, Tables.SILVER_FOLLOWS);
+    long total = table.count();
+    long closed = table.filter(col(FollowColumns.VALID_TO).isNotNull()).count();
+    long unfollows = interactions.filter(col(InteractionColumns.TYPE).equalTo("unfollow")).count();
+    metrics.detail("follow_edges", total).detail("follow_edges_active", total - closed)
+        .detail("unfollows_without_follow", unfollows - closed);
   }
 
   static TableDef silverTable(Feed feed) {

@@ -1,0 +1,138 @@
+package io.kindred.lake;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+
+import io.delta.tables.DeltaTable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * Writing only what changed: the rows of a group of a table (a customer's history, a follow pair's edges) are
+ * recomputed elsewhere; {@link #changes} compares them with the rows the table holds for the same groups and keeps
+ * only the differences, and {@link #mergeChanges} applies those in one Delta MERGE commit.
+ *
+ * <p>A row is identified by a key (columns that are unique in the table); key parts are compared null-safely
+ * ({@code <=>}), so a nullable key part matches a null.
+ */
+public final class DeltaWrites {
+
+  /** Column of {@link #changes}: true for a row to delete (only its key columns are set). */
+  public static final String DELETE = "_delete";
+  /** Session setting whose value Delta records as the {@code userMetadata} of the next commits. */
+  public static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+
+  private DeltaWrites() {
+  }
+
+  /**
+   * What turns {@code existing} into {@code recomputed}: each recomputed row that differs from the existing row
+   * with its key (or has none), with {@code _delete} false, and the key of each existing row whose key is not
+   * recomputed, with {@code _delete} true. Rows equal in every column are left out: the MERGE does not touch them.
+   *
+   * @param existing the table's current rows of the recomputed groups
+   * @param recomputed the new rows of the same groups (same columns), unique by {@code key}
+   * @param key the columns identifying a row
+   * @return the columns of {@code recomputed} plus {@code _delete}
+   */
+  public static Dataset<Row> changes(Dataset<Row> existing, Dataset<Row> recomputed, List<String> key) {
+    String[] columns = recomputed.columns();
+    // the other side's columns renamed: both sides often read the same table, and a self-join would be ambiguous
+    Dataset<Row> existingRenamed = renamed(existing, columns);
+    Dataset<Row> changedOrNew = recomputed.join(existingRenamed, nullSafeEqual(List.of(columns)), "left_anti");
+    Dataset<Row> gone = existing.join(renamed(recomputed.select(key.stream().map(functions::col)
+        .toArray(Column[]::new)), key.toArray(String[]::new)), nullSafeEqual(key), "left_anti");
+    Column[] deleted = new Column[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      deleted[i] = key.contains(columns[i]) ? col(columns[i])
+          : lit(null).cast(recomputed.schema().apply(columns[i]).dataType()).as(columns[i]);
+    }
+    return changedOrNew.withColumn(DELETE, lit(false))
+        .unionByName(gone.select(deleted).distinct().withColumn(DELETE, lit(true)));
+  }
+
+  /**
+   * Applies {@link #changes} to {@code table} in one MERGE commit: matched by key and flagged, deleted; matched,
+   * every column updated; not matched, inserted. Returns the commit's operation metrics
+   * ({@code numTargetRowsInserted}, {@code numTargetRowsUpdated}, {@code numTargetRowsDeleted},
+   * {@code numTargetFilesAdded}, {@code numTargetFilesRemoved}, {@code numTargetRowsCopied}, ...).
+   *
+   * @param userMetadata recorded as the commit's {@code userMetadata} (null for none)
+   */
+  public static Map<String, String> mergeChanges(SparkSession spark, DeltaTable table, Dataset<Row> changes,
+      List<String> key, String userMetadata) {
+    Map<String, String> set = new LinkedHashMap<>();
+    for (String c : table.toDF().columns()) {
+      set.put(c, "s.`" + c + "`");
+    }
+    Column on = null;
+    for (String k : key) {
+      Column eq = col("t.`" + k + "`").eqNullSafe(col("s.`" + k + "`"));
+      on = on == null ? eq : on.and(eq);
+    }
+    String previous = spark.conf().getOption(USER_METADATA_CONF).getOrElse(() -> null);
+    if (userMetadata != null) {
+      spark.conf().set(USER_METADATA_CONF, userMetadata);
+    }
+    try {
+      table.as("t").merge(changes.as("s"), on)
+          .whenMatched(col("s." + DELETE)).delete()
+          .whenMatched().updateExpr(set)
+          .whenNotMatched(not(col("s." + DELETE))).insertExpr(set)
+          .execute();
+    } finally {
+      if (previous == null) {
+        spark.conf().unset(USER_METADATA_CONF);
+      } else {
+        spark.conf().set(USER_METADATA_CONF, previous);
+      }
+    }
+    return lastCommit(table).operationMetrics();
+  }
+
+  /** The latest commit of {@code table}: version, operation, its parameters and metrics, user metadata. */
+  public static Commit lastCommit(DeltaTable table) {
+    Row r = table.history(1).select("version", "operation", "operationParameters", "operationMetrics",
+        "userMetadata").first();
+    Map<String, String> parameters = new LinkedHashMap<>();
+    if (!r.isNullAt(2)) {
+      parameters.putAll(r.<String, String>getJavaMap(2));
+    }
+    Map<String, String> metrics = new LinkedHashMap<>();
+    if (!r.isNullAt(3)) {
+      metrics.putAll(r.<String, String>getJavaMap(3));
+    }
+    return new Commit(r.getLong(0), r.getString(1), parameters, metrics, r.isNullAt(4) ? null : r.getString(4));
+  }
+
+  /** One Delta commit, from the table's history. */
+  public record Commit(long version, String operation, Map<String, String> operationParameters,
+      Map<String, String> operationMetrics, String userMetadata) {
+  }
+
+  private static final String OTHER = "_other_";
+
+  private static Dataset<Row> renamed(Dataset<Row> data, String[] columns) {
+    Column[] out = new Column[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      out[i] = col(columns[i]).as(OTHER + columns[i]);
+    }
+    return data.select(out);
+  }
+
+  private static Column nullSafeEqual(List<String> columns) {
+    Column on = null;
+    for (String c : columns) {
+      Column eq = col(c).eqNullSafe(col(OTHER + c));
+      on = on == null ? eq : on.and(eq);
+    }
+    return on;
+  }
+}
