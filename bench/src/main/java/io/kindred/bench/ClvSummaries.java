@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
 import io.kindred.lake.Lakehouse;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
@@ -35,8 +36,8 @@ final class ClvSummaries implements Bench.Command {
   /** The CSV header, read by {@link ClvFitTiming} and by bench/side_by_side.py. */
   static final String HEADER = "customer_id,x,t_x,T,mbar";
 
-  @Parameter(names = "--lakehouse", required = true, description = "Lakehouse root.")
-  private String lakehouse;
+  @ParametersDelegate
+  private final LakeOptions lakeOptions = new LakeOptions();
 
   @Parameter(names = "--as-of", required = true, description = "The night (as_of of gold/customer_features).")
   private String asOf;
@@ -44,19 +45,14 @@ final class ClvSummaries implements Bench.Command {
   @Parameter(names = "--out", required = true, description = "CSV file to write (replaced).")
   private String out;
 
-  @Parameter(names = "--config", description = "Configuration overlay (Spark settings).")
-  private String config;
 
-  @Parameter(names = "--master", description = "Spark master. Default: the configuration's default master.")
-  private String master;
 
   @Override
   public void run() throws Exception {
     LocalDate date = LocalDate.parse(asOf);
-    SparkSession spark = BenchSpark.session("kindred bench clv-summaries", master,
-        BenchSpark.config(config == null ? null : Path.of(config)));
+    SparkSession spark = lakeOptions.session("kindred bench clv-summaries");
     try {
-      Lakehouse lake = BenchSpark.lake(lakehouse);
+      Lakehouse lake = lakeOptions.lake();
       Dataset<Row> night = lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES)
           .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(date))))
           .select(col(CustomerFeatureColumns.CUSTOMER_ID), col(CustomerFeatureColumns.CLV_X),
@@ -78,8 +74,8 @@ final class ClvSummaries implements Bench.Command {
         }
       }
       if (rows == 0) {
-        throw new IllegalStateException("gold/customer_features has no row as of " + date + " below " + lakehouse
-            + ": run build-features --as-of " + date + " first");
+        throw new IllegalStateException("gold/customer_features has no row as of " + date + " below "
+            + lakeOptions.lakehouse + ": run build-features --as-of " + date + " first");
       }
       System.out.println("bench clv-summaries: " + rows + " customers as of " + date + " to " + file);
     } finally {

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
 import io.kindred.config.KindredConfig;
 import io.kindred.features.CustomerState;
 import io.kindred.features.RfmFeatures;
@@ -51,8 +52,8 @@ final class RfmAggregation implements Bench.Command {
   /** The columns the comparison checks, in the output's order. */
   static final String FREQUENCY = "frequency";
 
-  @Parameter(names = "--lakehouse", required = true, description = "Lakehouse root the nightly stages wrote.")
-  private String lakehouse;
+  @ParametersDelegate
+  private final LakeOptions lakeOptions = new LakeOptions();
 
   @Parameter(names = "--as-of", required = true, description = "As-of date (yyyy-MM-dd), as build-features --as-of.")
   private String asOf;
@@ -60,11 +61,7 @@ final class RfmAggregation implements Bench.Command {
   @Parameter(names = "--out", required = true, description = "Output folder (created; outputs overwritten).")
   private String out;
 
-  @Parameter(names = "--config", description = "Configuration overlay (Spark settings), e.g. conf/local.conf.")
-  private String config;
 
-  @Parameter(names = "--master", description = "Spark master. Default: the configuration's default master.")
-  private String master;
 
   @Parameter(names = "--methods", description = "Comma-separated: first-night (build-features' first night), full "
       + "(--full-recompute).")
@@ -87,19 +84,19 @@ final class RfmAggregation implements Bench.Command {
     }
     Path outDir = Path.of(out).toAbsolutePath();
     Files.createDirectories(outDir);
-    KindredConfig conf = BenchSpark.config(config == null ? null : Path.of(config));
+    KindredConfig conf = lakeOptions.kindredConfig();
     long sessionStart = System.nanoTime();
-    SparkSession spark = BenchSpark.session("kindred bench rfm", master, conf);
+    SparkSession spark = BenchSpark.session("kindred bench rfm", lakeOptions.master, conf);
     try {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("as_of", date.toString());
       result.put("spark_master", spark.sparkContext().master());
       result.put("session_start_ms", Json.millisSince(sessionStart));
       result.put("jvm_uptime_at_session_ms", ManagementFactory.getRuntimeMXBean().getUptime());
-      Lakehouse lake = BenchSpark.lake(lakehouse);
+      Lakehouse lake = lakeOptions.lake();
       if (!lake.exists(spark, Tables.SILVER_TRANSACTIONS)) {
         throw new IllegalStateException("No " + Tables.SILVER_TRANSACTIONS.relativePath() + " table below "
-            + lakehouse + ": run clean-transactions first");
+            + lakeOptions.lakehouse + ": run clean-transactions first");
       }
       Dataset<Row> silver = lake.read(spark, Tables.SILVER_TRANSACTIONS);
       List<String> files = new ArrayList<>();

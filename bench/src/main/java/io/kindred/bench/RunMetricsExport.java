@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
 import io.kindred.lake.Lakehouse;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.RunMetricsColumns;
@@ -31,8 +32,8 @@ import scala.jdk.javaapi.CollectionConverters;
     + "JSON.")
 final class RunMetricsExport implements Bench.Command {
 
-  @Parameter(names = "--lakehouse", required = true, description = "Lakehouse root.")
-  private String lakehouse;
+  @ParametersDelegate
+  private final LakeOptions lakeOptions = new LakeOptions();
 
   @Parameter(names = "--since", required = true, description = "ISO instant: rows started at or after it.")
   private String since;
@@ -40,21 +41,17 @@ final class RunMetricsExport implements Bench.Command {
   @Parameter(names = "--out", required = true, description = "JSON file to write.")
   private String out;
 
-  @Parameter(names = "--config", description = "Configuration overlay (Spark settings).")
-  private String config;
 
-  @Parameter(names = "--master", description = "Spark master. Default: the configuration's default master.")
-  private String master;
 
   @Override
   public void run() throws Exception {
     Instant from = Instant.parse(since);
-    SparkSession spark = BenchSpark.session("kindred bench run-metrics", master,
-        BenchSpark.config(config == null ? null : Path.of(config)));
+    SparkSession spark = lakeOptions.session("kindred bench run-metrics");
     try {
-      Lakehouse lake = BenchSpark.lake(lakehouse);
+      Lakehouse lake = lakeOptions.lake();
       if (!lake.exists(spark, Tables.RUN_METRICS)) {
-        throw new IllegalStateException("No " + Tables.RUN_METRICS.relativePath() + " table below " + lakehouse);
+        throw new IllegalStateException("No " + Tables.RUN_METRICS.relativePath() + " table below "
+            + lakeOptions.lakehouse);
       }
       List<Row> rows = lake.read(spark, Tables.RUN_METRICS)
           .filter(col(RunMetricsColumns.STARTED_AT).geq(lit(Timestamp.from(from))))
