@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
@@ -72,7 +71,6 @@ public final class RecordParser implements Serializable {
   public static final Set<String> INTERACTION_TYPES = Set.of("follow", "unfollow", "like", "comment", "share",
       "mention", "referral", "review");
 
-  private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)");
   private static final DateTimeFormatter MICROS = DateTimeFormatter.ISO_INSTANT;
 
   private final SourceDef source;
@@ -83,6 +81,8 @@ public final class RecordParser implements Serializable {
   private CollectionAccumulator<String> unmappedFields;
   private transient Set<String> mappedColumns;
   private transient Set<String> reportedUnmapped;
+  /** What every record needs of the source and feed, worked out once per task (see {@link Plan}). */
+  private transient Plan plan;
 
   /**
    * @param source the source definition
@@ -179,8 +179,8 @@ public final class RecordParser implements Serializable {
 
   /** Parses one line (a row of {@link #linesSchema()}) into a row of {@link #parsedSchema(Feed)}. */
   public Row parse(Row line) {
-    Feed feed = source.feed();
-    int n = feed.fields().size();
+    Plan p = plan();
+    int n = p.kinds.length;
     Object[] typed = new Object[n];
     String[] text = new String[n];
     Date ingestDay = line.getDate(0);
@@ -196,20 +196,18 @@ public final class RecordParser implements Serializable {
     String hash = null;
     Timestamp eventTime = null;
     try {
-      Map<String, String> values = split(file, raw);
+      split(file, raw, text);
       for (int i = 0; i < n; i++) {
-        String name = feed.fields().get(i).name();
-        String column = source.columnOf(name);
-        String value = column != null ? values.get(column) : source.constants().get(name);
+        String value = text[i];
         text[i] = value == null || value.isBlank() ? null : value.strip();
       }
-      int idIndex = feed.idField() == null ? -1 : feed.indexOf(feed.idField());
+      int idIndex = p.idIndex;
       if (idIndex >= 0 && text[idIndex] != null) {
         recordId = text[idIndex];
       }
       requirePresent(text);
       for (int i = 0; i < n; i++) {
-        typed[i] = type(feed.fields().get(i), text[i]);
+        typed[i] = type(p.names[i], p.kinds[i], text[i]);
       }
       if (source.derivedId() != null && idIndex >= 0) {
         recordId = derivedId(typed, occurrence);
@@ -246,22 +244,25 @@ public final class RecordParser implements Serializable {
     return RowFactory.create(out);
   }
 
-  /** The record's fields by source column name. */
-  private Map<String, String> split(String file, String raw) throws Rejected {
+  /**
+   * Puts the record's raw value of each canonical field into {@code out} (by the feed's field order; a field the
+   * source does not map gets its constant, or null).
+   */
+  private void split(String file, String raw, String[] out) throws Rejected {
     if (raw == null) {
       throw new Rejected(Reason.MALFORMED_RECORD, "empty record");
     }
-    FileFormat format = formatOf(source, file);
-    if (format.type() == FormatType.JSON) {
-      return splitJson(raw);
+    Plan p = plan();
+    FileLayout layout = p.layoutOf(file);
+    FileFormat format = layout.format;
+    if (layout.positions == null) {
+      Map<String, String> values = splitJson(raw);
+      for (int i = 0; i < out.length; i++) {
+        out[i] = p.columns[i] != null ? values.get(p.columns[i]) : p.constants[i];
+      }
+      return;
     }
-    if (format.type() == FormatType.PARQUET || format.type() == FormatType.DELTA) {
-      return splitJson(raw);
-    }
-    List<String> names = format.header() ? headers.get(file) : format.columnNames();
-    if (names == null) {
-      throw new IllegalStateException("No header known for file " + file);
-    }
+    List<String> names = layout.names;
     List<String> fields;
     try {
       fields = format.type() == FormatType.CSV ? LineSplitter.csv(raw, format.delimiter())
@@ -273,11 +274,11 @@ public final class RecordParser implements Serializable {
       throw new Rejected(Reason.MALFORMED_RECORD, "expected " + names.size() + " fields " + names + ", got "
           + fields.size());
     }
-    Map<String, String> out = new java.util.HashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      out.put(names.get(i), fields.get(i));
+    int[] positions = layout.positions;
+    for (int i = 0; i < out.length; i++) {
+      int at = positions[i];
+      out[i] = at >= 0 ? fields.get(at) : p.columns[i] != null ? null : p.constants[i];
     }
-    return out;
   }
 
   private Map<String, String> splitJson(String raw) throws Rejected {
@@ -342,48 +343,45 @@ public final class RecordParser implements Serializable {
   }
 
   private void requirePresent(String[] text) throws Rejected {
-    Feed feed = source.feed();
-    Set<String> required = source.required();
-    String customerField = switch (feed) {
-      case TRANSACTIONS, CUSTOMERS -> "customer_id";
-      case INTERACTIONS -> "actor";
-      case FX_RATES -> null;
-    };
-    if (customerField != null && text[feed.indexOf(customerField)] == null) {
-      throw new Rejected(Reason.MISSING_CUSTOMER_ID, customerField + " is missing or empty");
+    Plan p = plan();
+    if (p.customerIndex >= 0 && text[p.customerIndex] == null) {
+      throw new Rejected(Reason.MISSING_CUSTOMER_ID, p.names[p.customerIndex] + " is missing or empty");
     }
-    List<String> missing = new ArrayList<>();
-    for (String field : required) {
-      if (text[feed.indexOf(field)] == null) {
-        missing.add(field);
+    List<String> missing = null;
+    for (int i : p.required) {
+      if (text[i] == null) {
+        if (missing == null) {
+          missing = new ArrayList<>();
+        }
+        missing.add(p.names[i]);
       }
     }
-    if (!missing.isEmpty()) {
+    if (missing != null) {
       throw new Rejected(Reason.MISSING_REQUIRED_FIELD, "required fields missing or empty: " + missing);
     }
   }
 
-  private Object type(Field field, String value) throws Rejected {
+  private Object type(String field, Kind kind, String value) throws Rejected {
     if (value == null) {
       return null;
     }
-    return switch (field.kind()) {
+    return switch (kind) {
       case STRING -> value;
-      case TIMESTAMP -> Timestamp.from(parseTimestamp(field.name(), value));
-      case DATE -> Date.valueOf(parseDate(field.name(), value));
-      case DECIMAL -> parseDecimal(field.name(), value);
+      case TIMESTAMP -> Timestamp.from(parseTimestamp(field, value));
+      case DATE -> Date.valueOf(parseDate(field, value));
+      case DECIMAL -> parseDecimal(field, value);
       case INTEGER -> {
-        BigDecimal d = parseDecimal(field.name(), value);
+        BigDecimal d = parseDecimal(field, value);
         try {
           yield d.intValueExact();
         } catch (ArithmeticException e) {
-          throw new Rejected(Reason.BAD_NUMBER, field.name() + " '" + value + "' is not a whole number");
+          throw new Rejected(Reason.BAD_NUMBER, field + " '" + value + "' is not a whole number");
         }
       }
       case BOOLEAN -> switch (value.toLowerCase(Locale.ROOT)) {
         case "true", "t", "yes", "y", "1" -> Boolean.TRUE;
         case "false", "f", "no", "n", "0" -> Boolean.FALSE;
-        default -> throw new Rejected(Reason.MALFORMED_RECORD, field.name() + " '" + value
+        default -> throw new Rejected(Reason.MALFORMED_RECORD, field + " '" + value
             + "' is not a boolean (true/false, yes/no, 1/0)");
       };
     };
@@ -391,10 +389,11 @@ public final class RecordParser implements Serializable {
 
   /** Parses a timestamp in the source's format; zone-less values are in the source's time zone. */
   Instant parseTimestamp(String field, String value) throws Rejected {
-    ZoneId zone = ZoneId.of(source.timeZone());
+    ZoneId zone = plan().zone;
     try {
       if (source.timestampFormat().equalsIgnoreCase("iso-offset")) {
-        return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        Instant fast = IsoTimes.parseOffsetDateTime(value);
+        return fast != null ? fast : OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
       }
       if (source.timestampFormat().equalsIgnoreCase("iso")) {
         TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(value, ZonedDateTime::from,
@@ -451,7 +450,7 @@ public final class RecordParser implements Serializable {
       }
       v = v.replace(source.decimalSeparator(), ".");
     }
-    if (!NUMBER.matcher(v).matches()) {
+    if (!isPlainNumber(v)) {
       throw new Rejected(Reason.BAD_NUMBER, field + " '" + value + "' is not a number");
     }
     return new BigDecimal(v);
@@ -467,11 +466,11 @@ public final class RecordParser implements Serializable {
   }
 
   private String contentHash(Object[] typed) {
-    StringBuilder key = new StringBuilder();
+    StringBuilder key = new StringBuilder(128);
     for (Object v : typed) {
       key.append(canonical(v)).append('\u0001');
     }
-    return sha256(key.toString());
+    return HexFormat.of().formatHex(plan().sha256.digest(key.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
   /** A value as text, independent of how it was written (1.50 = 1.5, offsets resolved to UTC). */
@@ -483,7 +482,7 @@ public final class RecordParser implements Serializable {
       return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
     }
     if (v instanceof Timestamp t) {
-      return MICROS.format(t.toInstant());
+      return IsoTimes.formatInstant(t.toInstant());
     }
     return v.toString();
   }
@@ -571,6 +570,133 @@ public final class RecordParser implements Serializable {
     if (ts != null && ts.toInstant().atOffset(ZoneOffset.UTC).toLocalDate().isAfter(day)) {
       throw new Rejected(Reason.FUTURE_TIMESTAMP, field + " " + MICROS.format(ts.toInstant())
           + " is after the run date " + day);
+    }
+  }
+
+  /** {@code [+-]?(\\d+(\\.\\d*)?|\\.\\d+)} (ASCII digits), without a regex: it runs for every number. */
+  static boolean isPlainNumber(String v) {
+    int i = 0;
+    int n = v.length();
+    if (i < n && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
+      i++;
+    }
+    int intDigits = 0;
+    while (i < n && isDigit(v.charAt(i))) {
+      i++;
+      intDigits++;
+    }
+    if (i == n) {
+      return intDigits > 0;
+    }
+    if (v.charAt(i) != '.') {
+      return false;
+    }
+    i++;
+    int fractionDigits = 0;
+    while (i < n && isDigit(v.charAt(i))) {
+      i++;
+      fractionDigits++;
+    }
+    return i == n && (intDigits > 0 || fractionDigits > 0);
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private Plan plan() {
+    if (plan == null) {
+      plan = new Plan(source, headers);
+    }
+    return plan;
+  }
+
+  /** How one file's records are read: its format and, for delimited files, where each canonical field sits. */
+  private static final class FileLayout {
+    final FileFormat format;
+    final List<String> names;
+    /** Per canonical field, its position in the file's fields (-1: not in the file); null for JSON-like files. */
+    final int[] positions;
+
+    FileLayout(FileFormat format, List<String> names, int[] positions) {
+      this.format = format;
+      this.names = names;
+      this.positions = positions;
+    }
+  }
+
+  /** What every record of a source needs, worked out once per parser (a task's copy), not once per record. */
+  private static final class Plan {
+    final String[] names;
+    final Kind[] kinds;
+    final String[] columns;
+    final String[] constants;
+    final int[] required;
+    final int customerIndex;
+    final int idIndex;
+    final ZoneId zone;
+    final MessageDigest sha256;
+    private final SourceDef source;
+    private final Map<String, List<String>> headers;
+    private final Map<String, FileLayout> layouts = new java.util.HashMap<>();
+
+    Plan(SourceDef source, Map<String, List<String>> headers) {
+      this.source = source;
+      this.headers = headers;
+      Feed feed = source.feed();
+      int n = feed.fields().size();
+      names = new String[n];
+      kinds = new Kind[n];
+      columns = new String[n];
+      constants = new String[n];
+      for (int i = 0; i < n; i++) {
+        names[i] = feed.fields().get(i).name();
+        kinds[i] = feed.fields().get(i).kind();
+        columns[i] = source.columnOf(names[i]);
+        constants[i] = columns[i] == null ? source.constants().get(names[i]) : null;
+      }
+      // in the feed's field order, as source.required() lists them
+      required = source.required().stream().mapToInt(feed::indexOf).toArray();
+      String customerField = switch (feed) {
+        case TRANSACTIONS, CUSTOMERS -> "customer_id";
+        case INTERACTIONS -> "actor";
+        case FX_RATES -> null;
+      };
+      customerIndex = customerField == null ? -1 : feed.indexOf(customerField);
+      idIndex = feed.idField() == null ? -1 : feed.indexOf(feed.idField());
+      zone = ZoneId.of(source.timeZone());
+      try {
+        sha256 = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    FileLayout layoutOf(String file) {
+      FileLayout layout = layouts.get(file);
+      if (layout == null) {
+        layout = layout(file);
+        layouts.put(file, layout);
+      }
+      return layout;
+    }
+
+    private FileLayout layout(String file) {
+      FileFormat format = formatOf(source, file);
+      if (format.type() == FormatType.JSON || format.type() == FormatType.PARQUET
+          || format.type() == FormatType.DELTA) {
+        return new FileLayout(format, null, null);
+      }
+      List<String> names = format.header() ? headers.get(file) : format.columnNames();
+      if (names == null) {
+        throw new IllegalStateException("No header known for file " + file);
+      }
+      int[] positions = new int[columns.length];
+      for (int i = 0; i < columns.length; i++) {
+        // a repeated header name: the last one wins, as when the fields were put in a map by name
+        positions[i] = columns[i] == null ? -1 : names.lastIndexOf(columns[i]);
+      }
+      return new FileLayout(format, names, positions);
     }
   }
 }

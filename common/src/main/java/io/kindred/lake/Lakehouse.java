@@ -73,6 +73,11 @@ public final class Lakehouse {
     for (int i = 0; i < properties.length; i += 2) {
       builder = builder.property(properties[i], properties[i + 1]);
     }
+    // only at creation: a table created before keeps its statistics columns (a create with other properties than
+    // the existing table's would fail)
+    if (!table.statsColumns().isEmpty() && !exists(spark, table)) {
+      builder = builder.property("delta.dataSkippingStatsColumns", String.join(",", table.statsColumns()));
+    }
     return builder.execute();
   }
 

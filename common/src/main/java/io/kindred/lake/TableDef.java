@@ -18,15 +18,18 @@ import org.apache.spark.sql.types.StructType;
  * @param schema the table's schema
  * @param partitionColumns the Delta partition columns, possibly none
  * @param description one line for the README and logs
+ * @param statsColumns the columns Delta keeps file statistics of (min, max, nulls) for data skipping, set as
+ *     {@code delta.dataSkippingStatsColumns} when the table is created; empty: Delta's default (the first 32)
  */
 public record TableDef(Layer layer, String name, StructType schema, List<String> partitionColumns,
-    String description) {
+    String description, List<String> statsColumns) {
 
   public TableDef {
     Objects.requireNonNull(layer, "layer");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(schema, "schema");
     partitionColumns = List.copyOf(partitionColumns);
+    statsColumns = List.copyOf(statsColumns);
     List<String> names = Arrays.asList(schema.fieldNames());
     for (String column : partitionColumns) {
       if (!names.contains(column)) {
@@ -34,6 +37,25 @@ public record TableDef(Layer layer, String name, StructType schema, List<String>
             + name + " is not in its schema " + names);
       }
     }
+    for (String column : statsColumns) {
+      if (!names.contains(column)) {
+        throw new IllegalArgumentException("Statistics column '" + column + "' of table " + layer.folder() + "/"
+            + name + " is not in its schema " + names);
+      }
+    }
+  }
+
+  /** A table with Delta's default statistics columns. */
+  public TableDef(Layer layer, String name, StructType schema, List<String> partitionColumns, String description) {
+    this(layer, name, schema, partitionColumns, description, List.of());
+  }
+
+  /**
+   * This table with file statistics kept only for {@code columns}: the ones readers filter on. Statistics of
+   * every column cost the writer a comparison per value (most of a wide table's are never used to skip a file).
+   */
+  public TableDef withStatsColumns(String... columns) {
+    return new TableDef(layer, name, schema, partitionColumns, description, List.of(columns));
   }
 
   /** The table's path relative to the lakehouse root, e.g. {@code silver/transactions}. */

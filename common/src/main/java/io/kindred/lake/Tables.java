@@ -138,7 +138,9 @@ public final class Tables {
           createStructField(LineageColumns.CONTENT_HASH, StringType, false),
       }),
       List.of(TransactionColumns.TRANSACTION_DATE),
-      "Cleaned transactions: UTC timestamps, amounts in USD (returns negative), linked returns, lineage.");
+      "Cleaned transactions: UTC timestamps, amounts in USD (returns negative), linked returns, lineage.")
+      // readers skip files by delivery day (a night's fold), time and customer; the other columns need no stats
+      .withStatsColumns(LineageColumns.INGEST_DAY, TransactionColumns.TRANSACTION_TS, TransactionColumns.CUSTOMER_ID);
 
   /** Columns of {@link #SILVER_FX_RATES}. */
   public static final class FxRateColumns {
@@ -233,7 +235,9 @@ public final class Tables {
           createStructField(LineageColumns.CONTENT_HASH, StringType, false),
       }),
       List.of(InteractionColumns.EVENT_DATE),
-      "Cleaned social events: follow, unfollow, like, comment, share, mention, referral, review (rating 1..5).");
+      "Cleaned social events: follow, unfollow, like, comment, share, mention, referral, review (rating 1..5).")
+      .withStatsColumns(LineageColumns.INGEST_DAY, InteractionColumns.EVENT_TS, InteractionColumns.ACTOR,
+          InteractionColumns.TARGET);
 
   /** Columns of {@link #SILVER_FOLLOWS}. */
   public static final class FollowColumns {
