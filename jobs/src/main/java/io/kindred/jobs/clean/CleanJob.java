@@ -122,7 +122,8 @@ public final class CleanJob {
     CollectionAccumulator<String> lineCounts = spark.sparkContext()
         .collectionAccumulator("line counts of " + source.name());
     Location staging = lake.staging(context.runId());
-    Dataset<Row> verdicts = null;
+    String stagedRecords = staging.resolve("records").uri();
+    String stagedVerdicts = staging.resolve("verdicts").uri();
     try {
       // the one pass over the raw files: every record parsed, checked and staged with its verdict so far
       Dataset<Row> fx = fxRates;
@@ -142,15 +143,15 @@ public final class CleanJob {
             .option("parquet.enable.dictionary", "false")
             // row groups of 16 MB: a task reading a few columns back holds little of them at once
             .option("parquet.block.size", Integer.toString(16 << 20))
-            .parquet(staging.uri());
-        return spark.read().parquet(staging.uri());
+            .parquet(stagedRecords);
+        return spark.read().parquet(stagedRecords);
       });
+      // staged too, not cached: a cached plan that reads silver is dropped when the run writes silver, and would be
+      // recomputed (a second scan of every prior key) by the quarantine write
       Dataset<Row> contested = context.steps().run("resolve duplicates", () -> {
-        Dataset<Row> v = Cleaning.duplicateVerdicts(records, prior, keys).persist(StorageLevel.MEMORY_AND_DISK());
-        v.count();
-        return v;
+        Cleaning.duplicateVerdicts(records, prior, keys).write().mode("overwrite").parquet(stagedVerdicts);
+        return spark.read().parquet(stagedVerdicts);
       });
-      verdicts = contested;
       Map<String, Long> byReason = context.steps().run("count", () -> countByReason(records, contested));
       long rowsIn = byReason.values().stream().mapToLong(Long::longValue).sum();
       long accepted = byReason.getOrDefault("", 0L);
@@ -201,9 +202,6 @@ public final class CleanJob {
       context.log().info("{}: {}", source.name(), metrics.summary());
       requireQuarantineRate(metrics, maxRate);
     } finally {
-      if (verdicts != null) {
-        verdicts.unpersist();
-      }
       Lakehouse.delete(spark, staging);
     }
   }
