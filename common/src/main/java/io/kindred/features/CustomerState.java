@@ -102,6 +102,19 @@ public final class CustomerState {
             .as(CustomerStateColumns.RETURNED_AMOUNT));
   }
 
+  /**
+   * How many transactions the fold of night {@code asOf} took in: the transactions and returns its state counts
+   * less those of the state of {@code priorNight} (null: none), from the two partitions of {@code states}.
+   */
+  public static long transactionsFolded(Dataset<Row> states, LocalDate priorNight, LocalDate asOf) {
+    Column night = col(CustomerStateColumns.AS_OF);
+    Column counted = col(CustomerStateColumns.TRANSACTIONS).plus(col(CustomerStateColumns.RETURNS));
+    Column tonight = night.equalTo(lit(Date.valueOf(asOf)));
+    Column nights = priorNight == null ? tonight : tonight.or(night.equalTo(lit(Date.valueOf(priorNight))));
+    Row sum = states.filter(nights).agg(sum(when(tonight, counted).otherwise(counted.multiply(-1)))).first();
+    return sum.isNullAt(0) ? 0 : sum.getLong(0);
+  }
+
   private static Column zero() {
     return lit(0).cast(Tables.AMOUNT);
   }

@@ -360,11 +360,15 @@ public final class BuildFeaturesCommand implements KindredCommand {
     m.detail("aggregation", "incremental").detail("state_prior_as_of", priorNight == null ? "none" : priorNight);
     context.log().info("folding deliveries after {} up to {} into the customer state of {}",
         priorNight == null ? "the beginning" : priorNight, asOf, priorNight == null ? "nobody" : priorNight);
-    long folded = context.steps().run("count deliveries to fold", deliveries::count);
-    m.detail("transactions_folded", folded);
     Dataset<Row> state = conform(stateTable, CustomerState.fold(prior, deliveries, asOf));
     context.steps().run("write " + stateTable.relativePath(), () -> replace(spark, lake, stateTable, state,
         CustomerStateColumns.AS_OF + " = DATE'" + asOf + "'"));
+    // from the two states' counts (every transaction is a purchase or a return), not a second scan of silver
+    long folded = context.steps().run("count folded transactions", () -> CustomerState.transactionsFolded(
+        lake.read(spark, stateTable), priorNight, asOf));
+    context.log().info("{} transactions delivered after {} folded into the state", folded,
+        priorNight == null ? "the beginning" : priorNight);
+    m.detail("transactions_folded", folded);
     if (retentionNights > 0) {
       context.steps().run("state retention", () -> m.detail("state_nights_deleted",
           deleteStateBefore(context, asOf.minusDays(retentionNights - 1L), retentionNights)));

@@ -143,11 +143,21 @@ class BuildFeaturesJobTest {
     LocalDate last = LocalDate.of(2026, 3, 10);
 
     List<String> deleted = new ArrayList<>();
+    List<String> folded = new ArrayList<>();
+    List<String> delivered = new ArrayList<>();
     for (LocalDate night = last.minusDays(2); !night.isAfter(last); night = night.plusDays(1)) {
-      deleted.add(new BuildFeaturesCommand().unit(PeriodUnit.DAYS)
-          .build(new JobContext(spark, configA, lake(configA), night, "build-features")).metrics().details()
-          .get("state_nights_deleted"));
+      Map<String, String> details = new BuildFeaturesCommand().unit(PeriodUnit.DAYS)
+          .build(new JobContext(spark, configA, lake(configA), night, "build-features")).metrics().details();
+      deleted.add(details.get("state_nights_deleted"));
+      folded.add(details.get("transactions_folded"));
+      // expected: the fixture rows delivered after the previous night (the first night: all up to it)
+      LocalDate to = night;
+      LocalDate after = night.equals(last.minusDays(2)) ? LocalDate.MIN : night.minusDays(1);
+      delivered.add(Long.toString(silver.stream().map(r -> r.getDate(15).toLocalDate())
+          .filter(d -> d.isAfter(after) && !d.isAfter(to)).count()));
     }
+    assertEquals(delivered, folded);
+    assertTrue(Long.parseLong(delivered.get(0)) > 1000 && Long.parseLong(delivered.get(2)) > 0, delivered::toString);
     BuildFeaturesCommand.Result recomputed = new BuildFeaturesCommand().unit(PeriodUnit.DAYS).fullRecompute(true)
         .build(new JobContext(spark, configB, lake(configB), last, "build-features"));
 
