@@ -272,11 +272,6 @@ public final class Cleaning {
         col(RecordParser.CONTENT_HASH).as(LineageColumns.CONTENT_HASH)));
   }
 
-  /** Accepted customer records whose phone is present but cannot be read as E.164 (it becomes null). */
-  public static Dataset<Row> withUnparsablePhone(Dataset<Row> accepted) {
-    return accepted.filter(col("phone").isNotNull().and(E164.apply(col("phone"), col("country")).isNull()));
-  }
-
   /**
    * Sets valid_to (the next version's valid_from, null for the latest) and is_current (valid_to is null) over all
    * versions of each customer (SCD type 2). The customer as of instant t is the version with

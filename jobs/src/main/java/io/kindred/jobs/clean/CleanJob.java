@@ -295,7 +295,6 @@ public final class CleanJob {
       Dataset<Row> prior, SourceDef source, String replaced) {
     SparkSession spark = context.spark();
     Dataset<Row> versions = Cleaning.customerVersions(accepted, source.name(), context.runId());
-    metrics.detail("phones_unparsable", Cleaning.withUnparsablePhone(accepted).count());
     Lakehouse lake = context.lake();
     DeltaTable table = lake.createIfNotExists(spark, Tables.SILVER_CUSTOMERS);
     if (!context.config().getBoolean(INCREMENTAL_KEY)) {
@@ -303,10 +302,25 @@ public final class CleanJob {
           .unionByName(versions));
       Tables.SILVER_CUSTOMERS.requireSchemaOf(history);
       history.write().format("delta").mode("overwrite").save(lake.location(Tables.SILVER_CUSTOMERS).uri());
+      metrics.detail("phones_unparsable", unparsablePhones(context, accepted));
+      return;
+    }
+    Dataset<Row> current = lake.read(spark, Tables.SILVER_CUSTOMERS);
+    if (current.isEmpty()) {
+      // the first night (or a table emptied since): nothing to diff against, so the history is appended, without
+      // the MERGE's planning and joins; the details are those the MERGE would have recorded
+      Dataset<Row> history = Cleaning.withCustomerHistory(versions);
+      Tables.SILVER_CUSTOMERS.requireSchemaOf(history);
+      long version = lake.version(spark, Tables.SILVER_CUSTOMERS);
+      history.write().format("delta").mode("append").save(lake.location(Tables.SILVER_CUSTOMERS).uri());
+      long inserted = lake.rowsWrittenSince(spark, Tables.SILVER_CUSTOMERS, version);
+      metrics.detail("customers_touched", lake.read(spark, Tables.SILVER_CUSTOMERS)
+          .select(CustomerColumns.CUSTOMER_ID).distinct().count());
+      mergeDetails(metrics, "customers", Map.of("numTargetRowsInserted", Long.toString(inserted)));
+      metrics.detail("phones_unparsable", unparsablePhones(context, accepted));
       return;
     }
     // only the customers the run touched: their history recomputed, their rows replaced in one MERGE commit
-    Dataset<Row> current = lake.read(spark, Tables.SILVER_CUSTOMERS);
     Dataset<Row> touched = IncrementalHistory.touchedCustomers(versions, current.filter(functions.expr(replaced)))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -318,9 +332,23 @@ public final class CleanJob {
           IncrementalHistory.CUSTOMER_ROW_KEY, null);
       metrics.detail("customers_touched", touched.count());
       mergeDetails(metrics, "customers", merged);
+      metrics.detail("phones_unparsable", unparsablePhones(context, accepted));
     } finally {
       touched.unpersist();
     }
+  }
+
+  /**
+   * Accepted records with a phone that did not become an E.164 number: those with a phone, less the run's rows in
+   * silver/customers with one (the rows it wrote carry its run id). Counted from the written rows rather than by
+   * parsing every phone again.
+   */
+  private static long unparsablePhones(JobContext context, Dataset<Row> accepted) {
+    long withPhone = accepted.filter(col("phone").isNotNull()).count();
+    long normalised = context.lake().read(context.spark(), Tables.SILVER_CUSTOMERS)
+        .filter(col(LineageColumns.RUN_ID).equalTo(context.runId()).and(col(CustomerColumns.PHONE).isNotNull()))
+        .count();
+    return withPhone - normalised;
   }
 
   /** Configuration key: update silver/customers and silver/follows in place (true) or rewrite them whole. */
