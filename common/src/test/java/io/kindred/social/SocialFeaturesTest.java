@@ -541,7 +541,7 @@ class SocialFeaturesTest {
     SocialSettings defaults = SocialSettings.fromConfig(KindredConfig.defaults().raw(), "kindred.social");
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SocialSettings(weights, 90,
-        defaults.pageRank(), defaults.communities(), 0.01, 20, "champions", 7));
+        defaults.pageRank(), defaults.communities(), 0.01, 20, "champions", 7, true, 7));
 
     assertEquals("Social weights must give each of [comment, follow, like, mention, referral, share] a finite "
         + "weight >= 0: no weight for [referral]; weights for types that link no two users [review] (unfollow ends "
