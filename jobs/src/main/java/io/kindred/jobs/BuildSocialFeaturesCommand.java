@@ -30,6 +30,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -175,8 +176,10 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         m.detail(SocialRuns.INTERACTIONS_READ, interactionCount).detail("follow_edges_active", activeCount)
             .detail("transactions_read", transactionCount);
 
+        // no need to look for the previous snapshot when the night is full anyway
         SocialRuns.Plan plan = context.steps().run("full or incremental", () -> SocialRuns.plan(asOf, settings,
-            fullRecompute, SocialRuns.prior(spark, lake, asOf)));
+            fullRecompute, fullRecompute || !settings.incremental() ? Optional.empty()
+                : SocialRuns.prior(spark, lake, asOf)));
         Dataset<Row> prior = null;
         if (plan.incremental()) {
           LocalDate priorAsOf = plan.prior().asOf();
@@ -207,9 +210,14 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         Dataset<Row> activity;
         if (plan.incremental()) {
           LocalDate priorAsOf = plan.prior().asOf();
+          Dataset<Row> changed = cache(cached, SocialFeatures.interactionsChangedBetween(priorAsOf, asOf,
+              lake.readOrEmpty(spark, Tables.SILVER_INTERACTIONS)));
+          long changedCount = context.steps().run("read interactions changed since " + priorAsOf, changed::count);
+          context.log().info("{} interactions dated on the days that left the windows, delivered after {} or dated "
+              + "after it ({} known at {})", changedCount, priorAsOf, interactionCount, asOf);
+          m.detail("interactions_changed_read", changedCount);
           activity = cache(cached, SocialFeatures.foldedInteractionActivity(priorAsOf, asOf,
-              SocialFeatures.activityOf(prior), SocialFeatures.interactionsChangedBetween(priorAsOf, asOf,
-                  lake.readOrEmpty(spark, Tables.SILVER_INTERACTIONS))));
+              SocialFeatures.activityOf(prior), changed));
         } else {
           activity = cache(cached, SocialFeatures.interactionActivity(asOf, interactions));
         }
