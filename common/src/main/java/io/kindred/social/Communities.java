@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Communities by weighted label propagation on the undirected graph: the weight between two users is the sum of
  * the weights of their edges in both directions (self-loops dropped by {@link SocialGraph}).
  *
- * <p>Every vertex starts with a label of its own. In each iteration every vertex computes the label carrying the
+ * <p>Every vertex starts with a label of its own (a cold start; {@link #run(SocialGraph, Dataset)} can start from
+ * earlier communities instead). In each iteration every vertex computes the label carrying the
  * most neighbour weight; a tie keeps the vertex's current label when that is among the heaviest, else takes the
  * heaviest label with the smallest seeded hash (a fixed pseudo-random order, which unlike "smallest label" does not
  * let the lowest ids flood the graph). Updates are semi-synchronous: in each iteration only a seeded pseudo-random

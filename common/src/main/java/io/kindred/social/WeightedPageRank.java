@@ -29,9 +29,14 @@ import org.slf4j.LoggerFactory;
  * {@code r(v) = (1-d)/n + d * (sum_u r(u) w(u,v)/W(u) + D/n)}, D the dangling vertices' rank; an isolated vertex gets
  * {@code (1-d)/n + d*D/n}.
  *
- * <p>Iteration stops when the L1 norm of the change of the rank vector is below {@link #tolerance()} (default
- * 1e-9; since ranks sum to 1 this bounds the remaining L1 error by about {@code tol * d/(1-d)}, i.e. 5.7e-9). If that
- * does not happen within {@link #maxIterations()} (default 200) the run fails with {@link NotConvergedException}.
+ * <p>Iteration starts from the uniform vector, or from earlier ranks ({@link #run(SocialGraph, Dataset)}: a warm
+ * start), and stops when the L1 norm of the change of the rank vector is below {@link #tolerance()} (default
+ * 1e-9; since ranks sum to 1 this bounds the remaining L1 error by about {@code tol * d/(1-d)}, i.e. 5.7e-9, whatever
+ * the start). If that does not happen within {@link #maxIterations()} (default 200) the run fails with
+ * {@link NotConvergedException}. The error shrinks by a roughly constant factor per iteration, so a warm start
+ * saves about {@code log(e_uniform / e_warm) / log(1/factor)} iterations of a cold start's
+ * {@code log(e_uniform / tol) / log(1/factor)} (e the start's L1 distance from the fixed point): a start 10 to 50
+ * times closer saves some 10% to 20% of the iterations at the default tolerance.
  *
  * <p>Engine: the in-edges are held in cached compressed-sparse-row blocks partitioned by destination; each
  * iteration broadcasts the vector {@code r(u)/W(u)} (8 bytes per vertex), each block computes its vertices' sums,

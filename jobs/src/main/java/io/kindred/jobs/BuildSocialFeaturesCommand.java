@@ -156,8 +156,15 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         }
         context.log().info("{} customers in the customer_features snapshot of {}", customerCount, asOf);
 
-        Dataset<Row> interactions = cache(cached, SocialFeatures.interactionsKnownAt(asOf,
-            lake.readOrEmpty(spark, Tables.SILVER_INTERACTIONS)));
+        // one version of silver/interactions for what is known at D and, on an incremental night, what changed
+        // since P (the second read comes later: a cleaning run committing in between must not be half seen)
+        long interactionsVersion = lake.version(spark, Tables.SILVER_INTERACTIONS);
+        Dataset<Row> silverInteractions = interactionsVersion < 0
+            ? lake.readOrEmpty(spark, Tables.SILVER_INTERACTIONS)
+            : spark.read().format("delta").option("versionAsOf", interactionsVersion)
+                .load(lake.location(Tables.SILVER_INTERACTIONS).uri());
+        m.detail("interactions_version", interactionsVersion);
+        Dataset<Row> interactions = cache(cached, SocialFeatures.interactionsKnownAt(asOf, silverInteractions));
         Row known = context.steps().run("read interactions", () -> SocialFeatures.interactionsFingerprint(asOf,
             interactions).first());
         long interactionCount = known.getLong(0);
@@ -211,7 +218,7 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         if (plan.incremental()) {
           LocalDate priorAsOf = plan.prior().asOf();
           Dataset<Row> changed = cache(cached, SocialFeatures.interactionsChangedBetween(priorAsOf, asOf,
-              lake.readOrEmpty(spark, Tables.SILVER_INTERACTIONS)));
+              silverInteractions));
           long changedCount = context.steps().run("read interactions changed since " + priorAsOf, changed::count);
           context.log().info("{} interactions dated on the days that left the windows, delivered after {} or dated "
               + "after it ({} known at {})", changedCount, priorAsOf, interactionCount, asOf);
