@@ -64,11 +64,12 @@ class BuildSocialFeaturesIncrementalTest {
    * interactions), 0.9998 on a world ten times larger (-Dsocial.customers=20000 -Dsocial.days=60: 30,001 users,
    * 151 communities cold and 152 warm, 29,000 users in a community with the same members), 1.0000 on Communities'
    * planted test (1,005 users, 1% of edges new). A warm start settles in a fixed point near the prior's, which on
-   * graphs with clear communities is the cold start's up to a few users on a boundary; merging two of 15 equal
-   * communities costs about 0.07 of ARI and splitting one about 0.035, so 0.95 fails when communities are merged or
-   * split wholesale and tolerates boundary users.
+   * graphs with clear communities is the cold start's up to a few users on a boundary. On this world (15
+   * communities of about 200), one user labelled differently costs about 0.0007 of ARI, one community split in
+   * two about 0.018 and two merged about 0.068: 0.99 fails on any split or merge and tolerates some 14 boundary
+   * users (0.5%).
    */
-  private static final double MIN_ARI = 0.95;
+  private static final double MIN_ARI = 0.99;
 
   /** The columns that do not depend on PageRank or label propagation: equal exactly. */
   private static final List<String> EXACT = List.of(SocialFeatureColumns.IS_CUSTOMER,
