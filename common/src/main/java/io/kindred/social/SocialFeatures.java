@@ -265,10 +265,10 @@ public final class SocialFeatures {
    * The silver/interactions rows that can make the activity of {@code asOf} differ from that of {@code priorAsOf}
    * (the input {@link #foldedInteractionActivity} needs): rows known at the prior night dated on the days that
    * left a 30- or 90-day window, rows dated up to the prior night but delivered after it (late deliveries, whatever
-   * their date: they count for the reviews written), and rows dated after the prior night. Three scans, each
-   * selective on the table's layout: the first two days-ranges of the {@code event_date} partitions, the delivery
-   * days (after the prior night, Delta's file statistics on {@code ingest_day} skip the older files of every
-   * partition), and the partitions of the new days.
+   * their date: they count for the reviews written), and rows dated after the prior night. Three disjoint scans,
+   * each selective on the table's layout: the {@code event_date} partitions of the days that left the windows, the
+   * files delivered after the prior night (Delta's statistics on {@code ingest_day} skip every older file), and the
+   * partitions of the days after the prior night.
    *
    * @throws IllegalArgumentException unless {@code priorAsOf} is before {@code asOf}
    */

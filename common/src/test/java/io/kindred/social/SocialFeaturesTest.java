@@ -15,6 +15,7 @@ import io.kindred.lake.Tables.SocialFeatureColumns;
 import io.kindred.social.SocialFixtures.Ev;
 import io.kindred.social.SocialFixtures.Tx;
 import io.kindred.testing.SharedSpark;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +34,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The social features on a small hand-built world whose expected values are worked out by hand in the comments,
@@ -367,6 +369,40 @@ class SocialFeaturesTest {
         folded.get("N"));
     // the whole table instead of the changed rows gives the same: each row is weighed by its own dates
     assertEquals(full, byId(SocialFeatures.foldedInteractionActivity(PRIOR, AS_OF, prior, silver)));
+  }
+
+  @Test
+  void changedRowsAreReadFromTheLeavingDaysTheLateDeliveriesAndTheNewDaysOnly(@TempDir Path dir) {
+    // silver/interactions as cleaning writes it: partitioned by event_date, one commit per delivery day, so every
+    // file holds one (event_date, ingest_day)
+    String path = dir.resolve("interactions").toUri().toString();
+    Dataset<Row> all = SocialFixtures.interactions(spark, FOLD_EVENTS);
+    Set<String> files = new TreeSet<>();
+    for (Ev e : FOLD_EVENTS) {
+      files.add(e.date() + "/" + e.ingest());
+    }
+    for (LocalDate ingest : new TreeSet<>(FOLD_EVENTS.stream().map(Ev::ingest).toList())) {
+      all.filter(col(Tables.LineageColumns.INGEST_DAY).equalTo(java.sql.Date.valueOf(ingest))).coalesce(1).write()
+          .format("delta").mode("append").partitionBy(Tables.SILVER_INTERACTIONS.partitionColumns().get(0))
+          .save(path);
+    }
+    // the leaving days 03-01 and 2025-12-31 delivered by P, the deliveries of D (e04, e05, e06) and the day D
+    Set<String> needed = new TreeSet<>(List.of("2026-03-01/2026-03-01", "2025-12-31/2025-12-31",
+        "2026-03-20/2026-03-31", "2026-03-01/2026-03-31", "2025-06-01/2026-03-31", "2026-03-31/2026-03-31"));
+
+    Dataset<Row> changed = SocialFeatures.interactionsChangedBetween(PRIOR, AS_OF,
+        spark.read().format("delta").load(path));
+    List<Row> rows = changed.collectAsList();
+
+    long filesRead = 0;
+    for (org.apache.spark.sql.execution.SparkPlan node : scala.jdk.javaapi.CollectionConverters.asJava(
+        changed.queryExecution().executedPlan().collectLeaves())) {
+      filesRead += node.metrics().apply("numFiles").value();
+    }
+    assertEquals(12, rows.size());
+    assertEquals(12, files.size());
+    assertEquals(true, files.containsAll(needed));
+    assertEquals(needed.size(), filesRead, "files read of " + files.size() + " " + files);
   }
 
   @Test
