@@ -58,9 +58,11 @@ class BuildSocialFeaturesIncrementalTest {
   private static final int DAYS = Integer.getInteger("social.days", 30);
   /** A user who appears only on night D. */
   private static final String NEW_USER = "S99999999";
+  /** A user who only follows someone: no interaction at all, zeros everywhere. */
+  private static final String QUIET_USER = "S99999998";
   /**
    * Lowest adjusted Rand index of the warm-started communities against a cold start's this test accepts. Measured:
-   * 1.0000 on this world (3,001 users, 15 planted communities, the night adds one day of 30 and 464 changed
+   * 1.0000 on this world (3,002 users, 15 planted communities, the night adds one day of 30 and 464 changed
    * interactions), 0.9998 on a world ten times larger (-Dsocial.customers=20000 -Dsocial.days=60: 30,001 users,
    * 151 communities cold and 152 warm, 29,000 users in a community with the same members), 1.0000 on Communities'
    * planted test (1,005 users, 1% of edges new). A warm start settles in a fixed point near the prior's, which on
@@ -132,6 +134,8 @@ class BuildSocialFeaturesIncrementalTest {
     // the same users; counts and sums equal exactly
     assertEquals(cold.keySet(), warm.keySet());
     assertTrue(warm.containsKey(NEW_USER), "the user new on D has a row");
+    assertEquals("{comment=0, follow=0, like=0, mention=0, referral=0, review=0, share=0, unfollow=0}",
+        value(warm.get(QUIET_USER), SocialFeatureColumns.INTERACTIONS_GIVEN_90D));
     List<String> differing = new ArrayList<>();
     for (String user : cold.keySet()) {
       for (String c : EXACT) {
@@ -231,7 +235,8 @@ class BuildSocialFeaturesIncrementalTest {
    * Adds to silver/interactions the cases the fold must get right, between users of the generated world: a like
    * dated D-6 delivered on D (late), a mention dated on the day leaving the 30-day window (03-01), a comment dated
    * on the day leaving the 90-day window (01-01), a review dated 02-10 delivered on D, and a like on D by a user
-   * never seen before. Returns the event ids, in that order.
+   * never seen before; and to silver/follows a user who follows someone and has no interaction at all. Returns the
+   * event ids, in that order.
    */
   private List<String> addEdgeCases(Lakehouse lake) {
     Row pair = lake.read(spark, Tables.SILVER_INTERACTIONS).filter(col(InteractionColumns.TYPE).equalTo("like"))
@@ -246,6 +251,9 @@ class BuildSocialFeaturesIncrementalTest {
     rows.add(event("X5", NEW_USER, a, "like", LocalDateTime.of(2026, 3, 31, 9, 0), null, D));
     spark.createDataFrame(rows, Tables.SILVER_INTERACTIONS.schema()).write().format("delta").mode("append")
         .save(lake.location(Tables.SILVER_INTERACTIONS).uri());
+    spark.createDataFrame(List.of(RowFactory.create(QUIET_USER, a, Timestamp.valueOf(LocalDateTime.of(2026, 3, 1,
+        10, 0)), null, "F1", null)), Tables.SILVER_FOLLOWS.schema()).write().format("delta").mode("append")
+        .save(lake.location(Tables.SILVER_FOLLOWS).uri());
     return List.of("X1", "X2", "X3", "X4", "X5");
   }
 
