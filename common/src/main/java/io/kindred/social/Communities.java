@@ -1,5 +1,9 @@
 package io.kindred.social;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
+
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
@@ -19,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Communities by weighted label propagation on the undirected graph: the weight between two users is the sum of
  * the weights of their edges in both directions (self-loops dropped by {@link SocialGraph}).
  *
- * <p>Every vertex starts with a label of its own. In each iteration every vertex computes the label carrying the
+ * <p>Every vertex starts with a label of its own (a cold start; {@link #run(SocialGraph, Dataset)} can start from
+ * earlier communities instead). In each iteration every vertex computes the label carrying the
  * most neighbour weight; a tie keeps the vertex's current label when that is among the heaviest, else takes the
  * heaviest label with the smallest seeded hash (a fixed pseudo-random order, which unlike "smallest label" does not
  * let the lowest ids flood the graph). Updates are semi-synchronous: in each iteration only a seeded pseudo-random
@@ -37,6 +42,7 @@ public final class Communities {
 
   private static final Logger LOG = LoggerFactory.getLogger(Communities.class);
   private static final int LOG_EVERY = 5;
+  private static final String GROUP = "_group";
 
   /** Output schema: {@code (id STRING, community_id STRING, community_size LONG)}. */
   public static final StructType SCHEMA = new StructType()
@@ -104,8 +110,34 @@ public final class Communities {
   public record Result(Dataset<Row> communities, int communityCount, int iterations, long unstable) {
   }
 
-  /** Finds the communities of {@code graph}. */
+  /** Finds the communities of {@code graph}, every vertex starting with a label of its own (a cold start). */
   public Result run(SocialGraph graph) {
+    return run(graph, null);
+  }
+
+  /**
+   * Finds the communities of {@code graph}, warm-started from {@code priorLabels} (e.g. the previous night's
+   * communities of a graph that changed a little): the vertices of one prior community that have a neighbour in
+   * {@code graph} start with one shared label; a vertex without a prior community (new tonight) or without any
+   * neighbour tonight starts with a label of its own, as in a cold start (an isolated vertex never changes label,
+   * so it could not otherwise leave its old community). Update rule, schedule, stopping rule and the naming of
+   * communities by their smallest member are those of a cold start, so the result is deterministic for a given
+   * graph, seed and prior. It is a fixed point (within the tolerance) like the cold start's, but not necessarily
+   * the same one: label propagation has many, and a warm start tends to stay near the prior's.
+   *
+   * @param priorLabels {@code (id STRING, community_id STRING)}, one row per id, both non-null (a community is
+   *     any string shared by its members; ids that are not vertices of {@code graph} are ignored); or {@code null}
+   *     for a cold start
+   * @throws IllegalArgumentException when {@code priorLabels} lacks a column, names an id twice or holds a null
+   */
+  public Result run(SocialGraph graph, Dataset<Row> priorLabels) {
+    if (priorLabels != null) {
+      SocialGraph.requireColumn(priorLabels, "prior communities", SocialColumns.ID, DataTypes.StringType);
+      SocialGraph.requireColumn(priorLabels, "prior communities", SocialColumns.COMMUNITY_ID, DataTypes.StringType);
+      SocialGraph.requireValid(priorLabels, "prior communities", col(SocialColumns.ID).isNull()
+          .or(col(SocialColumns.COMMUNITY_ID).isNull()), "a non-null " + SocialColumns.ID + " and "
+          + SocialColumns.COMMUNITY_ID, struct(col(SocialColumns.ID), col(SocialColumns.COMMUNITY_ID)));
+    }
     int n = graph.vertexCount();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(graph.spark().sparkContext());
     if (n == 0) {
@@ -119,10 +151,7 @@ public final class Communities {
       List<int[]> owned = blocks.map(b -> b.vertices).collect();
       LOG.info("Label propagation: {} vertices, {} adjacency entries in {} blocks, prepared in {} ms", n,
           2 * graph.edgeCount(), owned.size(), (System.nanoTime() - start) / 1_000_000);
-      int[] label = new int[n];
-      for (int v = 0; v < n; v++) {
-        label[v] = v;
-      }
+      int[] label = priorLabels == null ? singletons(n) : warmStart(graph, priorLabels, owned);
       long loopStart = System.nanoTime();
       long threshold = (long) Math.floor(tolerance * n);
       long unstable = -1;
@@ -170,9 +199,76 @@ public final class Communities {
 
   /** Finds the communities of the users of {@code edges} and {@code nodes} (see {@link SocialGraph#of}). */
   public Result run(Dataset<Row> edges, Dataset<Row> nodes) {
+    return run(edges, nodes, null);
+  }
+
+  /** {@link #run(SocialGraph, Dataset)} on the graph of {@code edges} and {@code nodes}. */
+  public Result run(Dataset<Row> edges, Dataset<Row> nodes, Dataset<Row> priorLabels) {
     try (SocialGraph graph = SocialGraph.of(edges, nodes)) {
-      return run(graph);
+      return run(graph, priorLabels);
     }
+  }
+
+  private static int[] singletons(int n) {
+    int[] label = new int[n];
+    for (int v = 0; v < n; v++) {
+      label[v] = v;
+    }
+    return label;
+  }
+
+  /**
+   * Start labels from prior communities: a prior community's members that have a neighbour share the smallest
+   * vertex number among them; every other vertex is its own label. Labels stay vertex numbers, and two groups
+   * never share one (a group's label is one of its members).
+   */
+  private static int[] warmStart(SocialGraph graph, Dataset<Row> priorLabels, List<int[]> owned) {
+    int n = graph.vertexCount();
+    boolean[] linked = new boolean[n];
+    for (int[] vertices : owned) {
+      for (int v : vertices) {
+        linked[v] = true;
+      }
+    }
+    // group of each vertex with a prior community: the smallest vertex number of that community (any vertex)
+    Dataset<Row> numbered = graph.numbered(priorLabels.select(col(SocialColumns.ID),
+        col(SocialColumns.COMMUNITY_ID)));
+    Dataset<Row> groups = numbered.groupBy(col(SocialColumns.COMMUNITY_ID)).agg(min(col(SocialGraph.VID)).as(GROUP));
+    SocialGraph.VertexValues<int[]> grouped = SocialGraph.gather(numbered.join(groups, SocialColumns.COMMUNITY_ID)
+        .select(col(SocialGraph.VID), col(GROUP)), (row, i, values) -> values[i] = row.getInt(1), int[]::new);
+    int[] group = new int[n];
+    java.util.Arrays.fill(group, -1);
+    for (int p = 0; p < grouped.vertices().size(); p++) {
+      int[] vertices = grouped.vertices().get(p);
+      int[] values = grouped.values().get(p);
+      for (int i = 0; i < vertices.length; i++) {
+        group[vertices[i]] = values[i];
+      }
+    }
+    int[] representative = new int[n];
+    java.util.Arrays.fill(representative, Integer.MAX_VALUE);
+    for (int v = 0; v < n; v++) {
+      if (linked[v] && group[v] >= 0) {
+        representative[group[v]] = Math.min(representative[group[v]], v);
+      }
+    }
+    int[] label = new int[n];
+    long carried = 0;
+    long isolated = 0;
+    for (int v = 0; v < n; v++) {
+      if (group[v] < 0) {
+        label[v] = v;
+      } else if (!linked[v]) {
+        label[v] = v;
+        isolated++;
+      } else {
+        label[v] = representative[group[v]];
+        carried++;
+      }
+    }
+    LOG.info("Label propagation warm start: {} of {} vertices start in their prior community, {} new start alone, "
+        + "{} without a neighbour start alone", carried, n, n - carried - isolated, isolated);
+    return label;
   }
 
   private static Result result(SocialGraph graph, JavaSparkContext jsc, int[] label, int iterations,

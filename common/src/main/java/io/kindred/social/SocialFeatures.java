@@ -1,6 +1,7 @@
 package io.kindred.social;
 
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.bit_xor;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -14,6 +15,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.kindred.clean.Cleaning;
 import io.kindred.clean.RecordParser;
@@ -33,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -70,11 +73,25 @@ public final class SocialFeatures {
       CustomerFeatureColumns.COMMUNITY_SIZE, CustomerFeatureColumns.PEER_SPEND_90D,
       CustomerFeatureColumns.REFERRALS_CONVERTED);
 
+  /** The columns of {@link #interactionActivity} after the id, in order. */
+  public static final List<String> ACTIVITY_COLUMNS = List.of(SocialFeatureColumns.INTERACTIONS_GIVEN_30D,
+      SocialFeatureColumns.INTERACTIONS_RECEIVED_30D, SocialFeatureColumns.INTERACTIONS_GIVEN_90D,
+      SocialFeatureColumns.INTERACTIONS_RECEIVED_90D, SocialFeatureColumns.POSTS_90D,
+      SocialFeatureColumns.ENGAGEMENT_RECEIVED_90D, SocialFeatureColumns.ENGAGEMENT_PER_POST_90D,
+      SocialFeatureColumns.REVIEWS_WRITTEN, SocialFeatureColumns.MEAN_RATING);
+  /** Columns of {@link #interactionsFingerprint}. */
+  public static final String FINGERPRINT_ROWS = "interactions";
+  public static final String FINGERPRINT = "fingerprint";
+
   static final String FOLLOW = "follow";
   static final String REFERRAL = "referral";
   static final String REVIEW = "review";
   private static final long MICROS_PER_DAY = 86_400_000_000L;
 
+  /** The interaction-count maps: column, and a short tag (given/received, window) for internal columns. */
+  private static final String[][] ACTIVITY_MAPS = {
+      {SocialFeatureColumns.INTERACTIONS_GIVEN_30D, "g30"}, {SocialFeatureColumns.INTERACTIONS_RECEIVED_30D, "r30"},
+      {SocialFeatureColumns.INTERACTIONS_GIVEN_90D, "g90"}, {SocialFeatureColumns.INTERACTIONS_RECEIVED_90D, "r90"}};
   private static final String ID = SocialColumns.ID;
   private static final String GIVEN = "_given";
   private static final String PEER = "_peer";
@@ -206,9 +223,7 @@ public final class SocialFeatures {
     Column in30 = col(InteractionColumns.EVENT_DATE).geq(lit(Date.valueOf(asOf.minusDays(SHORT_WINDOW_DAYS - 1L))));
     Column in90 = col(InteractionColumns.EVENT_DATE).geq(lit(Date.valueOf(asOf.minusDays(LONG_WINDOW_DAYS - 1L))));
     List<Column> aggregates = new ArrayList<>();
-    String[][] maps = {
-        {SocialFeatureColumns.INTERACTIONS_GIVEN_30D, "g30"}, {SocialFeatureColumns.INTERACTIONS_RECEIVED_30D, "r30"},
-        {SocialFeatureColumns.INTERACTIONS_GIVEN_90D, "g90"}, {SocialFeatureColumns.INTERACTIONS_RECEIVED_90D, "r90"}};
+    String[][] maps = ACTIVITY_MAPS;
     for (String[] m : maps) {
       Column role = m[1].startsWith("g") ? isGiven : isReceived;
       Column window = m[1].endsWith("30") ? in30 : in90;
@@ -244,6 +259,182 @@ public final class SocialFeatures {
     out.add(col(SocialFeatureColumns.REVIEWS_WRITTEN));
     out.add(col(SocialFeatureColumns.MEAN_RATING));
     return counted.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * The silver/interactions rows that can make the activity of {@code asOf} differ from that of {@code priorAsOf}
+   * (the input {@link #foldedInteractionActivity} needs): rows known at the prior night dated on the days that
+   * left a 30- or 90-day window, rows dated up to the prior night but delivered after it (late deliveries, whatever
+   * their date: they count for the reviews written), and rows dated after the prior night. Three disjoint scans,
+   * each selective on the table's layout: the {@code event_date} partitions of the days that left the windows, the
+   * files delivered after the prior night (Delta's statistics on {@code ingest_day} skip every older file), and the
+   * partitions of the days after the prior night.
+   *
+   * @throws IllegalArgumentException unless {@code priorAsOf} is before {@code asOf}
+   */
+  public static Dataset<Row> interactionsChangedBetween(LocalDate priorAsOf, LocalDate asOf,
+      Dataset<Row> interactions) {
+    requireEarlier(priorAsOf, asOf);
+    Column date = col(InteractionColumns.EVENT_DATE);
+    Column ingest = col(LineageColumns.INGEST_DAY);
+    Date prior = Date.valueOf(priorAsOf);
+    Column leaving = lit(false);
+    for (int k : List.of(SHORT_WINDOW_DAYS, LONG_WINDOW_DAYS)) {
+      LocalDate last = asOf.minusDays(k).isBefore(priorAsOf) ? asOf.minusDays(k) : priorAsOf;
+      leaving = leaving.or(date.between(lit(Date.valueOf(priorAsOf.minusDays(k - 1L))), lit(Date.valueOf(last))));
+    }
+    Dataset<Row> left = interactions.filter(leaving.and(ingest.leq(lit(prior))));
+    Dataset<Row> late = interactions.filter(date.leq(lit(prior)).and(ingest.gt(lit(prior)))
+        .and(ingest.leq(lit(Date.valueOf(asOf)))));
+    Dataset<Row> recent = interactions.filter(date.gt(lit(prior)).and(date.leq(lit(Date.valueOf(asOf)))));
+    return left.unionByName(late).unionByName(recent);
+  }
+
+  /**
+   * {@link #interactionActivity} of {@code asOf} folded from that of the earlier night {@code priorAsOf}: every
+   * count and sum is the prior's plus the events that entered it minus those that left it. An event counts in a
+   * window of k days at a night N when it is known at N ({@link #interactionsKnownAt}) and dated in N-k+1 .. N, and
+   * in the all-time columns when it is known at N; since what is known at the prior night is still known at
+   * {@code asOf}, an event adds {@code [known at asOf and in its window] - [known at the prior and in its window]},
+   * i.e. it is removed when known at the prior night and dated on a day that left the window, and added when
+   * known at {@code asOf}, in the window, and either delivered after the prior night or dated after it. The
+   * mean rating is folded through its sum: a mean of integer ratings times the reviews written, rounded, is that
+   * sum exactly (silver reviews always carry a rating: clean-interactions rejects one without), and the new mean
+   * is the new sum over the new count, the same division Spark's {@code avg} makes. So the result equals the full
+   * aggregation of the same night exactly, as long as {@code priorActivity} is that of the same silver rows.
+   *
+   * @param priorActivity the activity of the prior night, {@code (id, }{@link #ACTIVITY_COLUMNS}{@code )}, e.g.
+   *     {@link #activityOf} its gold/social_features snapshot
+   * @param interactions silver/interactions rows: at least those of {@link #interactionsChangedBetween}; others
+   *     (e.g. the whole table) change nothing, as each row is weighed by the formula above
+   * @return {@code (id, }{@link #ACTIVITY_COLUMNS}{@code )} for every user of the prior or of a changed event
+   */
+  public static Dataset<Row> foldedInteractionActivity(LocalDate priorAsOf, LocalDate asOf,
+      Dataset<Row> priorActivity, Dataset<Row> interactions) {
+    requireEarlier(priorAsOf, asOf);
+    Column date = col(InteractionColumns.EVENT_DATE);
+    Column knownAtPrior = date.leq(lit(Date.valueOf(priorAsOf)))
+        .and(col(LineageColumns.INGEST_DAY).leq(lit(Date.valueOf(priorAsOf))));
+    Column known = date.leq(lit(Date.valueOf(asOf))).and(col(LineageColumns.INGEST_DAY).leq(lit(Date.valueOf(asOf))))
+        .and(col(InteractionColumns.ACTOR).notEqual(col(InteractionColumns.TARGET)));
+    Column c30 = change(known.and(date.geq(lit(Date.valueOf(asOf.minusDays(SHORT_WINDOW_DAYS - 1L))))),
+        knownAtPrior.and(date.geq(lit(Date.valueOf(priorAsOf.minusDays(SHORT_WINDOW_DAYS - 1L))))));
+    Column c90 = change(known.and(date.geq(lit(Date.valueOf(asOf.minusDays(LONG_WINDOW_DAYS - 1L))))),
+        knownAtPrior.and(date.geq(lit(Date.valueOf(priorAsOf.minusDays(LONG_WINDOW_DAYS - 1L))))));
+    Column cAll = change(lit(true), knownAtPrior);
+    Dataset<Row> weighed = interactions.filter(known)
+        .select(col(InteractionColumns.ACTOR), col(InteractionColumns.TARGET), col(InteractionColumns.TYPE),
+            col(InteractionColumns.RATING), c30.as("_c30"), c90.as("_c90"), cAll.as("_call"))
+        .filter(col("_c30").notEqual(0).or(col("_c90").notEqual(0)).or(col("_call").notEqual(0)));
+    Column type = col(InteractionColumns.TYPE);
+    Dataset<Row> sides = weighed.select(col(InteractionColumns.ACTOR).as(ID), lit(true).as(GIVEN), type,
+            col(InteractionColumns.RATING), col("_c30"), col("_c90"), col("_call"))
+        .unionByName(weighed.filter(type.notEqual(REVIEW)).select(col(InteractionColumns.TARGET).as(ID),
+            lit(false).as(GIVEN), type, col(InteractionColumns.RATING), col("_c30"), col("_c90"), col("_call")));
+    Column isGiven = col(GIVEN);
+    Column isReceived = not(col(GIVEN));
+    List<Column> aggregates = new ArrayList<>();
+    for (String[] m : ACTIVITY_MAPS) {
+      Column role = m[1].startsWith("g") ? isGiven : isReceived;
+      Column c = col(m[1].endsWith("30") ? "_c30" : "_c90");
+      for (String t : INTERACTION_TYPES) {
+        aggregates.add(sumWhere(role.and(type.equalTo(t)), c).as("_d" + m[1] + "_" + t));
+      }
+    }
+    aggregates.add(sumWhere(isGiven.and(type.isin(POST_TYPES.toArray())), col("_c90")).as("_dposts"));
+    aggregates.add(sumWhere(isReceived.and(type.isin(ENGAGEMENT_TYPES.toArray())), col("_c90")).as("_dengaged"));
+    aggregates.add(sumWhere(isGiven.and(type.equalTo(REVIEW)), col("_call")).as("_dreviews"));
+    aggregates.add(sumWhere(isGiven.and(type.equalTo(REVIEW)), col("_call").multiply(col(InteractionColumns.RATING)))
+        .as("_dratings"));
+    Dataset<Row> delta = sides.groupBy(ID)
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+
+    Dataset<Row> joined = priorActivity.select(Stream.concat(Stream.of(ID), ACTIVITY_COLUMNS.stream())
+            .map(c -> col(c).as(c.equals(ID) ? ID : "_p_" + c)).toArray(Column[]::new))
+        .join(delta, ID, "full_outer");
+    List<Column> out = new ArrayList<>();
+    out.add(col(ID));
+    for (String[] m : ACTIVITY_MAPS) {
+      List<Column> entries = new ArrayList<>();
+      for (String t : INTERACTION_TYPES) {
+        entries.add(lit(t));
+        entries.add(coalesce(col("_p_" + m[0]).getItem(t), lit(0L))
+            .plus(coalesce(col("_d" + m[1] + "_" + t), lit(0L))));
+      }
+      out.add(functions.map(entries.toArray(Column[]::new)).as(m[0]));
+    }
+    Column posts = coalesce(col("_p_" + SocialFeatureColumns.POSTS_90D), lit(0L))
+        .plus(coalesce(col("_dposts"), lit(0L)));
+    Column engaged = coalesce(col("_p_" + SocialFeatureColumns.ENGAGEMENT_RECEIVED_90D), lit(0L))
+        .plus(coalesce(col("_dengaged"), lit(0L)));
+    Column priorReviews = coalesce(col("_p_" + SocialFeatureColumns.REVIEWS_WRITTEN), lit(0)).cast(DataTypes.LongType);
+    Column reviews = priorReviews.plus(coalesce(col("_dreviews"), lit(0L)));
+    Column ratings = round(coalesce(col("_p_" + SocialFeatureColumns.MEAN_RATING), lit(0.0)).multiply(priorReviews))
+        .cast(DataTypes.LongType).plus(coalesce(col("_dratings"), lit(0L)));
+    out.add(posts.as(SocialFeatureColumns.POSTS_90D));
+    out.add(engaged.as(SocialFeatureColumns.ENGAGEMENT_RECEIVED_90D));
+    out.add(engagementPerPost(engaged, posts).as(SocialFeatureColumns.ENGAGEMENT_PER_POST_90D));
+    out.add(reviews.cast(DataTypes.IntegerType).as(SocialFeatureColumns.REVIEWS_WRITTEN));
+    out.add(when(reviews.gt(0), ratings.cast(DataTypes.DoubleType).divide(reviews.cast(DataTypes.DoubleType)))
+        .otherwise(lit(0.0)).as(SocialFeatureColumns.MEAN_RATING));
+    return joined.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * The activity columns of a gold/social_features snapshot, keyed by id: {@code (id, }{@link #ACTIVITY_COLUMNS}
+   * {@code )}, what {@link #interactionActivity} gave that night (every user of the snapshot, those without
+   * interactions with zeros), the prior of {@link #foldedInteractionActivity}.
+   */
+  public static Dataset<Row> activityOf(Dataset<Row> snapshot) {
+    List<Column> columns = new ArrayList<>();
+    columns.add(col(SocialFeatureColumns.USER_ID).as(ID));
+    ACTIVITY_COLUMNS.forEach(c -> columns.add(col(c)));
+    return snapshot.select(columns.toArray(Column[]::new));
+  }
+
+  /**
+   * The PageRank of every user of a gold/social_features snapshot, recovered from its influence ({@link #influence}:
+   * PageRank times the snapshot's number of users): {@code (id, pagerank)}, the prior of a warm-started
+   * {@link WeightedPageRank}.
+   */
+  public static Dataset<Row> ranksOf(Dataset<Row> snapshot) {
+    return snapshot.crossJoin(snapshot.agg(count(lit(1)).as(USERS)))
+        .select(col(SocialFeatureColumns.USER_ID).as(ID),
+            col(SocialFeatureColumns.INFLUENCE).divide(col(USERS)).as(SocialColumns.PAGERANK));
+  }
+
+  /** {@code (id, community_id)} of a gold/social_features snapshot: the prior of a warm-started {@link Communities}. */
+  public static Dataset<Row> communitiesOf(Dataset<Row> snapshot) {
+    return snapshot.select(col(SocialFeatureColumns.USER_ID).as(ID),
+        col(SocialFeatureColumns.COMMUNITY_ID).as(SocialColumns.COMMUNITY_ID));
+  }
+
+  /**
+   * A fingerprint of the interactions known at {@code asOf} ({@link #interactionsKnownAt}): one row
+   * {@code (interactions LONG, fingerprint LONG)}, their number and the XOR of a 64-bit hash of each one's id,
+   * actor, target, type, date, rating and delivery day. Taken twice of the same night (e.g. when the night is
+   * built and again the next night), equal fingerprints mean that what was known at that night has not been
+   * changed since (a row rewritten, removed or added to an old delivery day), up to a hash collision.
+   */
+  public static Dataset<Row> interactionsFingerprint(LocalDate asOf, Dataset<Row> interactions) {
+    return interactionsKnownAt(asOf, interactions).agg(count(lit(1)).as(FINGERPRINT_ROWS),
+        coalesce(bit_xor(xxhash64(col(InteractionColumns.EVENT_ID), col(InteractionColumns.ACTOR),
+            col(InteractionColumns.TARGET), col(InteractionColumns.TYPE), col(InteractionColumns.EVENT_DATE),
+            col(InteractionColumns.RATING), col(LineageColumns.INGEST_DAY))), lit(0L)).as(FINGERPRINT));
+  }
+
+  private static Column change(Column countsNow, Column countedBefore) {
+    return when(countsNow, 1).otherwise(0).minus(when(countedBefore, 1).otherwise(0));
+  }
+
+  private static Column sumWhere(Column condition, Column value) {
+    return coalesce(sum(when(condition, value.cast(DataTypes.LongType)).otherwise(0L)), lit(0L));
+  }
+
+  private static void requireEarlier(LocalDate priorAsOf, LocalDate asOf) {
+    if (!priorAsOf.isBefore(asOf)) {
+      throw new IllegalArgumentException("The prior night " + priorAsOf + " must be before the as-of date " + asOf);
+    }
   }
 
   /** Engagement received per post-like event made; a user without a post counts as one post. */

@@ -3,6 +3,7 @@ package io.kindred.social;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
@@ -11,6 +12,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +29,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * A weighted directed graph over string user ids, validated and re-keyed to dense integer vertex numbers, ready for
@@ -195,13 +198,96 @@ public final class SocialGraph implements AutoCloseable {
     return (int) Math.max(parallelism, Math.min(10_000, (entries + 1_999_999) / 2_000_000));
   }
 
+  /**
+   * The rows of {@code keyed} {@code (id, value columns...)} whose id is a vertex, re-keyed to
+   * {@code (vid INT, value columns...)}; other ids are dropped.
+   */
+  Dataset<Row> numbered(Dataset<Row> keyed) {
+    Dataset<Row> lookup = vertexCount <= BROADCAST_VERTICES_UP_TO ? broadcast(vertices) : vertices;
+    List<Column> columns = new ArrayList<>();
+    columns.add(col(VID));
+    for (String c : keyed.columns()) {
+      if (!c.equals(SocialColumns.ID)) {
+        columns.add(col(c));
+      }
+    }
+    return lookup.join(keyed, SocialColumns.ID).select(columns.toArray(Column[]::new));
+  }
+
+  /** Per-vertex values gathered to the driver: per partition, the vertex numbers and their values. */
+  record VertexValues<T>(List<int[]> vertices, List<T> values) {
+  }
+
+  /** Stores the value of a {@code (vid, values...)} row at {@code index} of a partition's array. */
+  interface Filler<T> extends Serializable {
+    void fill(Row row, int index, T values);
+  }
+
+  /** Makes a partition's value array of a given size. */
+  interface ArrayFactory<T> extends Serializable {
+    T create(int size);
+  }
+
+  /**
+   * Gathers {@code (vid INT, values...)} rows to the driver as primitive arrays (an int and a value per row, no row
+   * objects), e.g. a warm start's per-vertex state: O(rows) memory on the driver, as the algorithms' own vectors.
+   */
+  static <T> VertexValues<T> gather(Dataset<Row> numbered, Filler<T> filler, ArrayFactory<T> factory) {
+    List<Tuple2<int[], T>> parts = numbered.toJavaRDD().mapPartitions(rows -> {
+      List<Row> all = new ArrayList<>();
+      rows.forEachRemaining(all::add);
+      int[] vids = new int[all.size()];
+      T values = factory.create(all.size());
+      for (int i = 0; i < all.size(); i++) {
+        vids[i] = all.get(i).getInt(0);
+        filler.fill(all.get(i), i, values);
+      }
+      return List.of(new Tuple2<>(vids, values)).iterator();
+    }).collect();
+    List<int[]> vids = new ArrayList<>();
+    List<T> values = new ArrayList<>();
+    for (Tuple2<int[], T> p : parts) {
+      vids.add(p._1());
+      values.add(p._2());
+    }
+    return new VertexValues<>(vids, values);
+  }
+
+  /**
+   * Checks a per-user input of an algorithm (a warm start's prior): no row matches {@code bad} and no id appears
+   * twice.
+   *
+   * @param what the input's name in messages, e.g. "prior ranks"
+   * @param expected what a good row has, e.g. "a non-null id and a finite pagerank >= 0"
+   * @param shown the row as shown in the message (a struct, written as JSON)
+   * @throws IllegalArgumentException naming the first bad row (or a repeated id) and how many there are
+   */
+  static void requireValid(Dataset<Row> data, String what, Column bad, String expected, Column shown) {
+    Row check = data.agg(count(lit(1)), sum(when(bad, 1).otherwise(0)), first(when(bad, to_json(shown)), true),
+        count_distinct(col(SocialColumns.ID))).first();
+    long total = check.getLong(0);
+    long bads = check.isNullAt(1) ? 0 : check.getLong(1);
+    if (bads > 0) {
+      throw new IllegalArgumentException("The " + what + " must have " + expected + " in every row; " + bads + " of "
+          + total + " rows do not, the first: " + check.getString(2));
+    }
+    long distinct = check.getLong(3);
+    if (distinct != total) {
+      Row repeated = data.groupBy(col(SocialColumns.ID)).agg(count(lit(1)).as("_n")).filter(col("_n").gt(1))
+          .orderBy(col(SocialColumns.ID)).first();
+      throw new IllegalArgumentException("The " + what + " must name each " + SocialColumns.ID + " once; "
+          + (total - distinct) + " rows repeat an id, the first: '" + repeated.getString(0) + "' ("
+          + repeated.getLong(1) + " rows)");
+    }
+  }
+
   @Override
   public void close() {
     edges.unpersist();
     vertices.unpersist();
   }
 
-  private static void requireColumn(Dataset<Row> data, String what, String name, DataType type) {
+  static void requireColumn(Dataset<Row> data, String what, String name, DataType type) {
     List<String> present = Arrays.asList(data.columns());
     if (!present.contains(name)) {
       throw new IllegalArgumentException("The " + what + " have no column '" + name + "' (" + type.simpleString()
@@ -214,7 +300,7 @@ public final class SocialGraph implements AutoCloseable {
     }
   }
 
-  private static void requireNumericColumn(Dataset<Row> data, String what, String name) {
+  static void requireNumericColumn(Dataset<Row> data, String what, String name) {
     List<String> present = new ArrayList<>(Arrays.asList(data.columns()));
     if (!present.contains(name)) {
       throw new IllegalArgumentException("The " + what + " have no column '" + name + "' (double); columns present: "

@@ -23,10 +23,14 @@ import java.util.TreeSet;
  * @param championSegment the RFM segment whose members count as champions for {@code peer_champions}
  * @param leaderWindowDays a purchase counts as leader-triggered when made within this many days after a followed
  *     opinion leader bought in the same category
+ * @param incremental whether a night may be built incrementally from the previous night's snapshot (warm-started
+ *     PageRank and label propagation, windowed counts folded); when false every night is a full recompute
+ * @param fullRecomputeEveryDays a night is a full recompute when the last full recompute it follows from is at
+ *     least this many days older (1: every night)
  */
 public record SocialSettings(Map<String, Double> weights, int graphWindowDays, WeightedPageRank pageRank,
     Communities communities, double leaderTopFraction, long leaderMinFollowers, String championSegment,
-    int leaderWindowDays) {
+    int leaderWindowDays, boolean incremental, int fullRecomputeEveryDays) {
 
   /**
    * The interaction types that link two users and so carry a weight. {@code unfollow} ends a follow rather than
@@ -69,6 +73,8 @@ public record SocialSettings(Map<String, Double> weights, int graphWindowDays, W
     require(championSegment != null && !championSegment.isBlank(), "champion-segment", championSegment,
         "a segment name");
     require(leaderWindowDays >= 1, "leader-purchase-window-days", leaderWindowDays, "at least 1");
+    require(fullRecomputeEveryDays >= 1, "full-recompute-every-days", fullRecomputeEveryDays,
+        "a whole number of days, at least 1 (1: a full recompute every night)");
   }
 
   /**
@@ -94,12 +100,32 @@ public record SocialSettings(Map<String, Double> weights, int graphWindowDays, W
           .withSeed(c.getLong("communities.seed"));
       return new SocialSettings(weights, c.getInt("graph-window-days"), pageRank, communities,
           c.getDouble("opinion-leaders.top-fraction"), c.getLong("opinion-leaders.min-followers"),
-          c.getString("champion-segment"), c.getInt("leader-purchase-window-days"));
+          c.getString("champion-segment"), c.getInt("leader-purchase-window-days"), flag(c, "incremental"),
+          days(c, "full-recompute-every-days"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("Configuration section " + path + " is incomplete or mistyped: "
           + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("Configuration section " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A boolean key; a value of another type fails naming the key and the value. */
+  private static boolean flag(Config c, String key) {
+    try {
+      return c.getBoolean(key);
+    } catch (ConfigException.WrongType e) {
+      throw new IllegalArgumentException(key + " is '" + c.getValue(key).unwrapped() + "', expected true or false");
+    }
+  }
+
+  /** A number of days; a value that is not a whole number fails naming the key and the value. */
+  private static int days(Config c, String key) {
+    try {
+      return c.getInt(key);
+    } catch (ConfigException.WrongType e) {
+      throw new IllegalArgumentException(key + " is '" + c.getValue(key).unwrapped() + "', expected a whole number "
+          + "of days");
     }
   }
 

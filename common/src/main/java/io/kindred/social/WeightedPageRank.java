@@ -1,10 +1,15 @@
 package io.kindred.social;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.struct;
+
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -24,9 +29,14 @@ import org.slf4j.LoggerFactory;
  * {@code r(v) = (1-d)/n + d * (sum_u r(u) w(u,v)/W(u) + D/n)}, D the dangling vertices' rank; an isolated vertex gets
  * {@code (1-d)/n + d*D/n}.
  *
- * <p>Iteration stops when the L1 norm of the change of the rank vector is below {@link #tolerance()} (default
- * 1e-9; since ranks sum to 1 this bounds the remaining L1 error by about {@code tol * d/(1-d)}, i.e. 5.7e-9). If that
- * does not happen within {@link #maxIterations()} (default 200) the run fails with {@link NotConvergedException}.
+ * <p>Iteration starts from the uniform vector, or from earlier ranks ({@link #run(SocialGraph, Dataset)}: a warm
+ * start), and stops when the L1 norm of the change of the rank vector is below {@link #tolerance()} (default
+ * 1e-9; since ranks sum to 1 this bounds the remaining L1 error by about {@code tol * d/(1-d)}, i.e. 5.7e-9, whatever
+ * the start). If that does not happen within {@link #maxIterations()} (default 200) the run fails with
+ * {@link NotConvergedException}. The error shrinks by a roughly constant factor per iteration, so a warm start
+ * saves about {@code log(e_uniform / e_warm) / log(1/factor)} iterations of a cold start's
+ * {@code log(e_uniform / tol) / log(1/factor)} (e the start's L1 distance from the fixed point): a start 10 to 50
+ * times closer saves some 10% to 20% of the iterations at the default tolerance.
  *
  * <p>Engine: the in-edges are held in cached compressed-sparse-row blocks partitioned by destination; each
  * iteration broadcasts the vector {@code r(u)/W(u)} (8 bytes per vertex), each block computes its vertices' sums,
@@ -105,8 +115,28 @@ public final class WeightedPageRank {
   public record Result(Dataset<Row> ranks, int iterations, double lastChange) {
   }
 
-  /** Ranks the vertices of {@code graph}. */
+  /** Ranks the vertices of {@code graph}, starting from the uniform vector (a cold start). */
   public Result run(SocialGraph graph) {
+    return run(graph, null);
+  }
+
+  /**
+   * Ranks the vertices of {@code graph}, warm-started from {@code prior} (e.g. the previous night's ranks of a graph
+   * that changed a little): a vertex of the graph found in {@code prior} starts at its prior rank, any other at
+   * {@code 1/n}, and the start vector is then scaled to sum to 1 (prior vertices no longer in the graph are
+   * ignored). Iteration and stopping rule are those of a cold start, and the fixed point does not depend on the
+   * start, so the result is within the same bound of the exact ranks ({@code tol * d/(1-d)} in L1) and so within
+   * twice that of a cold run's; a start near the fixed point only needs fewer iterations.
+   *
+   * @param prior {@code (id STRING, pagerank DOUBLE)}, one row per id, each rank finite and {@code >= 0}; or
+   *     {@code null} for a cold start
+   * @throws IllegalArgumentException when {@code prior} lacks a column, names an id twice, or holds a null id or a
+   *     rank that is null, NaN, infinite or negative (naming the first such row and how many there are)
+   */
+  public Result run(SocialGraph graph, Dataset<Row> prior) {
+    if (prior != null) {
+      requirePrior(prior);
+    }
     int n = graph.vertexCount();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(graph.spark().sparkContext());
     if (n == 0) {
@@ -128,8 +158,7 @@ public final class WeightedPageRank {
       LOG.info("PageRank: {} vertices ({} dangling), {} edges in {} blocks, prepared in {} ms", n, dangling,
           graph.edgeCount(), owned.size(), (System.nanoTime() - start) / 1_000_000);
 
-      double[] rank = new double[n];
-      java.util.Arrays.fill(rank, 1.0 / n);
+      double[] rank = prior == null ? uniform(n) : warmStart(graph, prior);
       double[] next = new double[n];
       double[] share = new double[n];
       double change = Double.NaN;
@@ -186,6 +215,60 @@ public final class WeightedPageRank {
     try (SocialGraph graph = SocialGraph.of(edges, nodes)) {
       return run(graph);
     }
+  }
+
+  private static double[] uniform(int n) {
+    double[] rank = new double[n];
+    java.util.Arrays.fill(rank, 1.0 / n);
+    return rank;
+  }
+
+  /** The start vector: prior ranks of the graph's vertices, 1/n for the others, scaled to sum to 1. */
+  private static double[] warmStart(SocialGraph graph, Dataset<Row> prior) {
+    int n = graph.vertexCount();
+    double[] rank = new double[n];
+    java.util.Arrays.fill(rank, Double.NaN);
+    SocialGraph.VertexValues<double[]> known = SocialGraph.gather(graph.numbered(prior.select(col(SocialColumns.ID),
+        col(SocialColumns.PAGERANK).cast(DataTypes.DoubleType))), (row, i, values) -> values[i] = row.getDouble(1),
+        double[]::new);
+    for (int p = 0; p < known.vertices().size(); p++) {
+      int[] vertices = known.vertices().get(p);
+      double[] values = known.values().get(p);
+      for (int i = 0; i < vertices.length; i++) {
+        rank[vertices[i]] = values[i];
+      }
+    }
+    int carried = 0;
+    double total = 0;
+    for (int v = 0; v < n; v++) {
+      if (Double.isNaN(rank[v])) {
+        rank[v] = 1.0 / n;
+      } else {
+        carried++;
+      }
+      total += rank[v];
+    }
+    if (!(total > 0)) {
+      LOG.info("PageRank warm start: the prior gives {} of {} vertices a rank of 0 and no vertex is new; starting "
+          + "from the uniform vector", carried, n);
+      return uniform(n);
+    }
+    for (int v = 0; v < n; v++) {
+      rank[v] /= total;
+    }
+    LOG.info("PageRank warm start: {} of {} vertices from the prior, {} new at 1/n; start vector scaled by 1/{} to "
+        + "sum to 1", carried, n, n - carried, format(total));
+    return rank;
+  }
+
+  private static void requirePrior(Dataset<Row> prior) {
+    SocialGraph.requireColumn(prior, "prior ranks", SocialColumns.ID, DataTypes.StringType);
+    SocialGraph.requireNumericColumn(prior, "prior ranks", SocialColumns.PAGERANK);
+    Column r = col(SocialColumns.PAGERANK).cast(DataTypes.DoubleType);
+    Column bad = col(SocialColumns.ID).isNull().or(r.isNull()).or(isnan(r)).or(r.lt(0))
+        .or(r.equalTo(Double.POSITIVE_INFINITY));
+    SocialGraph.requireValid(prior, "prior ranks", bad, "a non-null " + SocialColumns.ID + " and a finite "
+        + SocialColumns.PAGERANK + " >= 0", struct(col(SocialColumns.ID), r.as(SocialColumns.PAGERANK)));
   }
 
   private static Dataset<Row> ranksOf(SocialGraph graph, JavaSparkContext jsc, double[] rank) {

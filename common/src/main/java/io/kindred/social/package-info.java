@@ -14,7 +14,9 @@
  * }
  * }</pre>
  * The caller builds the edges (e.g. interactions weighted per type from configuration, aggregated or not:
- * duplicate edges are summed) and the follower counts; the engine reads and writes nothing.
+ * duplicate edges are summed) and the follower counts; the engine reads and writes nothing. Both algorithms can be
+ * warm-started from an earlier result ({@code run(graph, priorRanks)}, {@code run(graph, priorCommunities)}), e.g.
+ * the previous night's, with the same stopping rules.
  *
  * <h2>Engine, and why</h2>
  * GraphFrames has no Spark 4 artifact on Maven Central. Both algorithms here run on Spark core primitives in a

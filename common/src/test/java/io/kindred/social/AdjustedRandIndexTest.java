@@ -2,7 +2,14 @@ package io.kindred.social;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kindred.testing.SharedSpark;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 class AdjustedRandIndexTest {
@@ -23,6 +30,21 @@ class AdjustedRandIndexTest {
   @Test
   void identicalUpToRenamingGivesOne() {
     assertEquals(1.0, AdjustedRandIndex.of(List.of(1, 1, 2, 2, 3), List.of("b", "b", "a", "a", "c")), 1e-15);
+  }
+
+  @Test
+  void theDistributedFormGivesWhatTheListFormGives() {
+    List<Integer> first = List.of(0, 0, 0, 1, 1, 2, 2, 2, 2, 3);
+    List<String> second = List.of("a", "a", "b", "b", "b", "c", "c", "c", "d", "d");
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < first.size(); i++) {
+      rows.add(RowFactory.create(first.get(i), second.get(i)));
+    }
+    Dataset<Row> items = SharedSpark.session().createDataFrame(rows, new StructType()
+        .add("first", DataTypes.IntegerType).add("second", DataTypes.StringType));
+
+    assertEquals(AdjustedRandIndex.of(first, second), AdjustedRandIndex.of(items, "first", "second"), 1e-15);
+    assertEquals(1.0, AdjustedRandIndex.of(items, "first", "first"), 1e-15);
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.kindred.lake.Tables.SocialFeatureColumns;
 import io.kindred.social.SocialFixtures.Ev;
 import io.kindred.social.SocialFixtures.Tx;
 import io.kindred.testing.SharedSpark;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +34,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The social features on a small hand-built world whose expected values are worked out by hand in the comments,
@@ -317,6 +319,135 @@ class SocialFeaturesTest {
         SocialFeatureColumns.MEAN_RATING), List.of(actual.columns()));
   }
 
+  /**
+   * Night P = 03-30 and night D = 03-31: the 30-day window loses 03-01, the 90-day window loses 2025-12-31. Each
+   * event's part in the fold is in its comment.
+   */
+  static final LocalDate PRIOR = AS_OF.minusDays(1);
+  static final List<Ev> FOLD_EVENTS = List.of(
+      ev("e01", "A", "B", "like", "2026-03-31T08:00"),         // dated D: added to both windows
+      ev("e02", "A", "B", "like", "2026-03-01T23:59"),         // known at P, left the 30-day window
+      ev("e03", "A", "B", "comment", "2025-12-31T10:00"),      // known at P, left the 90-day window (a post)
+      SocialFixtures.late(ev("e04", "B", "A", "like", "2026-03-20T10:00"), AS_OF),   // late: added to both
+      SocialFixtures.late(ev("e05", "B", "A", "mention", "2026-03-01T10:00"), AS_OF), // late, dated on the day
+      //                                                          that left the 30-day window: added to 90 only
+      SocialFixtures.late(review("e06", "A", "P00001", "2025-06-01T10:00", 4), AS_OF), // late old review: all-time
+      review("e07", "A", "P00002", "2026-03-10T10:00", 5),     // known at P, stays
+      review("e08", "A", "P00003", "2026-03-31T10:00", 3),     // dated D: a post, a review (mean 4, 5, 3 -> 4.0)
+      ev("e09", "N", "A", "share", "2026-03-31T09:00"),        // N appears only tonight
+      ev("e10", "B", "A", "like", "2026-03-15T10:00"),         // known at P, in both windows at D: unchanged
+      ev("e11", "A", "A", "like", "2026-03-31T10:00"),         // a self-interaction: never counted
+      ev("e12", "C", "B", "follow", "2026-04-01T10:00"),       // after D
+      SocialFixtures.late(ev("e13", "B", "C", "like", "2026-03-30T10:00"), AS_OF.plusDays(1)), // delivered after D
+      ev("e14", "C", "A", "referral", "2025-12-31T10:00"),     // left the 90-day window
+      ev("e15", "C", "D", "like", "2026-03-01T10:00"),         // left the 30-day window: D keeps 90-day counts
+      ev("e16", "E", "F", "like", "2025-12-31T10:00"),         // left both: E and F are all zeros at D
+      ev("e17", "B", "A", "comment", "2026-03-30T10:00"),      // dated P, known at P: unchanged
+      review("e18", "C", "P00001", "2026-01-20T10:00", 2));    // known at P: C's review stays
+
+  @Test
+  void windowedCountsFoldedFromThePriorNightEqualTheFullAggregation() {
+    Dataset<Row> silver = SocialFixtures.interactions(spark, FOLD_EVENTS);
+    Dataset<Row> prior = SocialFeatures.interactionActivity(PRIOR, SocialFeatures.interactionsKnownAt(PRIOR, silver));
+    Dataset<Row> changed = SocialFeatures.interactionsChangedBetween(PRIOR, AS_OF, silver);
+
+    Map<String, List<String>> folded = byId(SocialFeatures.foldedInteractionActivity(PRIOR, AS_OF, prior, changed));
+
+    Map<String, List<String>> full = byId(SocialFeatures.interactionActivity(AS_OF,
+        SocialFeatures.interactionsKnownAt(AS_OF, silver)));
+    assertEquals(full, folded);
+    assertEquals(new TreeSet<>(List.of("e01", "e02", "e03", "e04", "e05", "e06", "e08", "e09", "e11", "e14", "e15",
+        "e16")), new TreeSet<>(changed.select("event_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()));
+    // worked out by hand: given 30, received 30, given 90, received 90, posts, engagement, per post, reviews, mean
+    assertEquals(List.of(counts("like", 1, "review", 2), counts("like", 2, "comment", 1, "share", 1),
+        counts("like", 2, "review", 2), counts("like", 2, "comment", 1, "mention", 1, "share", 1, "referral", 0),
+        "2", "5", "2.5", "3", "4.0"), folded.get("A"));
+    assertEquals(List.of(counts(), counts(), counts(), counts("like", 1), "0", "1", "1.0", "0", "0.0"),
+        folded.get("D"));
+    assertEquals(List.of(counts(), counts(), counts(), counts(), "0", "0", "0.0", "0", "0.0"), folded.get("E"));
+    assertEquals(List.of(counts("share", 1), counts(), counts("share", 1), counts(), "1", "0", "0.0", "0", "0.0"),
+        folded.get("N"));
+    // the whole table instead of the changed rows gives the same: each row is weighed by its own dates
+    assertEquals(full, byId(SocialFeatures.foldedInteractionActivity(PRIOR, AS_OF, prior, silver)));
+  }
+
+  @Test
+  void changedRowsAreReadFromTheLeavingDaysTheLateDeliveriesAndTheNewDaysOnly(@TempDir Path dir) {
+    // silver/interactions as cleaning writes it: partitioned by event_date, one commit per delivery day, so every
+    // file holds one (event_date, ingest_day)
+    String path = dir.resolve("interactions").toUri().toString();
+    Dataset<Row> all = SocialFixtures.interactions(spark, FOLD_EVENTS);
+    Set<String> files = new TreeSet<>();
+    for (Ev e : FOLD_EVENTS) {
+      files.add(e.date() + "/" + e.ingest());
+    }
+    for (LocalDate ingest : new TreeSet<>(FOLD_EVENTS.stream().map(Ev::ingest).toList())) {
+      all.filter(col(Tables.LineageColumns.INGEST_DAY).equalTo(java.sql.Date.valueOf(ingest))).coalesce(1).write()
+          .format("delta").mode("append").partitionBy(Tables.SILVER_INTERACTIONS.partitionColumns().get(0))
+          .save(path);
+    }
+    // the leaving days 03-01 and 2025-12-31 delivered by P, the deliveries of D (e04, e05, e06) and the day D
+    Set<String> needed = new TreeSet<>(List.of("2026-03-01/2026-03-01", "2025-12-31/2025-12-31",
+        "2026-03-20/2026-03-31", "2026-03-01/2026-03-31", "2025-06-01/2026-03-31", "2026-03-31/2026-03-31"));
+
+    Dataset<Row> changed = SocialFeatures.interactionsChangedBetween(PRIOR, AS_OF,
+        spark.read().format("delta").load(path));
+    List<Row> rows = changed.collectAsList();
+
+    long filesRead = 0;
+    for (org.apache.spark.sql.execution.SparkPlan node : scala.jdk.javaapi.CollectionConverters.asJava(
+        changed.queryExecution().executedPlan().collectLeaves())) {
+      filesRead += node.metrics().apply("numFiles").value();
+    }
+    assertEquals(12, rows.size());
+    assertEquals(12, files.size());
+    assertEquals(true, files.containsAll(needed));
+    assertEquals(needed.size(), filesRead, "files read of " + files.size() + " " + files);
+  }
+
+  @Test
+  void foldedCountsEqualTheFullAggregationOnARandomWorldFromNightsOneToHundredDaysBefore() {
+    Random random = new Random(20260401);
+    List<String> users = List.of("C01", "C02", "C03", "C04", "C05", "S01", "S02", "S03");
+    List<String> types = new ArrayList<>(SocialFeatures.INTERACTION_TYPES);
+    List<Ev> events = new ArrayList<>();
+    LocalDate start = AS_OF.minusDays(200);
+    for (int i = 0; i < 1500; i++) {
+      String actor = users.get(random.nextInt(users.size()));
+      String type = types.get(random.nextInt(types.size()));
+      String ts = start.atStartOfDay().plusMinutes(random.nextInt(205 * 24 * 4) * 15L).toString();
+      String id = String.format("E%04d", i);
+      Ev e = type.equals("review")
+          ? review(id, actor, "P" + random.nextInt(5), ts, 1 + random.nextInt(5))
+          : ev(id, actor, users.get(random.nextInt(users.size())), type, ts);
+      // a quarter delivered late, by up to 12 days
+      events.add(random.nextInt(4) == 0 ? SocialFixtures.late(e, e.date().plusDays(1 + random.nextInt(12))) : e);
+    }
+    Dataset<Row> silver = SocialFixtures.interactions(spark, events).cache();
+
+    Map<String, List<String>> full = byId(SocialFeatures.interactionActivity(AS_OF,
+        SocialFeatures.interactionsKnownAt(AS_OF, silver)));
+    for (int gap : List.of(1, 2, 29, 30, 31, 90, 100)) {
+      LocalDate prior = AS_OF.minusDays(gap);
+      Dataset<Row> priorActivity = SocialFeatures.interactionActivity(prior,
+          SocialFeatures.interactionsKnownAt(prior, silver));
+      assertEquals(full, byId(SocialFeatures.foldedInteractionActivity(prior, AS_OF, priorActivity,
+          SocialFeatures.interactionsChangedBetween(prior, AS_OF, silver))), "folded from " + prior);
+    }
+    silver.unpersist();
+    // the world exercises every part of the fold
+    long late = events.stream().filter(e -> e.ingest().isAfter(e.date())).count();
+    assertEquals(true, late > 300 && full.values().stream().anyMatch(v -> !v.get(8).equals("0.0")), "late " + late);
+  }
+
+  @Test
+  void foldingRefusesAPriorNightThatIsNotEarlier() {
+    Dataset<Row> silver = SocialFixtures.interactions(spark, FOLD_EVENTS);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SocialFeatures.interactionsChangedBetween(AS_OF, AS_OF, silver));
+    assertEquals("The prior night 2026-03-31 must be before the as-of date 2026-03-31", e.getMessage());
+  }
+
   /** The string of an interaction-count map: every interaction type a key, 0 unless given. */
   private static String counts(Object... typeAndCount) {
     Map<String, Long> m = new TreeMap<>();
@@ -541,7 +672,7 @@ class SocialFeaturesTest {
     SocialSettings defaults = SocialSettings.fromConfig(KindredConfig.defaults().raw(), "kindred.social");
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SocialSettings(weights, 90,
-        defaults.pageRank(), defaults.communities(), 0.01, 20, "champions", 7));
+        defaults.pageRank(), defaults.communities(), 0.01, 20, "champions", 7, true, 7));
 
     assertEquals("Social weights must give each of [comment, follow, like, mention, referral, share] a finite "
         + "weight >= 0: no weight for [referral]; weights for types that link no two users [review] (unfollow ends "

@@ -3,6 +3,7 @@ package io.kindred.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
 import io.kindred.features.RfmFeatures;
@@ -10,12 +11,14 @@ import io.kindred.features.RfmSegments;
 import io.kindred.jobs.cli.CommonOptions;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.jobs.social.SocialRuns;
 import io.kindred.lake.Lakehouse;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
 import io.kindred.lake.Tables.SocialFeatureColumns;
 import io.kindred.lake.Tables.TransactionColumns;
 import io.kindred.ops.RunMetrics;
+import io.kindred.social.AdjustedRandIndex;
 import io.kindred.social.Communities;
 import io.kindred.social.SocialColumns;
 import io.kindred.social.SocialFeatures;
@@ -26,9 +29,12 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -52,10 +58,28 @@ import org.apache.spark.storage.StorageLevel;
  * {@code ops/run_metrics}: rows in = social users + customers of the snapshot, rows written = rows of the two
  * snapshots.
  *
- * <p>A re-run is safe: each snapshot is replaced in one Delta commit ({@code replaceWhere} on {@code as_of}), and
- * the same inputs and settings give the same rows (the graph algorithms are deterministic).
+ * <p>Full or incremental ({@link SocialRuns#plan}). A night D is built incrementally from P, the latest earlier
+ * snapshot of {@code gold/social_features}, when {@code kindred.social.incremental} is on, P's run succeeded with
+ * the same weights and graph window, the last full recompute P follows from is less than
+ * {@code kindred.social.full-recompute-every-days} (7) days before D, and the interactions known at P are those P
+ * was built from (the fingerprint its run recorded). Then PageRank starts from P's influence and label propagation
+ * from P's communities (same stopping rules: influence within PageRank's tolerance of a full recompute's,
+ * communities possibly labelled a little differently), and the 30/90-day counts, posts, engagement and the reviews
+ * written are P's plus the events that entered minus those that left ({@link SocialFeatures#foldedInteractionActivity}:
+ * equal to a full recompute's), reading only the days that left the windows, the deliveries after P and the days
+ * after P. Otherwise, or with {@code --full-recompute}, the night is a full recompute from all interactions known at
+ * D, with cold starts. The log says which and why in one line; {@code ops/run_metrics} records it in its details
+ * ({@code social_mode}, {@code social_mode_reason}, {@code prior_as_of}, {@code last_full_recompute_as_of},
+ * {@code pagerank_iterations}, {@code label_propagation_iterations}), with what the next night checks (weights, graph
+ * window, interaction count and fingerprint). {@code --compare-with-cold} also runs both algorithms cold on an
+ * incremental night's graph and records {@code community_ari_vs_cold} and the influence difference.
  *
- * <p>Example: {@code ./kindred build-social-features --as-of 2026-03-04}
+ * <p>A re-run is safe: each snapshot is replaced in one Delta commit ({@code replaceWhere} on {@code as_of}), and
+ * the same inputs, settings and previous snapshot give the same rows (the graph algorithms are deterministic, warm
+ * starts included). Re-running an earlier night changes the later incremental nights' communities only when they
+ * are re-run too; their counts are exact either way.
+ *
+ * <p>Example: {@code ./kindred build-social-features --as-of 2026-03-04 [--full-recompute] [--compare-with-cold]}
  */
 @Parameters(commandNames = "build-social-features", commandDescription = "Build gold/social_features for an as-of "
     + "date (influence, communities, peer value, referrals) and fill the social columns of gold/customer_features.")
@@ -67,14 +91,33 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
   @ParametersDelegate
   private final CommonOptions common = new CommonOptions();
 
+  @Parameter(names = "--full-recompute", description = "Build the night from scratch (cold PageRank and label "
+      + "propagation, counts aggregated over all interactions) even when it could be built incrementally.")
+  private boolean fullRecompute;
+
+  @Parameter(names = "--compare-with-cold", description = "On an incremental night, also run PageRank and label "
+      + "propagation from a cold start on the same graph and report the differences (community_ari_vs_cold, "
+      + "influence_max_diff_vs_cold, the cold iterations). For checks, not for every night.")
+  private boolean compareWithCold;
+
   @Override
   public CommonOptions common() {
     return common;
   }
 
-  /** What one run did, for callers (the demo, tests). */
+  public BuildSocialFeaturesCommand fullRecompute(boolean value) {
+    this.fullRecompute = value;
+    return this;
+  }
+
+  public BuildSocialFeaturesCommand compareWithCold(boolean value) {
+    this.compareWithCold = value;
+    return this;
+  }
+
+  /** What one run did, for callers (the demo, tests); {@code mode} is full or incremental. */
   public record Result(RunMetrics metrics, long users, long customers, long edges, int pageRankIterations,
-      int communityCount, int labelPropagationIterations, long opinionLeaders) {
+      int communityCount, int labelPropagationIterations, long opinionLeaders, SocialRuns.Mode mode) {
   }
 
   @Override
@@ -96,10 +139,11 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
           + "'; expected one of the segments of " + BuildFeaturesCommand.SEGMENTS_KEY + ": " + segmentNames);
     }
     long[] figures = new long[7];
+    SocialRuns.Plan[] chosen = new SocialRuns.Plan[1];
     List<Dataset<Row>> cached = new ArrayList<>();
     RunMetrics metrics = context.accounted(m -> {
-      m.detail("as_of", asOf).detail("weights", settings.weights())
-          .detail("graph_window_days", settings.graphWindowDays());
+      m.detail("as_of", asOf).detail(SocialRuns.WEIGHTS, settings.weights())
+          .detail(SocialRuns.GRAPH_WINDOW_DAYS, settings.graphWindowDays());
       try {
         Dataset<Row> snapshot = lake.readOrEmpty(spark, Tables.GOLD_CUSTOMER_FEATURES)
             .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(day)));
@@ -112,9 +156,19 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         }
         context.log().info("{} customers in the customer_features snapshot of {}", customerCount, asOf);
 
-        Dataset<Row> interactions = cache(cached, SocialFeatures.interactionsKnownAt(asOf,
-            lake.readOrEmpty(spark, Tables.SILVER_INTERACTIONS)));
-        long interactionCount = context.steps().run("read interactions", interactions::count);
+        // one version of silver/interactions for what is known at D and, on an incremental night, what changed
+        // since P (the second read comes later: a cleaning run committing in between must not be half seen)
+        long interactionsVersion = lake.version(spark, Tables.SILVER_INTERACTIONS);
+        Dataset<Row> silverInteractions = interactionsVersion < 0
+            ? lake.readOrEmpty(spark, Tables.SILVER_INTERACTIONS)
+            : spark.read().format("delta").option("versionAsOf", interactionsVersion)
+                .load(lake.location(Tables.SILVER_INTERACTIONS).uri());
+        m.detail("interactions_version", interactionsVersion);
+        Dataset<Row> interactions = cache(cached, SocialFeatures.interactionsKnownAt(asOf, silverInteractions));
+        Row known = context.steps().run("read interactions", () -> SocialFeatures.interactionsFingerprint(asOf,
+            interactions).first());
+        long interactionCount = known.getLong(0);
+        m.detail(SocialRuns.INTERACTIONS_FINGERPRINT, Long.toHexString(known.getLong(1)));
         Dataset<Row> follows = lake.readOrEmpty(spark, Tables.SILVER_FOLLOWS);
         Dataset<Row> active = cache(cached, SocialFeatures.followsAt(asOf, follows));
         long activeCount = context.steps().run("follows at as-of", active::count);
@@ -126,14 +180,57 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         long transactionCount = context.steps().run("read transactions", transactions::count);
         context.log().info("known at the end of {}: {} interactions, {} active follow edges, {} transactions", asOf,
             interactionCount, activeCount, transactionCount);
-        m.detail("interactions_read", interactionCount).detail("follow_edges_active", activeCount)
+        m.detail(SocialRuns.INTERACTIONS_READ, interactionCount).detail("follow_edges_active", activeCount)
             .detail("transactions_read", transactionCount);
+
+        // no need to look for the previous snapshot when the night is full anyway
+        SocialRuns.Plan plan = context.steps().run("full or incremental", () -> SocialRuns.plan(asOf, settings,
+            fullRecompute, fullRecompute || !settings.incremental() ? Optional.empty()
+                : SocialRuns.prior(spark, lake, asOf)));
+        Dataset<Row> prior = null;
+        if (plan.incremental()) {
+          LocalDate priorAsOf = plan.prior().asOf();
+          Row then = context.steps().run("fingerprint interactions known at " + priorAsOf, () ->
+              SocialFeatures.interactionsFingerprint(priorAsOf, interactions).first());
+          String recorded = plan.prior().details().get(SocialRuns.INTERACTIONS_READ) + " rows, fingerprint "
+              + plan.prior().details().get(SocialRuns.INTERACTIONS_FINGERPRINT);
+          String now = then.getLong(0) + " rows, fingerprint " + Long.toHexString(then.getLong(1));
+          if (!recorded.equals(now)) {
+            plan = plan.fullAfterAll(asOf, Tables.SILVER_INTERACTIONS.relativePath() + " known at " + priorAsOf
+                + " changed since its snapshot was built (" + recorded + " then, " + now + " now): its counts "
+                + "cannot be folded");
+          } else {
+            prior = cache(cached, lake.read(spark, Tables.GOLD_SOCIAL_FEATURES)
+                .filter(col(SocialFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(priorAsOf)))));
+          }
+        }
+        context.log().info(plan.describe(asOf));
+        plan.record(m);
+        chosen[0] = plan;
 
         Dataset<Row> users = cache(cached, SocialFeatures.socialUsers(interactions, active,
             customers.select(col(SocialColumns.ID).as(CustomerFeatureColumns.CUSTOMER_ID))));
         long userCount = context.steps().run("social users", users::count);
         context.log().info("{} social users ({} customers)", userCount, customerCount);
         m.addRowsIn(userCount + customerCount).detail("social_users", userCount).detail("customers", customerCount);
+
+        Dataset<Row> activity;
+        if (plan.incremental()) {
+          LocalDate priorAsOf = plan.prior().asOf();
+          Dataset<Row> changed = cache(cached, SocialFeatures.interactionsChangedBetween(priorAsOf, asOf,
+              silverInteractions));
+          long changedCount = context.steps().run("read interactions changed since " + priorAsOf, changed::count);
+          context.log().info("{} interactions dated on the days that left the windows, delivered after {} or dated "
+              + "after it ({} known at {})", changedCount, priorAsOf, interactionCount, asOf);
+          m.detail("interactions_changed_read", changedCount);
+          activity = cache(cached, SocialFeatures.foldedInteractionActivity(priorAsOf, asOf,
+              SocialFeatures.activityOf(prior), changed));
+        } else {
+          activity = cache(cached, SocialFeatures.interactionActivity(asOf, interactions));
+        }
+        long activityUsers = context.steps().run(plan.incremental() ? "interaction counts folded from "
+            + plan.prior().asOf() : "interaction counts", activity::count);
+        context.log().info("interaction counts of {} users", activityUsers);
 
         Dataset<Row> counts = cache(cached, SocialFeatures.followCounts(active));
         Dataset<Row> edges = cache(cached, SocialFeatures.weightedEdges(asOf, settings.weights(),
@@ -144,13 +241,24 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         try (SocialGraph graph = context.steps().run("build graph", () -> SocialGraph.of(edges,
             users.select(col(SocialColumns.ID))))) {
           edgeCount = graph.edgeCount();
-          WeightedPageRank.Result pr = context.steps().run("pagerank", () -> settings.pageRank().run(graph));
-          Communities.Result lp = context.steps().run("communities", () -> settings.communities().run(graph));
+          Dataset<Row> priorRanks = plan.incremental() ? SocialFeatures.ranksOf(prior) : null;
+          Dataset<Row> priorCommunities = plan.incremental() ? SocialFeatures.communitiesOf(prior) : null;
+          String start = plan.incremental() ? " (warm start)" : "";
+          WeightedPageRank.Result pr = context.steps().run("pagerank" + start, () -> settings.pageRank()
+              .run(graph, priorRanks));
+          Communities.Result lp = context.steps().run("communities" + start, () -> settings.communities()
+              .run(graph, priorCommunities));
           ranks = pr.ranks();
           communities = lp.communities();
           context.log().info("graph: {} users, {} weighted edges; PageRank converged in {} iterations, label "
-              + "propagation in {} ({} communities, {} users still unstable)", graph.vertexCount(), edgeCount,
-              pr.iterations(), lp.iterations(), lp.communityCount(), lp.unstable());
+              + "propagation in {} ({} communities, {} users still unstable){}", graph.vertexCount(), edgeCount,
+              pr.iterations(), lp.iterations(), lp.communityCount(), lp.unstable(),
+              plan.incremental() ? ", both warm-started from " + plan.prior().asOf() : "");
+          if (compareWithCold && plan.incremental()) {
+            compareWithCold(context, m, settings, graph, pr, lp);
+          } else if (compareWithCold) {
+            context.log().info("--compare-with-cold: nothing to compare, the night is a full recompute");
+          }
           m.detail("graph_edges", edgeCount).detail("pagerank_iterations", pr.iterations())
               .detail("pagerank_last_change", pr.lastChange()).detail("communities", lp.communityCount())
               .detail("label_propagation_iterations", lp.iterations());
@@ -170,8 +278,7 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
 
         Dataset<Row> spend = cache(cached, SocialFeatures.netSpend(asOf, SocialFeatures.LONG_WINDOW_DAYS,
             transactions));
-        SocialFeatures.Parts parts = new SocialFeatures.Parts(users, counts,
-            SocialFeatures.interactionActivity(asOf, interactions), influence, communities,
+        SocialFeatures.Parts parts = new SocialFeatures.Parts(users, counts, activity, influence, communities,
             SocialFeatures.communityValue(segmentNames, communities, customers, spend), spend,
             SocialFeatures.peerValue(settings.championSegment(), active, spend, customers),
             SocialFeatures.leaderTriggeredPurchases(asOf, settings.leaderWindowDays(), SocialFeatures.LONG_WINDOW_DAYS,
@@ -203,7 +310,43 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
       }
     });
     return new Result(metrics, figures[5], figures[6], figures[0], (int) figures[1], (int) figures[2],
-        (int) figures[3], figures[4]);
+        (int) figures[3], figures[4], chosen[0].mode());
+  }
+
+  /**
+   * Runs PageRank and label propagation from a cold start on the same graph and reports how the warm-started
+   * results differ: the adjusted Rand index of the communities, the largest influence difference (against the
+   * bound both runs' tolerance allows: n x 2 tol d/(1-d)) and the cold iterations.
+   */
+  private static void compareWithCold(JobContext context, RunMetrics m, SocialSettings settings, SocialGraph graph,
+      WeightedPageRank.Result warmRanks, Communities.Result warmCommunities) throws Exception {
+    WeightedPageRank.Result coldRanks = context.steps().run("pagerank (cold, for comparison)", () ->
+        settings.pageRank().run(graph));
+    Communities.Result coldCommunities = context.steps().run("communities (cold, for comparison)", () ->
+        settings.communities().run(graph));
+    double ari = context.steps().run("compare with cold", () -> AdjustedRandIndex.of(warmCommunities.communities()
+        .select(col(SocialColumns.ID), col(SocialColumns.COMMUNITY_ID).as("_warm"))
+        .join(coldCommunities.communities().select(col(SocialColumns.ID), col(SocialColumns.COMMUNITY_ID)
+            .as("_cold")), SocialColumns.ID), "_warm", "_cold"));
+    int n = graph.vertexCount();
+    Row diff = warmRanks.ranks().select(col(SocialColumns.ID), col(SocialColumns.PAGERANK).as("_warm"))
+        .join(coldRanks.ranks().select(col(SocialColumns.ID), col(SocialColumns.PAGERANK).as("_cold")),
+            SocialColumns.ID)
+        .agg(functions.max(functions.abs(col("_warm").minus(col("_cold")))),
+            functions.sum(functions.abs(col("_warm").minus(col("_cold"))))).first();
+    double maxDiff = diff.isNullAt(0) ? 0 : diff.getDouble(0) * n;
+    double l1 = diff.isNullAt(1) ? 0 : diff.getDouble(1);
+    double d = settings.pageRank().damping();
+    double bound = 2 * settings.pageRank().tolerance() * d / (1 - d);
+    context.log().info("compared with a cold start on the same graph: communities adjusted Rand index {} ({} "
+        + "communities warm, {} cold); influence differs by at most {} (PageRank L1 difference {}, bound {}); "
+        + "iterations warm/cold: PageRank {}/{}, label propagation {}/{}", String.format(Locale.ROOT, "%.4f", ari),
+        warmCommunities.communityCount(), coldCommunities.communityCount(), maxDiff, l1, bound,
+        warmRanks.iterations(), coldRanks.iterations(), warmCommunities.iterations(), coldCommunities.iterations());
+    m.detail(SocialRuns.COMMUNITY_ARI_VS_COLD, ari).detail("communities_cold", coldCommunities.communityCount())
+        .detail("influence_max_diff_vs_cold", maxDiff).detail("pagerank_l1_diff_vs_cold", l1)
+        .detail("pagerank_iterations_cold", coldRanks.iterations())
+        .detail("label_propagation_iterations_cold", coldCommunities.iterations());
   }
 
   private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> data) {
