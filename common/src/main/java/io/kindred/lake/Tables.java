@@ -434,7 +434,8 @@ public final class Tables {
           createStructField(CustomerFeatureColumns.RUN_ID, StringType, false),
       }),
       List.of(CustomerFeatureColumns.AS_OF),
-      "Per customer and as-of date: RFM aggregates, R/F/M quintile scores and segment, BG/NBD + Gamma-Gamma CLV.");
+      "Per customer and as-of date: RFM aggregates, R/F/M quintile scores and segment, BG/NBD + Gamma-Gamma CLV.")
+      .withStatsColumns(CustomerFeatureColumns.CUSTOMER_ID);
 
   /** Columns of {@link #GOLD_CLV_MODELS}. */
   public static final class ClvModelColumns {
@@ -523,7 +524,8 @@ public final class Tables {
           createStructField(CustomerStateColumns.RETURNED_AMOUNT, AMOUNT, false),
       }),
       List.of(CustomerStateColumns.AS_OF),
-      "Incremental per-customer state (purchase days, counts, sums) by night, folded from each night's deliveries.");
+      "Incremental per-customer state (purchase days, counts, sums) by night, folded from each night's deliveries.")
+      .withStatsColumns(CustomerStateColumns.CUSTOMER_ID);
 
   /** Columns of {@link #GOLD_CHURN_MODELS}. */
   public static final class ChurnModelColumns {
@@ -706,7 +708,9 @@ public final class Tables {
           createStructField(SocialFeatureColumns.RUN_ID, StringType, false),
       }),
       List.of(SocialFeatureColumns.AS_OF),
-      "Per social user and as-of date: follows, interactions, influence, community, peer value, referrals.");
+      "Per social user and as-of date: follows, interactions, influence, community, peer value, referrals.")
+      // a snapshot is read whole or by user; statistics of its maps and sums would only cost the writer
+      .withStatsColumns(SocialFeatureColumns.USER_ID);
   // Segments and audiences (train-segments, score-segments, publish-audiences).
 
   /** Fields of one element of {@link SegmentModelColumns#SEGMENTS}. */

@@ -637,11 +637,12 @@ public final class SocialFeatures {
         .join(parts.activity(), ID, "left")
         .join(parts.influence(), ID, "left")
         .join(parts.communities(), ID, "left")
-        .join(parts.communityValue(), SocialColumns.COMMUNITY_ID, "left")
         .join(parts.spend(), ID, "left")
         .join(parts.peerValue(), ID, "left")
         .join(parts.leaderTriggered(), ID, "left")
-        .join(parts.referrals(), ID, "left");
+        .join(parts.referrals(), ID, "left")
+        // last: the joins by user id above share one partitioning, this one is by community
+        .join(parts.communityValue(), SocialColumns.COMMUNITY_ID, "left");
     Column zeroCounts = zeroMap(INTERACTION_TYPES, lit(0L));
     Column zeroShares = zeroMap(segmentNames, lit(0.0));
     Column zeroAmount = lit(0).cast(Tables.AMOUNT);

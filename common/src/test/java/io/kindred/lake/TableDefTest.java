@@ -34,6 +34,22 @@ class TableDefTest {
   }
 
   @Test
+  void statisticsColumnsMustBeInTheSchemaAndAreSetWhenTheTableIsCreated(@TempDir Path root) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TABLE.withStatsColumns("id", "month"));
+    assertEquals("Statistics column 'month' of table silver/things is not in its schema [id, amount, day]",
+        e.getMessage());
+
+    SparkSession spark = SharedSpark.session();
+    Lakehouse lake = new Lakehouse(Location.of(root));
+    lake.createIfNotExists(spark, TABLE.withStatsColumns("id"));
+    lake.createIfNotExists(spark, TABLE.withStatsColumns("id"));
+    assertEquals("id", io.delta.tables.DeltaTable.forPath(spark, lake.location(TABLE).uri()).detail()
+        .select("properties").first().getJavaMap(0).get("delta.dataSkippingStatsColumns"));
+    assertEquals(List.of("ingest_day", "transaction_ts", "customer_id"), Tables.SILVER_TRANSACTIONS.statsColumns());
+  }
+
+  @Test
   void schemaCheckNamesMissingExtraAndMistypedColumns() {
     SparkSession spark = SharedSpark.session();
     StructType drifted = new StructType()
