@@ -9,11 +9,14 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Kindred's configuration: the defaults of {@code conf/kindred.conf} (packaged in the jar as {@code kindred.conf}),
@@ -26,6 +29,13 @@ public final class KindredConfig {
   public static final String DEFAULTS_RESOURCE = "kindred.conf";
   /** The root of every Kindred key. */
   public static final String ROOT = "kindred";
+
+  /**
+   * Sections below {@code kindred} whose keys the user names: RFM segment names, segment display names, audience
+   * names and Spark properties. Any key below them is accepted; everywhere else a key must be one of the defaults'.
+   */
+  public static final List<String> OPEN_SECTIONS = List.of("features.rfm-segments", "segments.names",
+      "audiences.filters", "spark.conf");
 
   private final Config config;
 
@@ -61,17 +71,118 @@ public final class KindredConfig {
     if (!overrides.isEmpty()) {
       merged = ConfigFactory.parseMap(typed(overrides, merged), "command line").withFallback(merged);
     }
+    Config resolved;
     try {
-      return new KindredConfig(merged.resolve(ConfigResolveOptions.defaults()));
+      resolved = merged.resolve(ConfigResolveOptions.defaults());
     } catch (ConfigException e) {
       throw new IllegalArgumentException("Configuration does not resolve: " + e.getMessage(), e);
     }
+    return new KindredConfig(checked(resolved, defaults));
   }
 
   /** This configuration with {@code overrides} (full keys such as {@code kindred.x.y}) on top. */
   public KindredConfig withOverrides(Map<String, ?> overrides) {
-    return new KindredConfig(ConfigFactory.parseMap(typed(overrides, config), "override")
-        .withFallback(config).resolve());
+    Config defaults = ConfigFactory.parseResources(KindredConfig.class.getClassLoader(), DEFAULTS_RESOURCE,
+        ConfigParseOptions.defaults().setAllowMissing(false));
+    return new KindredConfig(checked(ConfigFactory.parseMap(typed(overrides, config), "override")
+        .withFallback(config).resolve(), defaults));
+  }
+
+  /**
+   * {@code config} once every key under {@code kindred} is one the defaults know (or lies in a section whose keys
+   * are the user's own: {@link #OPEN_SECTIONS}) and every value has the type of its default (a string that reads as
+   * the default's number or boolean counts as one, as {@code --set} gives strings).
+   *
+   * @throws IllegalArgumentException naming each unknown key with where it was set and the nearest known key, or
+   *     each value of the wrong type
+   */
+  private static Config checked(Config config, Config defaults) {
+    Set<String> known = new TreeSet<>();
+    defaults.getConfig(ROOT).entrySet().forEach(e -> known.add(e.getKey()));
+    List<String> problems = new ArrayList<>();
+    if (config.hasPath(ROOT) && config.getValue(ROOT).valueType() == ConfigValueType.OBJECT) {
+      for (Map.Entry<String, ConfigValue> entry : sorted(config.getConfig(ROOT)).entrySet()) {
+        String key = entry.getKey();
+        if (!known.contains(key) && OPEN_SECTIONS.stream().noneMatch(open -> key.startsWith(open + "."))) {
+          String nearest = nearest(key, known);
+          problems.add("unknown setting " + ROOT + "." + key + " (" + entry.getValue().origin().description() + ")"
+              + (nearest == null ? "" : "; did you mean " + ROOT + "." + nearest + "?"));
+        }
+      }
+    }
+    if (problems.isEmpty()) {
+      Config reference = defaults.resolve();
+      try {
+        config.checkValid(reference, ROOT);
+      } catch (ConfigException.ValidationFailed e) {
+        e.problems().forEach(p -> problems.add(p.path() + " (" + p.origin().description() + "): " + p.problem()));
+      }
+      // checkValid takes any string for a number or a boolean: read each such value as its default's type
+      for (Map.Entry<String, ConfigValue> entry : sorted(reference.getConfig(ROOT)).entrySet()) {
+        String path = ROOT + "." + entry.getKey();
+        Object value = entry.getValue().unwrapped();
+        try {
+          if (value instanceof Integer || value instanceof Long) {
+            double number = config.getDouble(path);
+            if (number != Math.rint(number)) {
+              throw new ConfigException.BadValue(path, "not whole");
+            }
+          } else if (value instanceof Number) {
+            config.getDouble(path);
+          } else if (value instanceof Boolean) {
+            config.getBoolean(path);
+          }
+        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+          problems.add(path + " (" + config.getValue(path).origin().description() + "): '"
+              + config.getValue(path).unwrapped() + "' is not " + (value instanceof Boolean ? "true or false"
+              : value instanceof Number n && !(n instanceof Double) ? "a whole number" : "a number"));
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("Configuration: " + String.join("; ", problems)
+          + ". Every setting is documented in conf/kindred.conf.");
+    }
+    return config;
+  }
+
+  private static Map<String, ConfigValue> sorted(Config config) {
+    Map<String, ConfigValue> out = new TreeMap<>();
+    config.entrySet().forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
+  /** The known key closest to {@code key} in edit distance, or null when none is close (over a third differs). */
+  static String nearest(String key, Set<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : known) {
+      int d = editDistance(key, candidate);
+      if (d < bestDistance) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, key.length() / 3) ? best : null;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   /**

@@ -1,6 +1,9 @@
 package io.kindred.lake;
 
 import io.delta.tables.DeltaTable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -11,6 +14,9 @@ import org.apache.spark.sql.SparkSession;
  * location and read and create tables through it, so that no job spells a path itself.
  */
 public final class Lakehouse {
+
+  /** The table property naming the columns Delta keeps statistics on. */
+  public static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
 
   private final Location root;
 
@@ -37,6 +43,34 @@ public final class Lakehouse {
     return DeltaTable.isDeltaTable(spark, location(table).uri());
   }
 
+  /**
+   * Fails unless a local lakehouse root can be written: a directory the process may write to, or a path that does
+   * not exist yet below one (the first write creates it). A remote root (hdfs://, s3a://, ...) is not checked here:
+   * its file system reports its own errors on first use.
+   *
+   * @throws IllegalArgumentException naming the path and what is wrong with it
+   */
+  public Lakehouse requireWritable() {
+    if (!root.isLocal()) {
+      return this;
+    }
+    java.nio.file.Path path = root.toLocalPath();
+    java.nio.file.Path existing = path;
+    while (existing != null && !java.nio.file.Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    String what = "The lakehouse " + path + (existing == path ? "" : " (to be created below " + existing + ")");
+    if (existing == null || !java.nio.file.Files.isDirectory(existing)) {
+      throw new IllegalArgumentException(what + " is not a directory: " + (existing == null ? "no part of the path "
+          + "exists" : existing + " is a file") + "; expected a directory (kindred.lakehouse or --lakehouse)");
+    }
+    if (!java.nio.file.Files.isWritable(existing)) {
+      throw new IllegalArgumentException(what + " is not writable by this user; expected a directory Kindred may "
+          + "write to (kindred.lakehouse or --lakehouse)");
+    }
+    return this;
+  }
+
   /** Reads {@code table}; it must exist. */
   public Dataset<Row> read(SparkSession spark, TableDef table) {
     if (!exists(spark, table)) {
@@ -55,13 +89,33 @@ public final class Lakehouse {
   }
 
   /**
-   * Creates {@code table} empty, with its schema and partitioning, if it does not exist yet; returns it.
-   * Extra table properties (such as {@code delta.enableChangeDataFeed}) may be given as key, value pairs.
+   * Creates {@code table} empty, with its schema, partitioning and properties, if it does not exist yet; returns it.
+   * Extra table properties (such as {@code delta.enableChangeDataFeed}) may be given as key, value pairs; with the
+   * table's statistics columns ({@link TableDef#statsColumns}) they are its properties, and a table created before
+   * a property was introduced or changed gets it set (one metadata commit; files written since follow it).
    */
   public DeltaTable createIfNotExists(SparkSession spark, TableDef table, String... properties) {
     if (properties.length % 2 != 0) {
       throw new IllegalArgumentException("Table properties come in key, value pairs; got " + properties.length
           + " strings");
+    }
+    Map<String, String> wanted = new LinkedHashMap<>();
+    for (int i = 0; i < properties.length; i += 2) {
+      wanted.put(properties[i], properties[i + 1]);
+    }
+    if (!table.statsColumns().isEmpty()) {
+      wanted.put(STATS_COLUMNS, String.join(",", table.statsColumns()));
+    }
+    if (exists(spark, table)) {
+      DeltaTable existing = DeltaTable.forPath(spark, location(table).uri());
+      Map<String, String> has = existing.detail().select("properties").first().getJavaMap(0);
+      List<String> changed = wanted.entrySet().stream().filter(e -> !e.getValue().equals(has.get(e.getKey())))
+          .map(e -> "'" + e.getKey() + "' = '" + e.getValue() + "'").toList();
+      if (!changed.isEmpty()) {
+        spark.sql("ALTER TABLE delta.`" + location(table).uri().replace("`", "``") + "` SET TBLPROPERTIES (" + String.join(", ", changed)
+            + ")");
+      }
+      return existing;
     }
     var builder = DeltaTable.createIfNotExists(spark)
         .location(location(table).uri())
@@ -70,13 +124,8 @@ public final class Lakehouse {
     if (!table.partitionColumns().isEmpty()) {
       builder = builder.partitionedBy(table.partitionColumns().toArray(String[]::new));
     }
-    for (int i = 0; i < properties.length; i += 2) {
-      builder = builder.property(properties[i], properties[i + 1]);
-    }
-    // only at creation: a table created before keeps its statistics columns (a create with other properties than
-    // the existing table's would fail)
-    if (!table.statsColumns().isEmpty() && !exists(spark, table)) {
-      builder = builder.property("delta.dataSkippingStatsColumns", String.join(",", table.statsColumns()));
+    for (Map.Entry<String, String> property : wanted.entrySet()) {
+      builder = builder.property(property.getKey(), property.getValue());
     }
     return builder.execute();
   }

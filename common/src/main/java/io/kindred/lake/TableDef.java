@@ -42,6 +42,10 @@ public record TableDef(Layer layer, String name, StructType schema, List<String>
         throw new IllegalArgumentException("Statistics column '" + column + "' of table " + layer.folder() + "/"
             + name + " is not in its schema " + names);
       }
+      if (partitionColumns.contains(column)) {
+        throw new IllegalArgumentException("Statistics column '" + column + "' of table " + layer.folder() + "/"
+            + name + " is a partition column: Delta prunes those by their values and keeps no statistics on them");
+      }
     }
   }
 

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -88,10 +89,12 @@ public final class SocialFeatures {
   static final String REVIEW = "review";
   private static final long MICROS_PER_DAY = 86_400_000_000L;
 
-  /** The interaction-count maps: column, and a short tag (given/received, window) for internal columns. */
-  private static final String[][] ACTIVITY_MAPS = {
-      {SocialFeatureColumns.INTERACTIONS_GIVEN_30D, "g30"}, {SocialFeatureColumns.INTERACTIONS_RECEIVED_30D, "r30"},
-      {SocialFeatureColumns.INTERACTIONS_GIVEN_90D, "g90"}, {SocialFeatureColumns.INTERACTIONS_RECEIVED_90D, "r90"}};
+  /** The interaction-count maps: their columns, whether they count what was given or received, and their window. */
+  private static final List<ActivityMap> ACTIVITY_MAPS = List.of(
+      new ActivityMap(SocialFeatureColumns.INTERACTIONS_GIVEN_30D, true, SHORT_WINDOW_DAYS),
+      new ActivityMap(SocialFeatureColumns.INTERACTIONS_RECEIVED_30D, false, SHORT_WINDOW_DAYS),
+      new ActivityMap(SocialFeatureColumns.INTERACTIONS_GIVEN_90D, true, LONG_WINDOW_DAYS),
+      new ActivityMap(SocialFeatureColumns.INTERACTIONS_RECEIVED_90D, false, LONG_WINDOW_DAYS));
   private static final String ID = SocialColumns.ID;
   private static final String GIVEN = "_given";
   private static final String PEER = "_peer";
@@ -222,15 +225,9 @@ public final class SocialFeatures {
     Column isReceived = not(col(GIVEN));
     Column in30 = col(InteractionColumns.EVENT_DATE).geq(lit(Date.valueOf(asOf.minusDays(SHORT_WINDOW_DAYS - 1L))));
     Column in90 = col(InteractionColumns.EVENT_DATE).geq(lit(Date.valueOf(asOf.minusDays(LONG_WINDOW_DAYS - 1L))));
-    List<Column> aggregates = new ArrayList<>();
-    String[][] maps = ACTIVITY_MAPS;
-    for (String[] m : maps) {
-      Column role = m[1].startsWith("g") ? isGiven : isReceived;
-      Column window = m[1].endsWith("30") ? in30 : in90;
-      for (String t : INTERACTION_TYPES) {
-        aggregates.add(countWhere(role.and(window).and(type.equalTo(t))).as("_" + m[1] + "_" + t));
-      }
-    }
+    List<Column> aggregates = new ArrayList<>(perMapAndType("_", (m, t) ->
+        countWhere((m.given() ? isGiven : isReceived).and(m.windowDays() == SHORT_WINDOW_DAYS ? in30 : in90)
+            .and(type.equalTo(t)))));
     aggregates.add(countWhere(isGiven.and(in90).and(type.isin(POST_TYPES.toArray())))
         .as(SocialFeatureColumns.POSTS_90D));
     aggregates.add(countWhere(isReceived.and(in90).and(type.isin(ENGAGEMENT_TYPES.toArray())))
@@ -244,14 +241,7 @@ public final class SocialFeatures {
 
     List<Column> out = new ArrayList<>();
     out.add(col(ID));
-    for (String[] m : maps) {
-      List<Column> entries = new ArrayList<>();
-      for (String t : INTERACTION_TYPES) {
-        entries.add(lit(t));
-        entries.add(col("_" + m[1] + "_" + t));
-      }
-      out.add(functions.map(entries.toArray(Column[]::new)).as(m[0]));
-    }
+    out.addAll(activityMaps((m, t) -> col("_" + m.tag() + "_" + t)));
     out.add(col(SocialFeatureColumns.POSTS_90D));
     out.add(col(SocialFeatureColumns.ENGAGEMENT_RECEIVED_90D));
     out.add(engagementPerPost(col(SocialFeatureColumns.ENGAGEMENT_RECEIVED_90D), col(SocialFeatureColumns.POSTS_90D))
@@ -333,14 +323,9 @@ public final class SocialFeatures {
             lit(false).as(GIVEN), type, col(InteractionColumns.RATING), col("_c30"), col("_c90"), col("_call")));
     Column isGiven = col(GIVEN);
     Column isReceived = not(col(GIVEN));
-    List<Column> aggregates = new ArrayList<>();
-    for (String[] m : ACTIVITY_MAPS) {
-      Column role = m[1].startsWith("g") ? isGiven : isReceived;
-      Column c = col(m[1].endsWith("30") ? "_c30" : "_c90");
-      for (String t : INTERACTION_TYPES) {
-        aggregates.add(sumWhere(role.and(type.equalTo(t)), c).as("_d" + m[1] + "_" + t));
-      }
-    }
+    List<Column> aggregates = new ArrayList<>(perMapAndType("_d", (m, t) ->
+        sumWhere((m.given() ? isGiven : isReceived).and(type.equalTo(t)),
+            col(m.windowDays() == SHORT_WINDOW_DAYS ? "_c30" : "_c90"))));
     aggregates.add(sumWhere(isGiven.and(type.isin(POST_TYPES.toArray())), col("_c90")).as("_dposts"));
     aggregates.add(sumWhere(isReceived.and(type.isin(ENGAGEMENT_TYPES.toArray())), col("_c90")).as("_dengaged"));
     aggregates.add(sumWhere(isGiven.and(type.equalTo(REVIEW)), col("_call")).as("_dreviews"));
@@ -354,15 +339,8 @@ public final class SocialFeatures {
         .join(delta, ID, "full_outer");
     List<Column> out = new ArrayList<>();
     out.add(col(ID));
-    for (String[] m : ACTIVITY_MAPS) {
-      List<Column> entries = new ArrayList<>();
-      for (String t : INTERACTION_TYPES) {
-        entries.add(lit(t));
-        entries.add(coalesce(col("_p_" + m[0]).getItem(t), lit(0L))
-            .plus(coalesce(col("_d" + m[1] + "_" + t), lit(0L))));
-      }
-      out.add(functions.map(entries.toArray(Column[]::new)).as(m[0]));
-    }
+    out.addAll(activityMaps((m, t) -> coalesce(col("_p_" + m.column()).getItem(t), lit(0L))
+        .plus(coalesce(col("_d" + m.tag() + "_" + t), lit(0L)))));
     Column posts = coalesce(col("_p_" + SocialFeatureColumns.POSTS_90D), lit(0L))
         .plus(coalesce(col("_dposts"), lit(0L)));
     Column engaged = coalesce(col("_p_" + SocialFeatureColumns.ENGAGEMENT_RECEIVED_90D), lit(0L))
@@ -421,6 +399,39 @@ public final class SocialFeatures {
         coalesce(bit_xor(xxhash64(col(InteractionColumns.EVENT_ID), col(InteractionColumns.ACTOR),
             col(InteractionColumns.TARGET), col(InteractionColumns.TYPE), col(InteractionColumns.EVENT_DATE),
             col(InteractionColumns.RATING), col(LineageColumns.INGEST_DAY))), lit(0L)).as(FINGERPRINT));
+  }
+
+  /** One interaction-count map: its column, given or received, and its window in days. */
+  private record ActivityMap(String column, boolean given, int windowDays) {
+    /** A short tag for internal columns: {@code g30}, {@code r90}, ... */
+    String tag() {
+      return (given ? "g" : "r") + windowDays;
+    }
+  }
+
+  /** One aggregate per interaction-count map and interaction type, named {@code prefix + tag + "_" + type}. */
+  private static List<Column> perMapAndType(String prefix, BiFunction<ActivityMap, String, Column> aggregate) {
+    List<Column> aggregates = new ArrayList<>();
+    for (ActivityMap m : ACTIVITY_MAPS) {
+      for (String t : INTERACTION_TYPES) {
+        aggregates.add(aggregate.apply(m, t).as(prefix + m.tag() + "_" + t));
+      }
+    }
+    return aggregates;
+  }
+
+  /** The interaction-count map columns, every interaction type a key, its count {@code countOf(map, type)}. */
+  private static List<Column> activityMaps(BiFunction<ActivityMap, String, Column> countOf) {
+    List<Column> maps = new ArrayList<>();
+    for (ActivityMap m : ACTIVITY_MAPS) {
+      List<Column> entries = new ArrayList<>();
+      for (String t : INTERACTION_TYPES) {
+        entries.add(lit(t));
+        entries.add(countOf.apply(m, t));
+      }
+      maps.add(functions.map(entries.toArray(Column[]::new)).as(m.column()));
+    }
+    return maps;
   }
 
   private static Column change(Column countsNow, Column countedBefore) {

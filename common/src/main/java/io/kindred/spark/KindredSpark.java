@@ -40,11 +40,31 @@ public final class KindredSpark {
     merged.putAll(REQUIRED_SETTINGS);
     merged.forEach(conf::set);
     if (master != null && !master.isBlank()) {
+      requireKnownMaster(master);
       conf.setMaster(master);
     } else if (!conf.contains("spark.master")) {
       conf.setMaster(defaultMaster);
     }
+    requireKnownMaster(conf.get("spark.master"));
     conf.setAppName(appName);
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /** The master URLs Spark accepts (SparkContext's own forms, and the cluster managers it ships). */
+  private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+      "local|local\\[(\\d+|\\*)(\\s*,\\s*\\d+)?]|local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*\\d+\\s*]"
+          + "|spark://[^\\s/]+|yarn|k8s://\\S+");
+
+  /**
+   * Fails unless {@code master} is a master URL Spark accepts, before Spark tries (and logs a stack trace).
+   *
+   * @throws IllegalArgumentException naming the value and the accepted forms
+   */
+  public static void requireKnownMaster(String master) {
+    if (master == null || !MASTER.matcher(master.trim()).matches()) {
+      throw new IllegalArgumentException("Spark master '" + master + "' is not a master URL Spark accepts; expected "
+          + "local, local[N], local[*], local[N,F] (F: task failures allowed), spark://HOST:PORT, yarn or "
+          + "k8s://https://HOST:PORT");
+    }
   }
 }

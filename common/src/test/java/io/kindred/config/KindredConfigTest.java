@@ -75,4 +75,63 @@ class KindredConfigTest {
     assertEquals("Configuration file " + missing.toAbsolutePath() + " does not exist or is not a file",
         e.getMessage());
   }
+
+  @Test
+  void anUnknownKeyIsRefusedNamingWhereItWasSetAndTheNearestKnownKey(@TempDir Path dir) throws Exception {
+    IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+        () -> KindredConfig.load(null, Map.of("kindred.quarantine.max-rat", "0.5")));
+    assertEquals("Configuration: unknown setting kindred.quarantine.max-rat (command line); did you mean "
+        + "kindred.quarantine.max-rate?. Every setting is documented in conf/kindred.conf.", typo.getMessage());
+
+    Path overlay = dir.resolve("env.conf");
+    Files.writeString(overlay, "kindred {\n  social.pagerank.dampng = 0.9\n  zzz-unheard-of = 1\n}\n");
+    IllegalArgumentException inFile = assertThrows(IllegalArgumentException.class,
+        () -> KindredConfig.load(overlay, Map.of()));
+    assertEquals("Configuration: unknown setting kindred.social.pagerank.dampng (" + overlay + ": 2); did you mean "
+        + "kindred.social.pagerank.damping?; unknown setting kindred.zzz-unheard-of (" + overlay + ": 3). Every "
+        + "setting is documented in conf/kindred.conf.", inFile.getMessage());
+
+    IllegalArgumentException later = assertThrows(IllegalArgumentException.class,
+        () -> KindredConfig.defaults().withOverrides(Map.of("kindred.segments.k-mx", 5)));
+    assertTrue(later.getMessage().startsWith("Configuration: unknown setting kindred.segments.k-mx (override); did "
+        + "you mean kindred.segments.k-max?"), later.getMessage());
+  }
+
+  @Test
+  void aValueOfTheWrongTypeIsRefusedAndStringsThatReadAsTheTypeAreAccepted() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KindredConfig.load(null, Map.of("kindred.quarantine.max-rate", "lots")));
+    assertEquals("Configuration: kindred.quarantine.max-rate (command line): 'lots' is not a number. Every setting "
+        + "is documented in conf/kindred.conf.", e.getMessage());
+    IllegalArgumentException notWhole = assertThrows(IllegalArgumentException.class,
+        () -> KindredConfig.load(null, Map.of("kindred.segments.k-max", "6.5", "kindred.clean.incremental", "ja")));
+    assertEquals("Configuration: kindred.clean.incremental (command line): 'ja' is not true or false; "
+        + "kindred.segments.k-max (command line): '6.5' is not a whole number. Every setting is documented in "
+        + "conf/kindred.conf.", notWhole.getMessage());
+
+    KindredConfig config = KindredConfig.load(null, Map.of("kindred.quarantine.max-rate", "0.5",
+        "kindred.clean.incremental", "false", "kindred.segments.k-max", "6"));
+    assertEquals(0.5, config.getDouble("quarantine.max-rate"));
+    assertEquals(false, config.getBoolean("clean.incremental"));
+    assertEquals(6, config.getInt("segments.k-max"));
+  }
+
+  @Test
+  void sectionsWhoseKeysTheUserNamesTakeNewKeys() {
+    KindredConfig config = KindredConfig.load(null, Map.of(
+        "kindred.audiences.filters.\"big spenders\"", "monetary >= 1000",
+        "kindred.spark.conf.\"spark.sql.ansi.enabled\"", "true",
+        "kindred.segments.names.\"3\"", "Bargain hunters",
+        "kindred.features.rfm-segments.sleepers", List.of("1,1")));
+
+    assertEquals("monetary >= 1000", config.raw().getString("kindred.audiences.filters.\"big spenders\""));
+    assertEquals("true", config.flatStrings("spark.conf").get("spark.sql.ansi.enabled"));
+  }
+
+  @Test
+  void theNearestKeyIsOnlyOfferedWhenItIsClose() {
+    java.util.Set<String> known = java.util.Set.of("quarantine.max-rate", "segments.k-max", "segments.k-min");
+    assertEquals("segments.k-max", KindredConfig.nearest("segment.k-max", known));
+    assertEquals(null, KindredConfig.nearest("completely.different", known));
+  }
 }

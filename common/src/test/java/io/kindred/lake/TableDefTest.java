@@ -34,18 +34,33 @@ class TableDefTest {
   }
 
   @Test
-  void statisticsColumnsMustBeInTheSchemaAndAreSetWhenTheTableIsCreated(@TempDir Path root) {
+  void statisticsColumnsMustBeInTheSchemaAndAreSetWhenTheTableIsCreatedOrWasCreatedWithout(@TempDir Path root) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TABLE.withStatsColumns("id", "month"));
     assertEquals("Statistics column 'month' of table silver/things is not in its schema [id, amount, day]",
         e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> TABLE.withStatsColumns("day"));
+    assertEquals("Statistics column 'day' of table silver/things is a partition column: Delta prunes those by their "
+        + "values and keeps no statistics on them", e.getMessage());
 
     SparkSession spark = SharedSpark.session();
     Lakehouse lake = new Lakehouse(Location.of(root));
     lake.createIfNotExists(spark, TABLE.withStatsColumns("id"));
     lake.createIfNotExists(spark, TABLE.withStatsColumns("id"));
-    assertEquals("id", io.delta.tables.DeltaTable.forPath(spark, lake.location(TABLE).uri()).detail()
-        .select("properties").first().getJavaMap(0).get("delta.dataSkippingStatsColumns"));
+    io.delta.tables.DeltaTable table = io.delta.tables.DeltaTable.forPath(spark, lake.location(TABLE).uri());
+    assertEquals("id", table.detail().select("properties").first().getJavaMap(0)
+        .get("delta.dataSkippingStatsColumns"));
+    assertEquals(1, table.history().count(), "the second call finds the property set and commits nothing");
+
+    // a table created before its statistics columns were chosen gets them in one metadata commit
+    TableDef older = new TableDef(Layer.SILVER, "older", SCHEMA, List.of("day"), "Older things.");
+    lake.createIfNotExists(spark, older);
+    lake.createIfNotExists(spark, older.withStatsColumns("id", "amount"));
+    io.delta.tables.DeltaTable upgraded = io.delta.tables.DeltaTable.forPath(spark, lake.location(older).uri());
+    assertEquals("id,amount", upgraded.detail().select("properties").first().getJavaMap(0)
+        .get("delta.dataSkippingStatsColumns"));
+    assertEquals(List.of("SET TBLPROPERTIES", "CREATE TABLE"), upgraded.history().select("operation")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     assertEquals(List.of("ingest_day", "transaction_ts", "customer_id"), Tables.SILVER_TRANSACTIONS.statsColumns());
   }
 

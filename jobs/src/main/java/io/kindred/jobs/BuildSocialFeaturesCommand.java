@@ -223,14 +223,11 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
           context.log().info("{} interactions dated on the days that left the windows, delivered after {} or dated "
               + "after it ({} known at {})", changedCount, priorAsOf, interactionCount, asOf);
           m.detail("interactions_changed_read", changedCount);
-          activity = cache(cached, SocialFeatures.foldedInteractionActivity(priorAsOf, asOf,
-              SocialFeatures.activityOf(prior), changed));
+          activity = SocialFeatures.foldedInteractionActivity(priorAsOf, asOf, SocialFeatures.activityOf(prior),
+              changed);
         } else {
-          activity = cache(cached, SocialFeatures.interactionActivity(asOf, interactions));
+          activity = SocialFeatures.interactionActivity(asOf, interactions);
         }
-        long activityUsers = context.steps().run(plan.incremental() ? "interaction counts folded from "
-            + plan.prior().asOf() : "interaction counts", activity::count);
-        context.log().info("interaction counts of {} users", activityUsers);
 
         Dataset<Row> counts = cache(cached, SocialFeatures.followCounts(active));
         Dataset<Row> edges = cache(cached, SocialFeatures.weightedEdges(asOf, settings.weights(),

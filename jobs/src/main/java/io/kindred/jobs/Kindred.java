@@ -4,6 +4,7 @@ import io.kindred.config.KindredConfig;
 import io.kindred.jobs.cli.CommandLine;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.jobs.cli.SettingRules;
 import io.kindred.lake.Lakehouse;
 import io.kindred.lake.Location;
 import io.kindred.spark.KindredSpark;
@@ -60,11 +61,22 @@ public final class Kindred {
     KindredConfig config;
     try {
       config = configFor(command);
+      new Lakehouse(Location.parse(config.getString("lakehouse"))).requireWritable();
+      if (command.common().master() != null) {
+        KindredSpark.requireKnownMaster(command.common().master());
+      }
     } catch (IllegalArgumentException e) {
       err.println("Error: " + e.getMessage());
       return CommandLine.USAGE;
     }
-    SparkSession spark = sessionFor(command, config);
+    SparkSession spark;
+    try {
+      spark = sessionFor(command, config);
+    } catch (RuntimeException e) {
+      LOG.debug("kindred {}: Spark did not start", command.name(), e);
+      err.println("kindred " + command.name() + ": Spark did not start: " + describe(e));
+      return CommandLine.FAILED;
+    }
     try {
       return run(command, spark, config, err);
     } finally {
@@ -74,7 +86,7 @@ public final class Kindred {
 
   /** The configuration a command runs with: defaults, its overlay file, then its options. */
   public static KindredConfig configFor(KindredCommand command) {
-    return KindredConfig.load(command.common().config(), command.common().configOverrides());
+    return SettingRules.check(KindredConfig.load(command.common().config(), command.common().configOverrides()));
   }
 
   /** Builds (or joins) the session for {@code command}. */

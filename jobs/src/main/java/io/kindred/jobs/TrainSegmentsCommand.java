@@ -332,57 +332,29 @@ public final class TrainSegmentsCommand implements KindredCommand {
    * The best of {@code restarts} fits of {@code spec} from seeds seed, seed + 1, ...: the one with the lowest
    * training cost ({@link SegmentPipeline#trainingCost}; on a tie the earlier seed), as k-means is run from several
    * starts (scikit-learn's {@code n_init}) since a single start can settle in a poor local optimum (a handful of
-   * outliers as a cluster). The starts run at once, as concurrent Spark jobs (as MLlib's CrossValidator fits with
-   * its {@code parallelism}): each k-means iteration is a small job, so on a small training set a start waits on
-   * scheduling more than it computes. Each start is deterministic, so running them at once changes nothing.
+   * outliers as a cluster). The starts run one after the other: run as concurrent Spark jobs they gained nothing on
+   * 2 cores (measured on the demo).
    */
   private static PipelineModel fitBestOf(JobContext context, SegmentSpec spec, int restarts, Dataset<Row> training) {
+    PipelineModel best = null;
+    double bestCost = Double.POSITIVE_INFINITY;
     double[] costs = new double[restarts];
-    PipelineModel[] models = new PipelineModel[restarts];
-    context.steps().run("fit k=" + spec.k() + (restarts > 1 ? " (" + restarts + " starts at once)" : ""), () -> {
-      if (restarts == 1) {
-        models[0] = SegmentPipeline.pipeline(spec).fit(training);
-        return null;
-      }
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(restarts,
-          r -> {
-            Thread thread = new Thread(r, "kindred-kmeans-start");
-            thread.setDaemon(true);
-            return thread;
-          });
-      try {
-        List<java.util.concurrent.Future<PipelineModel>> fits = new ArrayList<>();
-        for (int r = 0; r < restarts; r++) {
-          SegmentSpec start = spec.withSeed(spec.seed() + r);
-          fits.add(pool.submit(() -> SegmentPipeline.pipeline(start).fit(training)));
-        }
-        for (int r = 0; r < restarts; r++) {
-          try {
-            models[r] = fits.get(r).get();
-          } catch (java.util.concurrent.ExecutionException e) {
-            fits.forEach(f -> f.cancel(true));
-            throw e.getCause() instanceof RuntimeException re ? re
-                : new IllegalStateException("k-means start " + (r + 1) + " failed: " + e.getCause(), e.getCause());
-          }
-        }
-      } finally {
-        pool.shutdownNow();
-      }
-      return null;
-    });
-    int best = 0;
     for (int r = 0; r < restarts; r++) {
-      costs[r] = SegmentPipeline.trainingCost(models[r]);
-      if (costs[r] < costs[best]) {
-        best = r;
+      SegmentSpec start = spec.withSeed(spec.seed() + r);
+      PipelineModel model = context.steps().run("fit k=" + spec.k() + (restarts > 1 ? " start " + (r + 1) + "/"
+          + restarts : ""), () -> SegmentPipeline.pipeline(start).fit(training));
+      costs[r] = SegmentPipeline.trainingCost(model);
+      if (best == null || costs[r] < bestCost) {
+        best = model;
+        bestCost = costs[r];
       }
     }
     if (restarts > 1) {
       context.log().info(String.format(Locale.ROOT, "k=%d: training cost %s over %d starts, kept %.6g", spec.k(),
           Arrays.toString(Arrays.stream(costs).mapToObj(c -> String.format(Locale.ROOT, "%.6g", c)).toArray()),
-          restarts, costs[best]));
+          restarts, bestCost));
     }
-    return models[best];
+    return best;
   }
 
   /** The training set: the snapshot's customers and model features, sampled down to {@code max} customers. */

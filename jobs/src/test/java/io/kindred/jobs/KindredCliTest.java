@@ -112,4 +112,44 @@ class KindredCliTest {
     assertEquals("s3a://bucket/k", parsed.command().common().configOverrides().get("kindred.lakehouse"));
     assertEquals("1", parsed.command().common().configOverrides().get("kindred.x"));
   }
+
+  @Test
+  void aMisspeltOrOutOfRangeSettingStopsTheRunBeforeSparkStarts() {
+    assertEquals(2, kindred("score-segments", "--set", "kindred.quarantine.max-rat=0.5"));
+    assertEquals("Error: Configuration: unknown setting kindred.quarantine.max-rat (command line); did you mean "
+        + "kindred.quarantine.max-rate?. Every setting is documented in conf/kindred.conf.\n", stderr());
+
+    err.reset();
+    assertEquals(2, kindred("score-segments", "--set", "kindred.quarantine.max-rate=5", "--set",
+        "kindred.segments.k-max=2", "--set", "kindred.features.clv.model=bgnbd"));
+    assertEquals("Error: Configuration: kindred.quarantine.max-rate = \"5\" (command line): expected a rate in "
+        + "[0, 1]; kindred.segments.k-max = \"2\" (command line): expected at least kindred.segments.k-min (3); "
+        + "kindred.features.clv.model = \"bgnbd\" (command line): expected one of "
+        + java.util.Arrays.stream(io.kindred.clv.PurchaseModel.values()).map(io.kindred.clv.PurchaseModel::code)
+            .collect(java.util.stream.Collectors.joining(", "))
+        + ". Every setting is documented in conf/kindred.conf.\n", stderr());
+  }
+
+  @Test
+  void aMasterSparkCannotParseIsOneLine() {
+    assertEquals(2, kindred("score-segments", "--master", "nonsense://x", "--lakehouse",
+        System.getProperty("java.io.tmpdir") + "/kindred-cli-test"));
+    assertEquals("Error: Spark master 'nonsense://x' is not a master URL Spark accepts; expected local, local[N], "
+        + "local[*], local[N,F] (F: task failures allowed), spark://HOST:PORT, yarn or k8s://https://HOST:PORT\n",
+        stderr());
+  }
+
+  @Test
+  void aLakehouseThatIsAFileIsFoundOutUpFront(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("lake"), "not a directory");
+    assertEquals(2, kindred("score-segments", "--lakehouse", file.toString()));
+    assertEquals("Error: The lakehouse " + file + " is not a directory: " + file + " is a file; expected a directory "
+        + "(kindred.lakehouse or --lakehouse)\n", stderr());
+
+    err.reset();
+    assertEquals(2, kindred("score-segments", "--lakehouse", file.resolve("below").toString()));
+    assertEquals("Error: The lakehouse " + file.resolve("below") + " (to be created below " + file + ") is not a "
+        + "directory: " + file + " is a file; expected a directory (kindred.lakehouse or --lakehouse)\n", stderr());
+  }
 }

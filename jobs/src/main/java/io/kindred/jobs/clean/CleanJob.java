@@ -223,9 +223,7 @@ public final class CleanJob {
   /** Replaces the rows matching {@code predicate} in {@code table} with {@code rows}, in one Delta commit. */
   static void replace(SparkSession spark, Lakehouse lake, TableDef table, Dataset<Row> rows, String predicate) {
     table.requireSchemaOf(rows);
-    if (!lake.exists(spark, table)) {
-      lake.createIfNotExists(spark, table);
-    }
+    lake.createIfNotExists(spark, table);
     if (!table.partitionColumns().isEmpty()) {
       // one task per partition value: one file per date instead of one per date and task
       rows = rows.repartition(table.partitionColumns().stream().map(functions::col).toArray(Column[]::new));

@@ -108,7 +108,14 @@ public final class JobContext {
       metrics.requireBalanced();
     } catch (Exception e) {
       log.error("{} run {} failed: {}", job, runId, e.getMessage());
-      metrics.write(spark, lake, RunMetrics.Status.FAILED, Instant.now(), steps.durationsMs(), e.getMessage());
+      try {
+        metrics.write(spark, lake, RunMetrics.Status.FAILED, Instant.now(), steps.durationsMs(), e.getMessage());
+      } catch (Exception recording) {
+        // the run's own failure is what the user sees; the failure to record it comes after it
+        log.error("{} run {}: the failure could not be recorded in {}: {}", job, runId,
+            io.kindred.lake.Tables.RUN_METRICS.relativePath(), recording.getMessage());
+        e.addSuppressed(recording);
+      }
       throw e;
     }
     metrics.write(spark, lake, RunMetrics.Status.SUCCEEDED, Instant.now(), steps.durationsMs(), null);

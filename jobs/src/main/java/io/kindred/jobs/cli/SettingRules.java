@@ -1,0 +1,118 @@
+package io.kindred.jobs.cli;
+
+import io.kindred.clv.PeriodUnit;
+import io.kindred.clv.PurchaseModel;
+import io.kindred.config.KindredConfig;
+import io.kindred.segments.ClusteringAlgorithm;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.DoublePredicate;
+
+/**
+ * The ranges and names the settings of {@code conf/kindred.conf} must keep, checked before a command starts Spark,
+ * so a setting outside them (a rate of 5, a negative window, a misspelt model) fails at once with exit 2 instead of
+ * running with it. Unknown keys and values of the wrong type are {@link KindredConfig}'s own check; the generator's
+ * settings are checked by {@code GeneratorSettings} when it reads them.
+ */
+public final class SettingRules {
+
+  private record Rule(String key, String expected, DoublePredicate ok) {
+  }
+
+  private static final List<Rule> NUMBERS = List.of(
+      rate("quarantine.max-rate"),
+      atLeast("features.quantile-accuracy", 1),
+      atLeast("features.clv.horizon-months", 1),
+      new Rule("features.clv.monthly-discount-rate", "a rate in [0, 1)", v -> v >= 0 && v < 1),
+      atLeast("features.clv.min-repeat-buyers", 1),
+      atLeast("features.clv.gamma-gamma-shape-penalty", 0),
+      atLeast("features.churn.horizon-days", 1),
+      atLeast("features.churn.retrain-days", 1),
+      atLeast("features.state-retention-nights", 1),
+      atLeast("social.graph-window-days", 1),
+      new Rule("social.pagerank.damping", "a number in (0, 1)", v -> v > 0 && v < 1),
+      positive("social.pagerank.tolerance"),
+      atLeast("social.pagerank.max-iterations", 1),
+      positive("social.communities.tolerance"),
+      atLeast("social.communities.max-iterations", 1),
+      new Rule("social.opinion-leaders.top-fraction", "a share in (0, 1]", v -> v > 0 && v <= 1),
+      atLeast("social.opinion-leaders.min-followers", 0),
+      atLeast("social.leader-purchase-window-days", 1),
+      atLeast("social.full-recompute-every-days", 1),
+      atLeast("segments.k-min", 2),
+      new Rule("segments.min-segment-share", "a share in [0, 1)", v -> v >= 0 && v < 1),
+      atLeast("segments.max-training-customers", 1),
+      atLeast("segments.max-iterations", 1),
+      atLeast("segments.restarts", 1),
+      positive("segments.max-match-distance"),
+      atLeast("segments.retrain-interval-days", 1),
+      atLeast("segments.publish.score-decimals", 0),
+      atLeast("segments.publish.clv-decimals", 0));
+
+  private SettingRules() {
+  }
+
+  /**
+   * Fails unless every setting keeps its range and every named choice is a known one.
+   *
+   * @throws IllegalArgumentException naming each setting out of range, its value and what was expected
+   */
+  public static KindredConfig check(KindredConfig config) {
+    List<String> problems = new ArrayList<>();
+    for (Rule rule : NUMBERS) {
+      double value = config.getDouble(rule.key());
+      if (!rule.ok().test(value)) {
+        problems.add(describe(config, rule.key(), "expected " + rule.expected()));
+      }
+    }
+    for (String section : List.of("social.weights", "segments.naming")) {
+      for (Map.Entry<String, Object> entry : config.section(section).root().unwrapped().entrySet()) {
+        if (!(entry.getValue() instanceof Number n) || n.doubleValue() < 0) {
+          problems.add(describe(config, section + "." + entry.getKey(), "expected a number >= 0"));
+        }
+      }
+    }
+    if (config.getInt("segments.k-max") < config.getInt("segments.k-min")) {
+      problems.add(describe(config, "segments.k-max", "expected at least kindred.segments.k-min ("
+          + config.getInt("segments.k-min") + ")"));
+    }
+    oneOf(config, "features.clv.model", Arrays.stream(PurchaseModel.values()).map(PurchaseModel::code).toList(),
+        problems);
+    oneOf(config, "features.clv.unit", Arrays.stream(PeriodUnit.values())
+        .map(u -> u.name().toLowerCase(Locale.ROOT)).toList(), problems);
+    oneOf(config, "segments.algorithm", Arrays.stream(ClusteringAlgorithm.values())
+        .map(ClusteringAlgorithm::code).toList(), problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("Configuration: " + String.join("; ", problems)
+          + ". Every setting is documented in conf/kindred.conf.");
+    }
+    return config;
+  }
+
+  private static void oneOf(KindredConfig config, String key, List<String> codes, List<String> problems) {
+    if (!codes.contains(config.getString(key).trim().toLowerCase(Locale.ROOT))) {
+      problems.add(describe(config, key, "expected one of " + String.join(", ", codes)));
+    }
+  }
+
+  private static String describe(KindredConfig config, String key, String expected) {
+    var value = config.raw().getValue(KindredConfig.ROOT + "." + key);
+    return KindredConfig.ROOT + "." + key + " = " + value.render() + " (" + value.origin().description() + "): "
+        + expected;
+  }
+
+  private static Rule rate(String key) {
+    return new Rule(key, "a rate in [0, 1]", v -> v >= 0 && v <= 1);
+  }
+
+  private static Rule atLeast(String key, double min) {
+    return new Rule(key, "a number >= " + (min == Math.rint(min) ? Long.toString((long) min) : min), v -> v >= min);
+  }
+
+  private static Rule positive(String key) {
+    return new Rule(key, "a number > 0", v -> v > 0);
+  }
+}
