@@ -203,7 +203,9 @@ public final class Tables {
           createStructField(LineageColumns.CONTENT_HASH, StringType, false),
       }),
       List.of(),
-      "Customer history (SCD type 2): normalised e-mail and E.164 phone, consent; is_current marks the latest.");
+      "Customer history (SCD type 2): normalised e-mail and E.164 phone, consent; is_current marks the latest.")
+      .withStatsColumns(LineageColumns.INGEST_DAY, CustomerColumns.CUSTOMER_ID, CustomerColumns.VALID_FROM,
+          CustomerColumns.IS_CURRENT, LineageColumns.SOURCE);
 
   /** Columns of {@link #SILVER_INTERACTIONS}. */
   public static final class InteractionColumns {
@@ -303,15 +305,21 @@ public final class Tables {
 
   /** {@code quarantine/transactions}: rejected transaction records with their reason. */
   public static final TableDef QUARANTINE_TRANSACTIONS = new TableDef(Layer.QUARANTINE, "transactions",
-      quarantineSchema(), List.of(), "Rejected transaction records, as they arrived, with reason codes.");
+      quarantineSchema(), List.of(), "Rejected transaction records, as they arrived, with reason codes.")
+      .withStatsColumns(QuarantineColumns.INGEST_DAY, QuarantineColumns.SOURCE, QuarantineColumns.REASON,
+          QuarantineColumns.RUN_DATE);
 
   /** {@code quarantine/customers}: rejected customer records with their reason. */
   public static final TableDef QUARANTINE_CUSTOMERS = new TableDef(Layer.QUARANTINE, "customers",
-      quarantineSchema(), List.of(), "Rejected customer records, as they arrived, with reason codes.");
+      quarantineSchema(), List.of(), "Rejected customer records, as they arrived, with reason codes.")
+      .withStatsColumns(QuarantineColumns.INGEST_DAY, QuarantineColumns.SOURCE, QuarantineColumns.REASON,
+          QuarantineColumns.RUN_DATE);
 
   /** {@code quarantine/interactions}: rejected interaction records with their reason. */
   public static final TableDef QUARANTINE_INTERACTIONS = new TableDef(Layer.QUARANTINE, "interactions",
-      quarantineSchema(), List.of(), "Rejected interaction records, as they arrived, with reason codes.");
+      quarantineSchema(), List.of(), "Rejected interaction records, as they arrived, with reason codes.")
+      .withStatsColumns(QuarantineColumns.INGEST_DAY, QuarantineColumns.SOURCE, QuarantineColumns.REASON,
+          QuarantineColumns.RUN_DATE);
 
   /** Columns of {@link #GOLD_CUSTOMER_FEATURES}. */
   public static final class CustomerFeatureColumns {
@@ -1021,7 +1029,8 @@ public final class Tables {
           createStructField(AudienceColumns.RUN_ID, StringType, false),
       }),
       List.of(AudienceColumns.AS_OF),
-      "Per run date: one row per customer with marketing consent and audience; e-mail and phone SHA-256 hashed.");
+      "Per run date: one row per customer with marketing consent and audience; e-mail and phone SHA-256 hashed.")
+      .withStatsColumns(AudienceColumns.AUDIENCE, AudienceColumns.CUSTOMER_ID);
 
   /** Every table, in nightly order; the README's schema section is generated from this list. */
   public static List<TableDef> all() {
