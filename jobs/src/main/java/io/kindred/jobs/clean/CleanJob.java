@@ -23,6 +23,7 @@ import io.kindred.lake.Tables.TransactionColumns;
 import io.kindred.ops.RunMetrics;
 import io.kindred.quality.Reason;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,11 +88,12 @@ public final class CleanJob {
     LocalDate to = context.runDate();
     LocalDate from = source.layout() == SourceDef.Layout.SINGLE ? to : options.fromDate(to);
     double maxRate = context.config().getDouble(MAX_RATE_KEY);
-    return context.accounted(metrics -> clean(context, metrics, feed, source, options.input(), from, to, maxRate));
+    return context.accounted(metrics -> clean(context, metrics, feed, source, options.input(), from, to, maxRate,
+        options.allowEmpty()));
   }
 
   private static void clean(JobContext context, RunMetrics metrics, Feed feed, SourceDef source, String input,
-      LocalDate from, LocalDate to, double maxRate) {
+      LocalDate from, LocalDate to, double maxRate, boolean allowEmpty) {
     SparkSession spark = context.spark();
     Lakehouse lake = context.lake();
     metrics.detail("source", source.name()).detail("input", input).detail("from_date", from).detail("to_date", to);
@@ -152,7 +154,11 @@ public final class CleanJob {
         Cleaning.duplicateVerdicts(records, prior, keys).write().mode("overwrite").parquet(stagedVerdicts);
         return spark.read().parquet(stagedVerdicts);
       });
-      Map<String, Long> byReason = context.steps().run("count", () -> countByReason(records, contested));
+      java.util.Set<LocalDate> daysWithRecords = new java.util.TreeSet<>();
+      Map<String, Long> byReason = context.steps().run("count", () -> countByReason(records, contested,
+          daysWithRecords));
+      requireNoEmptyDayReplacesRows(context, metrics, source, files, daysWithRecords, allowEmpty,
+          List.of(silver, quarantineTable(feed)));
       long rowsIn = byReason.values().stream().mapToLong(Long::longValue).sum();
       long accepted = byReason.getOrDefault("", 0L);
       long duplicates = byReason.getOrDefault(Reason.EXACT_DUPLICATE.code(), 0L);
@@ -232,17 +238,62 @@ public final class CleanJob {
         .save(lake.location(table).uri());
   }
 
-  /** Records by verdict ("" for accepted): the staged verdicts, then duplicate resolution's changes to them. */
-  private static Map<String, Long> countByReason(Dataset<Row> records, Dataset<Row> verdicts) {
+  /**
+   * Records by verdict ("" for accepted): the staged verdicts, then duplicate resolution's changes to them; the
+   * delivery days that held at least one record are added to {@code days}.
+   */
+  private static Map<String, Long> countByReason(Dataset<Row> records, Dataset<Row> verdicts,
+      java.util.Set<LocalDate> days) {
     Map<String, Long> out = new LinkedHashMap<>();
-    for (Row r : records.groupBy(col(RecordParser.REASON)).count().collectAsList()) {
-      out.put(r.isNullAt(0) ? "" : r.getString(0), r.getLong(1));
+    for (Row r : records.groupBy(col(RecordParser.INGEST_DAY), col(RecordParser.REASON)).count().collectAsList()) {
+      days.add(r.getDate(0).toLocalDate());
+      out.merge(r.isNullAt(1) ? "" : r.getString(1), r.getLong(2), Long::sum);
     }
     for (Row r : verdicts.groupBy(col(RecordParser.REASON)).count().collectAsList()) {
       out.merge(r.getString(0), r.getLong(1), Long::sum);
       out.merge("", -r.getLong(1), Long::sum);
     }
     return out;
+  }
+
+  /**
+   * Warns of every delivery day whose files held no record (empty or header-only files), and fails, before anything
+   * is written, when such a day's rows already in {@code tables} would be replaced by nothing, unless
+   * {@code allowEmpty}: a feed that broke upstream must not empty a day that was loaded before.
+   */
+  private static void requireNoEmptyDayReplacesRows(JobContext context, RunMetrics metrics, SourceDef source,
+      RawFiles.Input files, java.util.Set<LocalDate> daysWithRecords, boolean allowEmpty, List<TableDef> tables) {
+    Map<LocalDate, List<String>> empty = new java.util.TreeMap<>();
+    for (RawFiles.RawFile file : files.files()) {
+      if (!daysWithRecords.contains(file.ingestDay())) {
+        empty.computeIfAbsent(file.ingestDay(), d -> new ArrayList<>()).add(file.path());
+      }
+    }
+    if (empty.isEmpty()) {
+      return;
+    }
+    empty.forEach((day, paths) -> context.log().warn("{}: the delivery of {} holds no records (empty or header-only "
+        + "files: {})", source.name(), day, paths));
+    metrics.detail("empty_delivery_days", empty.keySet().stream().map(LocalDate::toString)
+        .collect(Collectors.joining(",")));
+    if (allowEmpty) {
+      return;
+    }
+    SparkSession spark = context.spark();
+    Column days = col(LineageColumns.INGEST_DAY).isin(empty.keySet().stream().map(java.sql.Date::valueOf).toArray())
+        .and(col(LineageColumns.SOURCE).equalTo(source.name()));
+    for (TableDef table : tables) {
+      List<Row> held = context.lake().readOrEmpty(spark, table).filter(days)
+          .groupBy(col(LineageColumns.INGEST_DAY)).count().orderBy(col(LineageColumns.INGEST_DAY)).collectAsList();
+      if (!held.isEmpty()) {
+        Row first = held.get(0);
+        throw new IllegalStateException("The delivery of " + first.getDate(0) + " for source " + source.name()
+            + " holds no records (" + String.join(", ", empty.get(first.getDate(0).toLocalDate())) + "), but "
+            + table.relativePath() + " already holds " + first.getLong(1) + " of its rows for that day, which this "
+            + "run would replace with nothing; nothing was written. If the day really is empty, rerun with "
+            + "--allow-empty.");
+      }
+    }
   }
 
   /**

@@ -21,6 +21,11 @@ public final class CleanOptions {
       + "run-date are cleaned in one run, with the same result as one run per day in order. Default: the run date.")
   private LocalDate fromDate;
 
+  @Parameter(names = "--allow-empty", description = "Let a delivery day with no records (empty or header-only "
+      + "files) replace the rows the tables already hold for that day with nothing. Without it such a run is "
+      + "refused, naming the day.")
+  private boolean allowEmpty;
+
   public String input() {
     return input;
   }
@@ -47,6 +52,16 @@ public final class CleanOptions {
 
   public CleanOptions withFromDate(LocalDate value) {
     this.fromDate = value;
+    return this;
+  }
+
+  /** Whether --allow-empty was given. */
+  public boolean allowEmpty() {
+    return allowEmpty;
+  }
+
+  public CleanOptions withAllowEmpty(boolean value) {
+    this.allowEmpty = value;
     return this;
   }
 

@@ -239,6 +239,35 @@ class CleanTransactionsJobTest {
     assertEquals(0, metrics.duplicatesDropped());
     assertEquals(List.of(), rows(h.table(Tables.SILVER_TRANSACTIONS), SILVER_COLUMNS));
     assertEquals(List.of(), rows(h.table(Tables.QUARANTINE_TRANSACTIONS), QUARANTINE_COLUMNS));
+    // the header-only file is a delivery without records, recorded; the day without files delivered nothing
+    assertEquals("2026-03-03", metrics.details().get("empty_delivery_days"));
+  }
+
+  @Test
+  void anEmptyDeliveryOfADayAlreadyLoadedIsRefusedUnlessAllowed() throws Exception {
+    clean(DAY1, DAY2);
+    List<String> silver = rows(h.table(Tables.SILVER_TRANSACTIONS), SILVER_COLUMNS);
+    List<String> quarantine = rows(h.table(Tables.QUARANTINE_TRANSACTIONS), QUARANTINE_COLUMNS);
+    Path file = h.write("transactions/2026-03-01/transactions-2026-03-01-00000.csv", HEADER);
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> clean(DAY1, DAY1));
+
+    assertEquals("The delivery of 2026-03-01 for source generator-transactions holds no records (file:" + file
+        + "), but silver/transactions already holds 3 of its rows for that day, which this run would replace with "
+        + "nothing; nothing was written. If the day really is empty, rerun with --allow-empty.", e.getMessage());
+    assertEquals(silver, rows(h.table(Tables.SILVER_TRANSACTIONS), SILVER_COLUMNS));
+    assertEquals(quarantine, rows(h.table(Tables.QUARANTINE_TRANSACTIONS), QUARANTINE_COLUMNS));
+    Row failed = h.metrics("clean-transactions").get(1);
+    assertEquals("failed", failed.getAs(RunMetricsColumns.STATUS));
+    assertEquals(0L, failed.<Long>getAs(RunMetricsColumns.ROWS_WRITTEN));
+
+    RunMetrics allowed = CleanJob.run(h.context("clean-transactions", DAY1), Feed.TRANSACTIONS, new CleanOptions()
+        .withInput(h.raw("transactions").toString()).withSource(SOURCE).withFromDate(DAY1).withAllowEmpty(true));
+
+    assertEquals(0, allowed.rowsIn());
+    assertEquals("2026-03-01", allowed.details().get("empty_delivery_days"));
+    assertEquals(SILVER_DAY2, rows(h.table(Tables.SILVER_TRANSACTIONS), SILVER_COLUMNS));
+    assertEquals(QUARANTINE_DAY2, rows(h.table(Tables.QUARANTINE_TRANSACTIONS), QUARANTINE_COLUMNS));
   }
 
   @Test
