@@ -3,6 +3,8 @@ package io.kindred.clv;
 import static org.apache.commons.math3.special.Gamma.digamma;
 import static org.apache.commons.math3.special.Gamma.logGamma;
 
+import java.util.Arrays;
+
 /**
  * The Pareto/NBD log-likelihood (Schmittlein, Morrison &amp; Colombo 1987; Fader &amp; Hardie 2005, "A note on
  * deriving the Pareto/NBD model and related expressions", eq. 18-20), summed over distinct triples weighted by their
@@ -20,8 +22,10 @@ import static org.apache.commons.math3.special.Gamma.logGamma;
  * u)) / (beta + u)^a} for {@code alpha < beta}. Both are evaluated through Euler's transformation
  * {@code 2F1(a, b; a + 1; z) = (1 - z)^(1 - b) 2F1(1, a + 1 - b; a + 1; z)}, which gives
  * <pre>
- * alpha >= beta:  P(u) = -(r + x) ln(alpha + u) - s ln(beta + u) + ln 2F1(1, r + x; a + 1; (alpha - beta) / (alpha + u))
- * alpha &lt;  beta:  P(u) = (1 - r - x) ln(alpha + u) - (s + 1) ln(beta + u) + ln 2F1(1, s + 1; a + 1; (beta - alpha) / (beta + u))
+ * alpha >= beta:  P(u) = -(r + x) ln(alpha + u) - s ln(beta + u) + ln 2F1(1, r + x; a + 1; z),
+ *                 z = (alpha - beta) / (alpha + u)
+ * alpha &lt;  beta:  P(u) = (1 - r - x) ln(alpha + u) - (s + 1) ln(beta + u) + ln 2F1(1, s + 1; a + 1; z),
+ *                 z = (beta - alpha) / (beta + u)
  * </pre>
  * The remaining series {@link Hypergeometric#hyp2f1UnitWithDerivatives} has terms that fall monotonically for every
  * {@code x}, so nothing overflows however many purchases a customer made; {@code A0} is taken in log space as
@@ -150,7 +154,7 @@ final class ParetoNbdLikelihood implements LogLikelihood {
       // t_x = T (or so close that A0 rounds to 0)
       terms[1] = Double.NEGATIVE_INFINITY;
       if (grad) {
-        java.util.Arrays.fill(gradient, 4, 8, 0.0);
+        Arrays.fill(gradient, 4, 8, 0.0);
       }
       return;
     }
