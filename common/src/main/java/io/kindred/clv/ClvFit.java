@@ -14,7 +14,7 @@ import java.util.Map;
  *                       method from log-parameters)
  * @param logLikelihood  the total log-likelihood at the optimum (summed over customers, not averaged)
  * @param customers      customers the fit saw (the sum of the counts)
- * @param distinctRows   rows the likelihood looped over: distinct {@code (x, t_x, T)} triples for BG/NBD and MBG/NBD,
+ * @param distinctRows   rows the likelihood looped over: distinct {@code (x, t_x, T)} triples for the purchase models,
  *                       {@code (x, mbar)} rows for Gamma-Gamma
  * @param iterations     L-BFGS iterations
  * @param convergence    breeze's convergence reason and the final gradient norm

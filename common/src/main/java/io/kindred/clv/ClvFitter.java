@@ -46,6 +46,27 @@ public final class ClvFitter {
     return record(new ModifiedBgNbdParams(v[0], v[1], v[2], v[3]), o, data.customers(), data.size());
   }
 
+  /** Fits Pareto/NBD with {@link FitOptions#DEFAULT}. */
+  public static ClvFit<ParetoNbdParams> fitParetoNbd(RfmTriples data) {
+    return fitParetoNbd(data, FitOptions.DEFAULT);
+  }
+
+  /**
+   * Fits Pareto/NBD, starting from {@code r = s = 1} and {@code alpha = beta = max(T) / 10}.
+   *
+   * @throws IllegalArgumentException when fewer than {@code options.minRepeatBuyers()} customers have {@code x >= 1}
+   */
+  public static ClvFit<ParetoNbdParams> fitParetoNbd(RfmTriples data, FitOptions options) {
+    String model = ParetoNbdParams.MODEL;
+    checkPurchaseData(model, data, options);
+    double scale = Math.log(data.maxAge() / 10);
+    double[] start = {0, scale, 0, scale};
+    LOG.info("fitting {} on {} customers, {} distinct triples", model, data.customers(), data.size());
+    MaximumLikelihood.Optimum o = MaximumLikelihood.maximise(model, new ParetoNbdLikelihood(data), start, options);
+    double[] v = MaximumLikelihood.exp(o.logParams());
+    return record(new ParetoNbdParams(v[0], v[1], v[2], v[3]), o, data.customers(), data.size());
+  }
+
   /** Fits Gamma-Gamma with {@link FitOptions#DEFAULT}. */
   public static ClvFit<GammaGammaParams> fitGammaGamma(SpendSummaries data) {
     return fitGammaGamma(data, FitOptions.DEFAULT);
@@ -100,6 +121,13 @@ public final class ClvFitter {
 
   private static MaximumLikelihood.Optimum fitBetaGeometric(String model, RfmTriples data, boolean modified,
                                                             FitOptions options) {
+    checkPurchaseData(model, data, options);
+    double[] start = {0, Math.log(data.maxAge() / 10), 0, 0};
+    LOG.info("fitting {} on {} customers, {} distinct triples", model, data.customers(), data.size());
+    return MaximumLikelihood.maximise(model, new BgNbdLikelihood(data, modified), start, options);
+  }
+
+  private static void checkPurchaseData(String model, RfmTriples data, FitOptions options) {
     if (data.repeatBuyers() < options.minRepeatBuyers()) {
       throw new IllegalArgumentException(model + " needs at least " + options.minRepeatBuyers()
           + " customers with a repeat purchase (x >= 1) to identify the dropout process, got " + data.repeatBuyers()
@@ -108,9 +136,6 @@ public final class ClvFitter {
     if (!(data.maxAge() > 0)) {
       throw new IllegalArgumentException(model + " needs some customer with T > 0, got max T = " + data.maxAge());
     }
-    double[] start = {0, Math.log(data.maxAge() / 10), 0, 0};
-    LOG.info("fitting {} on {} customers, {} distinct triples", model, data.customers(), data.size());
-    return MaximumLikelihood.maximise(model, new BgNbdLikelihood(data, modified), start, options);
   }
 
   private static <P extends ClvParams> ClvFit<P> record(P params, MaximumLikelihood.Optimum o, long customers,

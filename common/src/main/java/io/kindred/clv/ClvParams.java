@@ -8,7 +8,10 @@ import java.util.Map;
 /** Fitted parameters of one of the CLV models: a name for the model and named values, in a fixed order. */
 public interface ClvParams extends Serializable {
 
-  /** The model's name as recorded in {@code gold/clv_models}: {@code bg_nbd}, {@code mbg_nbd}, {@code gamma_gamma}. */
+  /**
+   * The model's name as recorded in {@code gold/clv_models}: {@code bg_nbd}, {@code mbg_nbd}, {@code pareto_nbd},
+   * {@code gamma_gamma}.
+   */
   String modelName();
 
   /** Parameter names, in the order of {@link #values()}. */

@@ -60,4 +60,54 @@ public final class Hypergeometric {
     throw new ArithmeticException("2F1(" + a + ", " + b + "; " + c + "; " + z + ") did not converge after "
         + MAX_TERMS + " terms (partial sum " + sum + ", last term " + term + ")");
   }
+
+  /**
+   * {@code 2F1(1, b; c; z) = sum_k (b)_k / (c)_k z^k} for {@code 0 < b < c} and {@code 0 <= z < 1}, with its partial
+   * derivatives in {@code b}, {@code c} and {@code z}: {@code {F, dF/db, dF/dc, dF/dz}}. With {@code b < c} every
+   * term ratio {@code (b + k) / (c + k) z} is below {@code z}, so the terms fall monotonically and the tail after a
+   * term is at most {@code term z / (1 - z)}; the series stops once the tails of the value and of the derivative
+   * sums (whose factors grow at most linearly in {@code k}) are below {@code 1e-15} of the value. Pareto/NBD's
+   * likelihood is written with this function only (see {@link ParetoNbdLikelihood}).
+   *
+   * @throws IllegalArgumentException when the arguments are outside that domain
+   * @throws ArithmeticException      when the series has not converged after {@value #MAX_TERMS} terms ({@code z}
+   *                                  within about {@code 4e-5} of 1)
+   */
+  static double[] hyp2f1UnitWithDerivatives(double b, double c, double z) {
+    if (!(b > 0 && c > b) || !Double.isFinite(c)) {
+      throw new IllegalArgumentException("2F1(1, b; c; z) is evaluated for 0 < b < c only, got b = " + b + ", c = "
+          + c);
+    }
+    if (!(z >= 0 && z < 1)) {
+      throw new IllegalArgumentException("2F1 is evaluated for 0 <= z < 1 only, got z = " + z);
+    }
+    if (z == 0) {
+      return new double[] {1, 0, 0, b / c};
+    }
+    double sum = 1;
+    double sumB = 0;
+    double sumC = 0;
+    // sum over k of k term_k, divided by z at the end: dF/dz
+    double sumK = 0;
+    double term = 1;
+    // d ln(term_k) / db and d ln(term_k) / dc
+    double logB = 0;
+    double logC = 0;
+    // the tail of sum_j term_j g_j after term k is below 2 term_k g_k / (1 - z)^2 for the factors g here
+    double tail = 2 / ((1 - z) * (1 - z));
+    for (int k = 0; k < MAX_TERMS; k++) {
+      logB += 1 / (b + k);
+      logC -= 1 / (c + k);
+      term *= (b + k) / (c + k) * z;
+      sum += term;
+      sumB += term * logB;
+      sumC += term * logC;
+      sumK += term * (k + 1);
+      if (term * (1 + logB - logC + k + 1) * tail <= EPSILON * sum || term == 0) {
+        return new double[] {sum, sumB, sumC, sumK / z};
+      }
+    }
+    throw new ArithmeticException("2F1(1, " + b + "; " + c + "; " + z + ") did not converge after " + MAX_TERMS
+        + " terms (partial sum " + sum + ", last term " + term + ")");
+  }
 }

@@ -4,13 +4,15 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The purchase-count model build-features fits and scores with ({@code kindred.features.clv.model}): BG/NBD or
- * Modified BG/NBD. Both take the same {@link RfmTriples} and give a {@link TransactionModel}; they differ for
- * customers without a repeat purchase, whom BG/NBD holds certainly alive and MBG/NBD does not.
+ * The purchase-count model build-features fits and scores with ({@code kindred.features.clv.model}): BG/NBD,
+ * Modified BG/NBD or Pareto/NBD. All take the same {@link RfmTriples} and give a {@link TransactionModel}; they
+ * differ in when a customer may drop out: BG/NBD only right after a repeat purchase (so it holds customers without
+ * one certainly alive), MBG/NBD also right after the first purchase, Pareto/NBD at any time.
  */
 public enum PurchaseModel {
   BG_NBD(BgNbdParams.MODEL),
-  MBG_NBD(ModifiedBgNbdParams.MODEL);
+  MBG_NBD(ModifiedBgNbdParams.MODEL),
+  PARETO_NBD(ParetoNbdParams.MODEL);
 
   private final String code;
 
@@ -18,7 +20,10 @@ public enum PurchaseModel {
     this.code = code;
   }
 
-  /** The model's name in configuration and in {@code gold/clv_models}: {@code bg_nbd} or {@code mbg_nbd}. */
+  /**
+   * The model's name in configuration and in {@code gold/clv_models}: {@code bg_nbd}, {@code mbg_nbd} or
+   * {@code pareto_nbd}.
+   */
   public String code() {
     return code;
   }
@@ -35,11 +40,15 @@ public enum PurchaseModel {
             + Arrays.stream(values()).map(PurchaseModel::code).toList()));
   }
 
-  /** Fits this model: {@link ClvFitter#fitBgNbd} or {@link ClvFitter#fitModifiedBgNbd}, with their errors. */
+  /**
+   * Fits this model: {@link ClvFitter#fitBgNbd}, {@link ClvFitter#fitModifiedBgNbd} or
+   * {@link ClvFitter#fitParetoNbd}, with their errors.
+   */
   public ClvFit<? extends TransactionModel> fit(RfmTriples data, FitOptions options) {
     return switch (this) {
       case BG_NBD -> ClvFitter.fitBgNbd(data, options);
       case MBG_NBD -> ClvFitter.fitModifiedBgNbd(data, options);
+      case PARETO_NBD -> ClvFitter.fitParetoNbd(data, options);
     };
   }
 }

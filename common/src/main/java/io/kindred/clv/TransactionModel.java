@@ -1,7 +1,7 @@
 package io.kindred.clv;
 
 /**
- * A fitted purchase-count model (BG/NBD or MBG/NBD) and what it predicts for a customer with history
+ * A fitted purchase-count model (BG/NBD, MBG/NBD or Pareto/NBD) and what it predicts for a customer with history
  * {@code (x, t_x, T)}. Times are in the unit the model was fitted in.
  */
 public interface TransactionModel extends ClvParams {

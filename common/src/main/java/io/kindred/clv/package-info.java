@@ -1,7 +1,7 @@
 /**
- * Customer lifetime value: the BG/NBD and Modified BG/NBD purchase models and the Gamma-Gamma spend model, fitted by
- * maximum likelihood on the driver (pure Java, no Spark), and per-customer predictions that run anywhere (every
- * parameter and scorer class is {@link java.io.Serializable}).
+ * Customer lifetime value: the BG/NBD, Modified BG/NBD and Pareto/NBD purchase models and the Gamma-Gamma spend model,
+ * fitted by maximum likelihood on the driver (pure Java, no Spark), and per-customer predictions that run anywhere
+ * (every parameter and scorer class is {@link java.io.Serializable}).
  *
  * <h2>Input: the per-customer summary</h2>
  * For each customer, over a calibration window that ends at a fixed date, in one time unit ({@link
@@ -31,6 +31,12 @@
  *       conditional expectation): as BG/NBD, but a customer may also become inactive right after the first
  *       purchase, so customers with {@code x = 0} are not certainly active. Same four parameters.
  *       {@link io.kindred.clv.ModifiedBgNbdParams}.</li>
+ *   <li><b>Pareto/NBD</b> (Schmittlein, Morrison &amp; Colombo 1987; likelihood and predictions from Fader &amp;
+ *       Hardie 2005, "A note on deriving the Pareto/NBD model and related expressions"): while active, a customer
+ *       buys as a Poisson process with rate {@code lambda}, and stays active for an exponential time with rate
+ *       {@code mu}, so a customer may drop out at any time. Across customers {@code lambda ~ Gamma(shape r, rate
+ *       alpha)} and {@code mu ~ Gamma(shape s, rate beta)}. Parameters {@code r, alpha, s, beta > 0}; {@code alpha}
+ *       and {@code beta} are in the time unit. {@link io.kindred.clv.ParetoNbdParams}.</li>
  *   <li><b>Gamma-Gamma</b> (Fader, Hardie &amp; Lee 2005, "RFM and CLV"; Hardie's note 025): transaction values of a
  *       customer are {@code Gamma(shape p, rate nu)}, {@code nu ~ Gamma(shape q, rate gamma)} across customers,
  *       independent of the purchase process. Parameters {@code p, q, gamma > 0}. {@link
@@ -40,11 +46,15 @@
  * <h2>Fitting</h2>
  * {@link io.kindred.clv.ClvFitter} maximises the log-likelihood over log-parameters (positivity) with breeze's
  * L-BFGS (breeze 2.1.0, on Spark's classpath through MLlib) and analytic gradients (digamma). The BG/NBD likelihood
- * is lifetimes' log-sum-exp form, MBG/NBD's uses a stable softplus. A fit is a {@link io.kindred.clv.ClvFit}:
- * parameters, standard errors (inverse of the numerical Hessian of the log-likelihood in log-parameters, mapped back
- * by the delta method), total log-likelihood, customers, distinct rows, iterations, breeze's convergence reason and
- * the fit time. It either converges or throws: {@link java.lang.IllegalArgumentException} when the data cannot
- * identify the model (fewer than {@link io.kindred.clv.FitOptions#minRepeatBuyers()} repeat buyers, default 10),
+ * is lifetimes' log-sum-exp form, MBG/NBD's uses a stable softplus. Pareto/NBD's (the note's eq. 18-20) has a Gauss
+ * hypergeometric term whose form depends on whether {@code alpha >= beta} or {@code alpha < beta}; both are taken
+ * through Euler's transformation to {@code 2F1(1, b; c; z)} with {@code b < c}, whose terms fall for any {@code x},
+ * with analytic derivatives of the series, and the two parts are combined in log space. A fit is a
+ * {@link io.kindred.clv.ClvFit}: parameters, standard errors (inverse of the numerical Hessian of the log-likelihood
+ * in log-parameters, mapped back by the delta method), total log-likelihood, customers, distinct rows, iterations,
+ * breeze's convergence reason and the fit time. It either converges or throws:
+ * {@link java.lang.IllegalArgumentException} when the data cannot identify the model (fewer than
+ * {@link io.kindred.clv.FitOptions#minRepeatBuyers()} repeat buyers, default 10),
  * {@link io.kindred.clv.ClvFitException} with breeze's reason when the optimiser hits its iteration limit, the
  * Hessian is not negative definite, or the stopping point is more than 0.001 standard errors from the optimum of the
  * local quadratic. No default parameters are ever substituted.
@@ -54,12 +64,16 @@
  * <ul>
  *   <li>{@code probabilityAlive(x, t_x, T)}: P(the customer is still active at {@code T}). BG/NBD: 1 when
  *       {@code x = 0}, else {@code 1 / (1 + a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x))}; MBG/NBD:
- *       {@code 1 / (1 + a / (b + x) ((alpha + T) / (alpha + t_x))^(r + x))} for every x.</li>
+ *       {@code 1 / (1 + a / (b + x) ((alpha + T) / (alpha + t_x))^(r + x))} for every x; Pareto/NBD: the share of
+ *       the likelihood from "active at T" (the note's eq. 36), 1 when {@code t_x = T}.</li>
  *   <li>{@code expectedPurchases(t, x, t_x, T)}: expected repeat purchases in the next {@code t} (FHL 2005 eq. 10),
  *       computed through Euler's transformation of the Gauss hypergeometric function so the series stays bounded for
- *       any {@code x} ({@link io.kindred.clv.Hypergeometric}, with a convergence check that throws).</li>
+ *       any {@code x} ({@link io.kindred.clv.Hypergeometric}, with a convergence check that throws). Pareto/NBD
+ *       (the note's eq. 41): {@code P(alive) (r + x) (beta + T) / ((alpha + T) (s - 1)) [1 - ((beta + T) / (beta +
+ *       T + t))^(s - 1)]}, its log limit at {@code s = 1}.</li>
  *   <li>{@code expectedPurchasesUnconditional(t)}: expected repeat purchases by {@code t} of a newly acquired
- *       customer (FHL 2005 eq. 9).</li>
+ *       customer (FHL 2005 eq. 9); Pareto/NBD: {@code r beta / (alpha (s - 1)) [1 - (beta / (beta + t))^(s - 1)]}
+ *       (the note's eq. 27), its log limit at {@code s = 1}.</li>
  *   <li>{@code expectedAverageSpend(x, mbar)}: {@code (p gamma + p x mbar) / (p x + q - 1)}, the customer's mean
  *       shrunk towards the population mean {@code p gamma / (q - 1)}; customers with {@code x = 0} get the
  *       population mean (needs {@code q > 1}).</li>
@@ -75,9 +89,11 @@
  * CDNOW (2,357 customers, weeks): BG/NBD r, alpha, a, b and log-likelihood as published by Fader, Hardie &amp; Lee;
  * customer 1's 1.226 expected purchases in 39 weeks; the unconditional 1.195 (39 weeks) and 1.858 (78 weeks);
  * Gamma-Gamma p = 6.25, q = 3.74, gamma = 15.44 on the 946 repeat buyers; MBG/NBD r, alpha, a, b as BTYDplus fits
- * them. Simulated data with known parameters are recovered within four reported standard errors, and data from
- * {@code kindred generate} through the cleaning and features jobs within three (on the log scale,
- * {@code BuildFeaturesGeneratedTest}).
+ * them; Pareto/NBD r = 0.553276, alpha = 10.577612, s = 0.606214, beta = 11.667910 and log-likelihood -9594.9739 (a
+ * tight refit; Fader &amp; Hardie publish 0.55, 10.58, 0.61, 11.67), and at BTYD's CDNOW fit the walkthrough's
+ * P(alive) 0.9979 and 25.46 expected purchases in 52 weeks for x = 26, t_x = 30.86, T = 31. Simulated data with
+ * known parameters are recovered within four reported standard errors, and data from {@code kindred generate}
+ * through the cleaning and features jobs within three (on the log scale, {@code BuildFeaturesGeneratedTest}).
  *
  * <p>{@link io.kindred.clv.PurchaseModel} names the purchase model build-features uses
  * ({@code kindred.features.clv.model}).

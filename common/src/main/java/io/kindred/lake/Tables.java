@@ -449,7 +449,7 @@ public final class Tables {
   public static final class ClvModelColumns {
     public static final String RUN_ID = LineageColumns.RUN_ID;
     public static final String AS_OF = "as_of";
-    /** bg_nbd, mbg_nbd or gamma_gamma. */
+    /** bg_nbd, mbg_nbd, pareto_nbd or gamma_gamma. */
     public static final String MODEL = "model";
     /** days or weeks: the unit of t_x, T and alpha. */
     public static final String UNIT = "unit";

@@ -14,8 +14,10 @@ class PurchaseModelTest {
     assertEquals(PurchaseModel.MBG_NBD, PurchaseModel.of(" MBG_NBD "));
     assertEquals(BgNbdParams.MODEL, PurchaseModel.BG_NBD.code());
     assertEquals(ModifiedBgNbdParams.MODEL, PurchaseModel.MBG_NBD.code());
+    assertEquals(PurchaseModel.PARETO_NBD, PurchaseModel.of("pareto_nbd"));
+    assertEquals(ParetoNbdParams.MODEL, PurchaseModel.PARETO_NBD.code());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PurchaseModel.of("pareto"));
-    assertEquals("Unknown purchase model 'pareto'; expected one of [bg_nbd, mbg_nbd]", e.getMessage());
+    assertEquals("Unknown purchase model 'pareto'; expected one of [bg_nbd, mbg_nbd, pareto_nbd]", e.getMessage());
   }
 
   @Test
@@ -29,5 +31,8 @@ class PurchaseModelTest {
     assertArrayEquals(ClvFitter.fitModifiedBgNbd(data).params().values(), modified.params().values(), 0);
     assertEquals(BgNbdParams.MODEL, plain.model());
     assertArrayEquals(ClvFitter.fitBgNbd(data).params().values(), plain.params().values(), 0);
+    ClvFit<? extends TransactionModel> pareto = PurchaseModel.PARETO_NBD.fit(data, FitOptions.DEFAULT);
+    assertEquals(ParetoNbdParams.MODEL, pareto.model());
+    assertArrayEquals(ClvFitter.fitParetoNbd(data).params().values(), pareto.params().values(), 0);
   }
 }

@@ -66,13 +66,13 @@ import scala.jdk.javaapi.CollectionConverters;
  * partitions dated {@code kindred.features.state-retention-nights} (35) or more days before D;
  * {@code --full-recompute} aggregates all of silver instead (same result).
  *
- * <p>Lifetime value: the purchase model {@code kindred.features.clv.model} ({@code bg_nbd}, the default, or
- * {@code mbg_nbd}) and Gamma-Gamma are fitted on every customer, or with {@code --calibration-start C} only on
- * those whose first purchase is on or after C (a cohort, as the CDNOW studies fit the first-quarter 1997 cohort);
- * every customer is scored either way. Churn: the model is retrained when the latest one in
- * {@code gold/churn_models} for the same horizon was trained {@code kindred.features.churn.retrain-days} (7) or
- * more days before D (or never, or with {@code --retrain-churn}); otherwise that model scores the night, which
- * spares the two history scans of training.
+ * <p>Lifetime value: the purchase model {@code kindred.features.clv.model} ({@code bg_nbd}, the default,
+ * {@code mbg_nbd} or {@code pareto_nbd}) and Gamma-Gamma are fitted on every customer, or with
+ * {@code --calibration-start C} only on those whose first purchase is on or after C (a cohort, as the CDNOW studies
+ * fit the first-quarter 1997 cohort); every customer is scored either way. Churn: the model is retrained when the
+ * latest one in {@code gold/churn_models} for the same horizon was trained
+ * {@code kindred.features.churn.retrain-days} (7) or more days before D (or never, or with {@code --retrain-churn});
+ * otherwise that model scores the night, which spares the two history scans of training.
  *
  * <p>Writes the snapshot {@code as_of = D} of {@code gold/customer_features} (one row per customer with a purchase
  * day by D), the partition {@code as_of = D} of {@code gold/customer_state}, one row per fit in
@@ -95,7 +95,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * kindred.features.clv.model=mbg_nbd}
  */
 @Parameters(commandNames = "build-features", commandDescription = "Build gold/customer_features for an as-of "
-    + "date: RFM scores and segment, BG/NBD + Gamma-Gamma lifetime value.")
+    + "date: RFM scores and segment, purchase model (BG/NBD, MBG/NBD or Pareto/NBD) + Gamma-Gamma lifetime value.")
 public final class BuildFeaturesCommand implements KindredCommand {
 
   /** Configuration keys. */

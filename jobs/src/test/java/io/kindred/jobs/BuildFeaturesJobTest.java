@@ -80,6 +80,19 @@ class BuildFeaturesJobTest {
     assertEquals("failed", metrics.getString(1));
     assertEquals(3L, metrics.getLong(2));
     assertTrue(metrics.getString(3).startsWith("bg_nbd needs at least 10 customers"), metrics.getString(3));
+
+    // the same night with kindred.features.clv.model = pareto_nbd fits Pareto/NBD instead (ClvFitter.fitParetoNbd's
+    // message)
+    KindredConfig pareto = KindredConfig.load(null, Map.of("kindred.lakehouse", lakehouse.toString(),
+        "kindred.features.clv.model", "pareto_nbd"));
+    ByteArrayOutputStream paretoErr = new ByteArrayOutputStream();
+
+    int paretoCode = Kindred.run(command, spark, pareto, new PrintStream(paretoErr, true, StandardCharsets.UTF_8));
+
+    assertEquals(CommandLine.FAILED, paretoCode);
+    assertEquals("kindred build-features failed: pareto_nbd needs at least 10 customers with a repeat purchase "
+        + "(x >= 1) to identify the dropout process, got 0 of 3 customers\n",
+        paretoErr.toString(StandardCharsets.UTF_8));
   }
 
   /**
@@ -266,11 +279,12 @@ class BuildFeaturesJobTest {
         + "it", e.getMessage());
 
     KindredConfig config = KindredConfig.load(null, Map.of("kindred.lakehouse", "/nonexistent/kindred",
-        "kindred.features.clv.model", "pareto_nbd"));
+        "kindred.features.clv.model", "pareto"));
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
         () -> new BuildFeaturesCommand().build(new JobContext(spark, config, lake(config), LocalDate.of(2026, 3, 1),
             "build-features")));
-    assertEquals("kindred.features.clv.model is 'pareto_nbd'; expected one of [bg_nbd, mbg_nbd]", bad.getMessage());
+    assertEquals("kindred.features.clv.model is 'pareto'; expected one of [bg_nbd, mbg_nbd, pareto_nbd]",
+        bad.getMessage());
   }
 
   private BuildFeaturesCommand.Result night(KindredConfig config, LocalDate asOf, BuildFeaturesCommand command)
