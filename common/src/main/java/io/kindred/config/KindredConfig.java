@@ -91,7 +91,8 @@ public final class KindredConfig {
   /**
    * {@code config} once every key under {@code kindred} is one the defaults know (or lies in a section whose keys
    * are the user's own: {@link #OPEN_SECTIONS}) and every value has the type of its default (a string that reads as
-   * the default's number or boolean counts as one, as {@code --set} gives strings).
+   * the default's number or boolean counts as one, as {@code --set} gives strings). Whether a number must be whole
+   * is the ranges' check (a default of {@code 0} may stand for a real number).
    *
    * @throws IllegalArgumentException naming each unknown key with where it was set and the nearest known key, or
    *     each value of the wrong type
@@ -122,12 +123,7 @@ public final class KindredConfig {
         String path = ROOT + "." + entry.getKey();
         Object value = entry.getValue().unwrapped();
         try {
-          if (value instanceof Integer || value instanceof Long) {
-            double number = config.getDouble(path);
-            if (number != Math.rint(number)) {
-              throw new ConfigException.BadValue(path, "not whole");
-            }
-          } else if (value instanceof Number) {
+          if (value instanceof Number) {
             config.getDouble(path);
           } else if (value instanceof Boolean) {
             config.getBoolean(path);
@@ -135,7 +131,7 @@ public final class KindredConfig {
         } catch (ConfigException.WrongType | ConfigException.BadValue e) {
           problems.add(path + " (" + config.getValue(path).origin().description() + "): '"
               + config.getValue(path).unwrapped() + "' is not " + (value instanceof Boolean ? "true or false"
-              : value instanceof Number n && !(n instanceof Double) ? "a whole number" : "a number"));
+              : "a number"));
         }
       }
     }

@@ -103,11 +103,14 @@ class KindredConfigTest {
         () -> KindredConfig.load(null, Map.of("kindred.quarantine.max-rate", "lots")));
     assertEquals("Configuration: kindred.quarantine.max-rate (command line): 'lots' is not a number. Every setting "
         + "is documented in conf/kindred.conf.", e.getMessage());
-    IllegalArgumentException notWhole = assertThrows(IllegalArgumentException.class,
-        () -> KindredConfig.load(null, Map.of("kindred.segments.k-max", "6.5", "kindred.clean.incremental", "ja")));
+    IllegalArgumentException two = assertThrows(IllegalArgumentException.class,
+        () -> KindredConfig.load(null, Map.of("kindred.segments.k-max", "six", "kindred.clean.incremental", "ja")));
     assertEquals("Configuration: kindred.clean.incremental (command line): 'ja' is not true or false; "
-        + "kindred.segments.k-max (command line): '6.5' is not a whole number. Every setting is documented in "
-        + "conf/kindred.conf.", notWhole.getMessage());
+        + "kindred.segments.k-max (command line): 'six' is not a number. Every setting is documented in "
+        + "conf/kindred.conf.", two.getMessage());
+    // a default written as 0 may stand for a real number
+    assertEquals(0.001, KindredConfig.load(null, Map.of("kindred.features.clv.gamma-gamma-shape-penalty", "0.001"))
+        .getDouble("features.clv.gamma-gamma-shape-penalty"));
 
     KindredConfig config = KindredConfig.load(null, Map.of("kindred.quarantine.max-rate", "0.5",
         "kindred.clean.incremental", "false", "kindred.segments.k-max", "6"));

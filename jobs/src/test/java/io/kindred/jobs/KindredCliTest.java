@@ -128,6 +128,11 @@ class KindredCliTest {
         + java.util.Arrays.stream(io.kindred.clv.PurchaseModel.values()).map(io.kindred.clv.PurchaseModel::code)
             .collect(java.util.stream.Collectors.joining(", "))
         + ". Every setting is documented in conf/kindred.conf.\n", stderr());
+
+    err.reset();
+    assertEquals(2, kindred("score-segments", "--set", "kindred.segments.restarts=2.5"));
+    assertEquals("Error: Configuration: kindred.segments.restarts = \"2.5\" (command line): expected a whole number "
+        + ">= 1. Every setting is documented in conf/kindred.conf.\n", stderr());
   }
 
   @Test

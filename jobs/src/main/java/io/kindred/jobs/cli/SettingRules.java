@@ -24,33 +24,34 @@ public final class SettingRules {
 
   private static final List<Rule> NUMBERS = List.of(
       rate("quarantine.max-rate"),
-      atLeast("features.quantile-accuracy", 1),
-      atLeast("features.clv.horizon-months", 1),
+      count("features.quantile-accuracy", 1),
+      count("features.clv.horizon-months", 1),
       new Rule("features.clv.monthly-discount-rate", "a rate in [0, 1)", v -> v >= 0 && v < 1),
-      atLeast("features.clv.min-repeat-buyers", 1),
-      atLeast("features.clv.gamma-gamma-shape-penalty", 0),
-      atLeast("features.churn.horizon-days", 1),
-      atLeast("features.churn.retrain-days", 1),
-      atLeast("features.state-retention-nights", 1),
-      atLeast("social.graph-window-days", 1),
+      count("features.clv.min-repeat-buyers", 1),
+      nonNegative("features.clv.gamma-gamma-shape-penalty"),
+      count("features.churn.horizon-days", 1),
+      count("features.churn.retrain-days", 1),
+      count("features.state-retention-nights", 1),
+      count("social.graph-window-days", 1),
       new Rule("social.pagerank.damping", "a number in (0, 1)", v -> v > 0 && v < 1),
       positive("social.pagerank.tolerance"),
-      atLeast("social.pagerank.max-iterations", 1),
+      count("social.pagerank.max-iterations", 1),
       positive("social.communities.tolerance"),
-      atLeast("social.communities.max-iterations", 1),
+      count("social.communities.max-iterations", 1),
       new Rule("social.opinion-leaders.top-fraction", "a share in (0, 1]", v -> v > 0 && v <= 1),
-      atLeast("social.opinion-leaders.min-followers", 0),
-      atLeast("social.leader-purchase-window-days", 1),
-      atLeast("social.full-recompute-every-days", 1),
-      atLeast("segments.k-min", 2),
+      count("social.opinion-leaders.min-followers", 0),
+      count("social.leader-purchase-window-days", 1),
+      count("social.full-recompute-every-days", 1),
+      count("segments.k-min", 2),
+      count("segments.k-max", 2),
       new Rule("segments.min-segment-share", "a share in [0, 1)", v -> v >= 0 && v < 1),
-      atLeast("segments.max-training-customers", 1),
-      atLeast("segments.max-iterations", 1),
-      atLeast("segments.restarts", 1),
+      count("segments.max-training-customers", 1),
+      count("segments.max-iterations", 1),
+      count("segments.restarts", 1),
       positive("segments.max-match-distance"),
-      atLeast("segments.retrain-interval-days", 1),
-      atLeast("segments.publish.score-decimals", 0),
-      atLeast("segments.publish.clv-decimals", 0));
+      count("segments.retrain-interval-days", 1),
+      count("segments.publish.score-decimals", 0),
+      count("segments.publish.clv-decimals", 0));
 
   private SettingRules() {
   }
@@ -108,8 +109,12 @@ public final class SettingRules {
     return new Rule(key, "a rate in [0, 1]", v -> v >= 0 && v <= 1);
   }
 
-  private static Rule atLeast(String key, double min) {
-    return new Rule(key, "a number >= " + (min == Math.rint(min) ? Long.toString((long) min) : min), v -> v >= min);
+  private static Rule count(String key, long min) {
+    return new Rule(key, "a whole number >= " + min, v -> v >= min && v == Math.rint(v));
+  }
+
+  private static Rule nonNegative(String key) {
+    return new Rule(key, "a number >= 0", v -> v >= 0);
   }
 
   private static Rule positive(String key) {
