@@ -111,9 +111,10 @@ class SocialRunsTest {
 
     assertEquals("Configuration section kindred.social: full-recompute-every-days is 0, expected a whole number of "
         + "days, at least 1 (1: a full recompute every night)", zero.getMessage());
-    assertEquals("Configuration section kindred.social: full-recompute-every-days is 'weekly', expected a whole "
-        + "number of days", word.getMessage());
-    assertEquals("Configuration section kindred.social: incremental is 'sometimes', expected true or false",
-        flag.getMessage());
+    // a word where a number belongs, or a flag that is neither true nor false, is the loader's own check
+    assertEquals("Configuration: kindred.social.full-recompute-every-days (command line): 'weekly' is not a number. "
+        + "Every setting is documented in conf/kindred.conf.", word.getMessage());
+    assertEquals("Configuration: kindred.social.incremental (command line): 'sometimes' is not true or false. Every "
+        + "setting is documented in conf/kindred.conf.", flag.getMessage());
   }
 }
