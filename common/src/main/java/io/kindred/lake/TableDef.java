@@ -42,6 +42,14 @@ public record TableDef(Layer layer, String name, StructType schema, List<String>
         throw new IllegalArgumentException("Statistics column '" + column + "' of table " + layer.folder() + "/"
             + name + " is not in its schema " + names);
       }
+      org.apache.spark.sql.types.DataType type = schema.apply(column).dataType();
+      if (type instanceof org.apache.spark.sql.types.BooleanType
+          || type instanceof org.apache.spark.sql.types.BinaryType || type instanceof org.apache.spark.sql.types.MapType
+          || type instanceof org.apache.spark.sql.types.ArrayType) {
+        throw new IllegalArgumentException("Statistics column '" + column + "' of table " + layer.folder() + "/"
+            + name + " is of type " + type.simpleString() + ": Delta keeps statistics of numbers, dates, times and "
+            + "strings only");
+      }
       if (partitionColumns.contains(column)) {
         throw new IllegalArgumentException("Statistics column '" + column + "' of table " + layer.folder() + "/"
             + name + " is a partition column: Delta prunes those by their values and keeps no statistics on them");

@@ -205,7 +205,7 @@ public final class Tables {
       List.of(),
       "Customer history (SCD type 2): normalised e-mail and E.164 phone, consent; is_current marks the latest.")
       .withStatsColumns(LineageColumns.INGEST_DAY, CustomerColumns.CUSTOMER_ID, CustomerColumns.VALID_FROM,
-          CustomerColumns.IS_CURRENT, LineageColumns.SOURCE);
+          LineageColumns.SOURCE);
 
   /** Columns of {@link #SILVER_INTERACTIONS}. */
   public static final class InteractionColumns {

@@ -39,6 +39,11 @@ class TableDefTest {
         () -> TABLE.withStatsColumns("id", "month"));
     assertEquals("Statistics column 'month' of table silver/things is not in its schema [id, amount, day]",
         e.getMessage());
+    TableDef flags = new TableDef(Layer.SILVER, "flags", new StructType().add("flag", DataTypes.BooleanType),
+        List.of(), "Flags.");
+    e = assertThrows(IllegalArgumentException.class, () -> flags.withStatsColumns("flag"));
+    assertEquals("Statistics column 'flag' of table silver/flags is of type boolean: Delta keeps statistics of "
+        + "numbers, dates, times and strings only", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> TABLE.withStatsColumns("day"));
     assertEquals("Statistics column 'day' of table silver/things is a partition column: Delta prunes those by their "
         + "values and keeps no statistics on them", e.getMessage());
@@ -131,5 +136,16 @@ class TableDefTest {
     }
     assertEquals(List.of("silver/customers", "quarantine/customers", "quarantine/transactions",
         "quarantine/interactions", "gold/audiences"), holders);
+  }
+
+  @Test
+  void everyTableCanBeCreatedWithItsProperties(@TempDir Path root) {
+    // Delta checks the statistics columns only when a table is created: create each one
+    SparkSession spark = SharedSpark.session();
+    Lakehouse lake = new Lakehouse(Location.of(root));
+    for (TableDef table : Tables.all()) {
+      lake.createIfNotExists(spark, table);
+      assertTrue(lake.exists(spark, table), table.relativePath());
+    }
   }
 }

@@ -12,20 +12,15 @@ import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
 import io.kindred.lake.Lakehouse;
 import io.kindred.lake.Location;
+import io.kindred.lake.SingleFile;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.AudienceColumns;
 import io.kindred.ops.RunMetrics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.apache.hadoop.fs.ChecksumFileSystem;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -145,51 +140,11 @@ public final class ExportAudienceCommand implements KindredCommand {
           .orderBy(AudienceColumns.CUSTOMER_ID);
       long n = context.steps().run("count audience", rows::count);
       m.addRowsIn(n);
-      context.steps().run("write " + target, () -> writeSingleFile(context, rows, fileFormat, target));
+      context.steps().run("write " + target, () -> SingleFile.write(spark, rows, fileFormat.code(), target, overwrite,
+          context.runId()));
       context.log().info("audience \"{}\" of {}: {} customers written to {} ({})", audience, date, n, target,
           fileFormat.code());
       m.addRowsWritten(n);
     });
-  }
-
-  /** Writes {@code rows} as one file at {@code target}: one partition to a staging folder, then a rename. */
-  private void writeSingleFile(JobContext context, Dataset<Row> rows, Format fileFormat, Location target) {
-    try {
-      Path file = new Path(target.uri());
-      FileSystem fs = file.getFileSystem(context.spark().sparkContext().hadoopConfiguration());
-      if (fs.exists(file)) {
-        if (!overwrite) {
-          throw new IllegalStateException("The file " + target + " exists; pass --overwrite to replace it, or "
-              + "choose another --out");
-        }
-        if (fs.getFileStatus(file).isDirectory()) {
-          throw new IllegalStateException(target + " is a folder; expected a file path for --out");
-        }
-      }
-      Path staging = new Path(file.getParent(), "." + file.getName() + "." + context.runId() + ".staging");
-      try {
-        rows.coalesce(1).write().format(fileFormat.code()).option("header", "true").mode("overwrite")
-            .save(staging.toString());
-        FileStatus[] parts = fs.globStatus(new Path(staging, "part-*"));
-        if (parts == null || parts.length != 1) {
-          throw new IllegalStateException("Expected one part file in " + staging + ", found "
-              + (parts == null ? 0 : parts.length));
-        }
-        if (fs.exists(file)) {
-          fs.delete(file, false);
-        }
-        if (!fs.rename(parts[0].getPath(), file)) {
-          throw new IllegalStateException("Could not move " + parts[0].getPath() + " to " + target);
-        }
-        if (fs instanceof ChecksumFileSystem checksummed) {
-          // the local file system moved the part file's hidden .crc along: the upload wants the file alone
-          checksummed.getRawFileSystem().delete(checksummed.getChecksumFile(file), false);
-        }
-      } finally {
-        fs.delete(staging, true);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + target + ": " + e.getMessage(), e);
-    }
   }
 }

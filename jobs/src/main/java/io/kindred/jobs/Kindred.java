@@ -42,7 +42,8 @@ public final class Kindred {
         new TrainSegmentsCommand(),
         new ScoreSegmentsCommand(),
         new PublishAudiencesCommand(),
-        new ExportAudienceCommand());
+        new ExportAudienceCommand(),
+        new SqlCommand());
   }
 
   public static void main(String[] args) {

@@ -641,4 +641,54 @@ class SegmentsJobTest {
     assertEquals("kindred export-audience failed: Unknown audience \"nope\" for " + D + "; known audiences: "
         + String.join(", ", known) + "\n", run(context(lakehouse, "export-audience", D), unknown));
   }
+
+  @Test
+  void sqlReadsEveryTableByItsNameTheLatestNightUnlessAskedForEveryNight(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream stdout = new PrintStream(printed, true, StandardCharsets.UTF_8);
+    JobContext context = context(world, "sql", NEXT_WEEK);
+    Dataset<Row> allNights = lake(world).read(spark, Tables.GOLD_CUSTOMER_FEATURES);
+    long lastNight = allNights.filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(NEXT_WEEK))))
+        .count();
+    long everyNight = allNights.count();
+    assertTrue(lastNight > 0 && everyNight > lastNight, lastNight + " of " + everyNight);
+
+    new SqlCommand().tables(true).printTo(stdout).run(context);
+    String tables = printed.toString(StandardCharsets.UTF_8);
+    assertTrue(tables.contains(String.format(java.util.Locale.ROOT, "customer_features (%,d rows; "
+        + "gold/customer_features): ", lastNight)), tables);
+    assertTrue(tables.contains(String.format(java.util.Locale.ROOT, "customer_features_history (%,d rows; "
+        + "gold/customer_features): ", everyNight)), tables);
+    assertTrue(tables.contains("quarantine_transactions ("), tables);
+    assertTrue(tables.matches("(?s).*\\n    recency_days +int\\n.*"), tables);
+
+    printed.reset();
+    new SqlCommand().query("SELECT (SELECT count(*) FROM customer_features) AS latest, "
+        + "(SELECT count(DISTINCT as_of) FROM customer_features_history) AS nights").format("csv").printTo(stdout)
+        .run(context);
+    assertEquals("latest,nights\n" + lastNight + ",2\n", printed.toString(StandardCharsets.UTF_8));
+
+    printed.reset();
+    new SqlCommand().query("SELECT segment_name, customers FROM segment_profiles ORDER BY segment_name")
+        .printTo(stdout).run(context);
+    List<Row> profiles = lake(world).read(spark, Tables.GOLD_SEGMENT_PROFILES).orderBy("segment_name")
+        .select("segment_name", "customers").collectAsList();
+    List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(profiles.size() + 2, lines.size(), String.join("\n", lines));
+    for (int i = 0; i < profiles.size(); i++) {
+      assertEquals(List.of(profiles.get(i).getString(0), Long.toString(profiles.get(i).getLong(1))),
+          List.of(lines.get(i + 1).strip().split(" {2,}")));
+    }
+    assertEquals("(" + profiles.size() + " rows)", lines.get(lines.size() - 1));
+
+    Path csv = dir.resolve("features.csv");
+    new SqlCommand().query("SELECT customer_id, recency_days FROM customer_features ORDER BY customer_id")
+        .format("csv").out(csv.toString()).printTo(stdout).run(context);
+    List<String> written = Files.readAllLines(csv);
+    Row first = allNights.filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(NEXT_WEEK))))
+        .orderBy(CustomerFeatureColumns.CUSTOMER_ID).first();
+    assertEquals(lastNight + 1, written.size());
+    assertEquals(List.of("customer_id,recency_days", first.getAs(CustomerFeatureColumns.CUSTOMER_ID) + ","
+        + first.getAs(CustomerFeatureColumns.RECENCY_DAYS)), written.subList(0, 2));
+  }
 }
