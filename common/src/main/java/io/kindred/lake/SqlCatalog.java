@@ -67,8 +67,20 @@ public final class SqlCatalog {
    * @return the names registered
    */
   public static List<Entry> register(SparkSession spark, Lakehouse lake) {
+    return register(spark, lake, null);
+  }
+
+  /**
+   * Registers the names among {@code wanted} (all when null) whose tables exist, as {@link #register(SparkSession,
+   * Lakehouse)} does; a name's table log is read only when it is wanted.
+   */
+  public static List<Entry> register(SparkSession spark, Lakehouse lake, java.util.Set<String> wanted) {
     List<Entry> registered = new ArrayList<>();
     for (Entry entry : entries()) {
+      boolean snapshotWanted = entry.latestOnly() && wanted != null && wanted.contains(entry.name() + HISTORY);
+      if (wanted != null && !wanted.contains(entry.name()) && !snapshotWanted) {
+        continue;
+      }
       if (!lake.exists(spark, entry.table())) {
         continue;
       }
@@ -106,6 +118,35 @@ public final class SqlCatalog {
     if (refused != null) {
       throw new IllegalArgumentException("Refused: " + refused + " would change the lakehouse or the session; "
           + "kindred sql only reads (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN). Nothing was run.");
+    }
+  }
+
+  /**
+   * The table names {@code sql} reads (lower case; qualified names by their last part), so that only their tables
+   * are registered.
+   */
+  public static java.util.Set<String> namesReadBy(String sql) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    collectRelations(new SparkSqlParser().parsePlan(sql), names);
+    return names;
+  }
+
+  private static void collectRelations(LogicalPlan plan, java.util.Set<String> names) {
+    if (plan instanceof org.apache.spark.sql.catalyst.analysis.UnresolvedRelation relation) {
+      List<String> parts = CollectionConverters.asJava(relation.multipartIdentifier());
+      names.add(parts.get(parts.size() - 1).toLowerCase(Locale.ROOT));
+    }
+    for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
+      collectRelations(child, names);
+    }
+    // subqueries in expressions (IN (SELECT ...), scalar subqueries) and a WITH's definitions hold plans of their own
+    for (LogicalPlan sub : CollectionConverters.asJava(plan.subqueries())) {
+      collectRelations(sub, names);
+    }
+    for (Object inner : CollectionConverters.asJava(plan.innerChildren())) {
+      if (inner instanceof LogicalPlan innerPlan) {
+        collectRelations(innerPlan, names);
+      }
     }
   }
 

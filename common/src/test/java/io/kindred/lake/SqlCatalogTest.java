@@ -63,4 +63,13 @@ class SqlCatalogTest {
         () -> SqlCatalog.requireReadOnly("SELEC * FROM audiences"));
     assertTrue(typo.getMessage().startsWith("The query does not parse: "), typo.getMessage());
   }
+
+  @Test
+  void theTablesAQueryReadsAreFoundInJoinsCtesAndSubqueries() {
+    // with the WITH's own name n, which names no table and is not registered
+    assertEquals(Set.of("customer_features", "customer_features_history", "social_features", "audiences", "n"),
+        SqlCatalog.namesReadBy("WITH n AS (SELECT max(as_of) AS latest FROM customer_features_history) "
+            + "SELECT f.customer_id FROM customer_features f JOIN social_features s ON f.customer_id = s.user_id "
+            + "WHERE f.customer_id IN (SELECT customer_id FROM Audiences) AND f.as_of = (SELECT latest FROM n)"));
+  }
 }

@@ -90,7 +90,7 @@ public final class RunSummary {
     for (String[] row : rows) {
       out.append("  ");
       for (int i = 0; i < columns; i++) {
-        boolean numeric = row != rows.get(0) && row[i].matches("[0-9,]+( .*)?");
+        boolean numeric = row != rows.get(0) && row[i].matches("-?[0-9,]+(\\.[0-9]+)?( .*)?");
         String cell = numeric ? " ".repeat(Math.max(0, widths[i] - row[i].length())) + row[i]
             : row[i] + " ".repeat(widths[i] - row[i].length());
         out.append(cell).append(i + 1 < columns ? "  " : "");

@@ -160,12 +160,24 @@ public final class SqlCommand implements KindredCommand {
   @Override
   public void run(JobContext context) {
     validate();
-    List<SqlCatalog.Entry> registered = SqlCatalog.register(context.spark(), context.lake());
+    List<SqlCatalog.Entry> registered = SqlCatalog.register(context.spark(), context.lake(),
+        tables ? null : SqlCatalog.namesReadBy(text()));
     if (tables) {
       stdout.print(describeTables(context, registered));
       return;
     }
-    Dataset<Row> result = context.spark().sql(text());
+    Dataset<Row> result;
+    try {
+      result = context.spark().sql(text());
+    } catch (RuntimeException e) {
+      if (String.valueOf(e.getMessage()).contains("TABLE_OR_VIEW_NOT_FOUND")) {
+        throw new IllegalArgumentException(e.getMessage().lines().findFirst().orElse("") + " Kindred's tables are "
+            + "named as kindred sql --tables lists them (below " + context.lake() + ": "
+            + SqlCatalog.register(context.spark(), context.lake()).stream().map(SqlCatalog.Entry::name)
+                .collect(Collectors.joining(", ")) + ").", e);
+      }
+      throw e;
+    }
     if (out != null) {
       Location target = Location.parse(out);
       SingleFile.write(context.spark(), result, parsedFormat().code(), target, overwrite, context.runId());
@@ -203,11 +215,18 @@ public final class SqlCommand implements KindredCommand {
     if (registered.isEmpty()) {
       return "No Kindred tables below " + context.lake() + " yet: run the nightly stages (or ./kindred demo) first.\n";
     }
+    SqlCatalog.Entry previous = null;
     for (SqlCatalog.Entry entry : registered) {
       long rows = context.spark().table(entry.name()).count();
       text.append(entry.name()).append(" (").append(String.format(Locale.ROOT, "%,d", rows))
-          .append(rows == 1 ? " row" : " rows").append("; ").append(entry.table().relativePath()).append("): ")
-          .append(entry.description()).append('\n');
+          .append(rows == 1 ? " row" : " rows").append("; ").append(entry.table().relativePath()).append("): ");
+      if (previous != null && previous.latestOnly() && previous.table().equals(entry.table())) {
+        text.append("every night of ").append(previous.name()).append(", the same columns.\n\n");
+        previous = entry;
+        continue;
+      }
+      previous = entry;
+      text.append(entry.description()).append('\n');
       List<String[]> columns = new ArrayList<>();
       columns.add(new String[] {"column", "type"});
       for (StructField field : entry.table().schema().fields()) {
