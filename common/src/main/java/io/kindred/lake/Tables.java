@@ -469,6 +469,30 @@ public final class Tables {
     public static final String CONVERGENCE = "convergence";
     public static final String FIT_TIME_MS = "fit_time_ms";
     public static final String FITTED_AT = "fitted_at";
+    /**
+     * The verdict on the fit: converged, boundary (accepted with a parameter beyond 1e8 or below 1e-8) or penalised
+     * (Gamma-Gamma with a shape penalty); see io.kindred.clv.FitStatus. Null in rows written before it was recorded.
+     */
+    public static final String STATUS = "status";
+    /** Norm of the gradient of the mean negative log-likelihood per customer where the optimiser stopped. */
+    public static final String GRADIENT_NORM = "gradient_norm";
+    /**
+     * The acceptance criterion: the Newton step to the optimum of the local quadratic, in standard errors of the
+     * log-parameter it is largest in (accepted at most 0.001).
+     */
+    public static final String NEWTON_STEP_SE = "newton_step_se";
+    /**
+     * With kindred.features.clv.model = auto: the candidate's mean absolute error of predicted vs actual purchases
+     * per customer in the holdout window; null otherwise.
+     */
+    public static final String HOLDOUT_MAE = "holdout_mae";
+    /**
+     * With kindred.features.clv.model = auto: the candidate's cumulative-purchases curve error in the holdout window
+     * (io.kindred.clv.PurchaseModelSelection); null otherwise.
+     */
+    public static final String HOLDOUT_CURVE_ERROR = "holdout_curve_error";
+    /** With kindred.features.clv.model = auto: whether this candidate won and scored the night; null otherwise. */
+    public static final String SELECTED = "selected";
 
     private ClvModelColumns() {
     }
@@ -492,6 +516,13 @@ public final class Tables {
           createStructField(ClvModelColumns.CONVERGENCE, StringType, false),
           createStructField(ClvModelColumns.FIT_TIME_MS, LongType, false),
           createStructField(ClvModelColumns.FITTED_AT, TimestampType, false),
+          // added later: nullable, so that an existing table gains them on the next append (mergeSchema)
+          createStructField(ClvModelColumns.STATUS, StringType, true),
+          createStructField(ClvModelColumns.GRADIENT_NORM, DoubleType, true),
+          createStructField(ClvModelColumns.NEWTON_STEP_SE, DoubleType, true),
+          createStructField(ClvModelColumns.HOLDOUT_MAE, DoubleType, true),
+          createStructField(ClvModelColumns.HOLDOUT_CURVE_ERROR, DoubleType, true),
+          createStructField(ClvModelColumns.SELECTED, BooleanType, true),
       }),
       List.of(),
       "Every CLV model fit: run, model, unit, parameters, standard errors, log-likelihood, customers, distinct rows.");
