@@ -58,14 +58,15 @@ public final class PurchaseModelSelection {
 
     /**
      * One line for the log: {@code pareto_nbd won on the holdout (MAE 0.812 vs bg_nbd 0.815, mbg_nbd 0.833; curve
-     * error 0.041 vs 0.052, 0.060)}; a failed candidate is named as such.
+     * error 0.041 vs bg_nbd 0.052, mbg_nbd 0.060)}; a failed candidate is named as such.
      */
     public String describe() {
       List<Candidate> others = candidates.stream().filter(c -> c != winner).toList();
       String maes = others.stream().map(c -> c.fit() == null ? c.model().code() + " failed"
           : String.format(Locale.ROOT, "%s %.3f", c.model().code(), c.mae())).collect(Collectors.joining(", "));
       String curves = others.stream().filter(c -> c.fit() != null)
-          .map(c -> String.format(Locale.ROOT, "%.3f", c.curveError())).collect(Collectors.joining(", "));
+          .map(c -> String.format(Locale.ROOT, "%s %.3f", c.model().code(), c.curveError()))
+          .collect(Collectors.joining(", "));
       return String.format(Locale.ROOT, "%s won on the holdout (MAE %.3f vs %s; curve error %.3f%s)",
           winner.model().code(), winner.mae(), maes, winner.curveError(), curves.isEmpty() ? "" : " vs " + curves);
     }
