@@ -525,7 +525,8 @@ public final class Tables {
           createStructField(ClvModelColumns.SELECTED, BooleanType, true),
       }),
       List.of(),
-      "Every CLV model fit: run, model, unit, parameters, standard errors, log-likelihood, customers, distinct rows.");
+      "Every CLV model fit: run, model, unit, parameters, standard errors, log-likelihood, customers, distinct rows, "
+          + "status and the criterion that accepted it; with model = auto each candidate's holdout figures.");
 
   /** Columns of {@link #GOLD_CUSTOMER_STATE}. */
   public static final class CustomerStateColumns {
@@ -628,7 +629,10 @@ public final class Tables {
     public static final String CUSTOMERS = "customers";
     /** Mean purchase days in (as_of, holdout_end]. */
     public static final String ACTUAL_MEAN = "actual_mean";
-    /** Mean expected purchases in the holdout window under the night's purchase model (BG/NBD by default). */
+    /**
+     * Mean expected purchases in the holdout window under the night's purchase model (BG/NBD by default; with
+     * auto, the winner).
+     */
     public static final String PREDICTED_MEAN = "predicted_mean";
     public static final String RUN_ID = LineageColumns.RUN_ID;
 
@@ -651,7 +655,7 @@ public final class Tables {
           createStructField(ClvHoldoutColumns.RUN_ID, StringType, false),
       }),
       List.of(),
-      "Calibration/holdout table: by repeat purchases x, mean actual vs BG/NBD-predicted purchases in the holdout.");
+      "Calibration/holdout table: by repeat purchases x, mean actual vs predicted purchases in the holdout.");
 
   /** Columns of {@link #GOLD_SOCIAL_FEATURES}; the README's "Social features" section defines each one. */
   public static final class SocialFeatureColumns {

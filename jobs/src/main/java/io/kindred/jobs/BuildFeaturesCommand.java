@@ -69,7 +69,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@code --full-recompute} aggregates all of silver instead (same result).
  *
  * <p>Lifetime value: the purchase model {@code kindred.features.clv.model} ({@code bg_nbd}, the default,
- * {@code mbg_nbd} or {@code pareto_nbd}) and Gamma-Gamma are fitted on every customer, or with
+ * {@code mbg_nbd}, {@code pareto_nbd}, or {@code auto}: all three, compared on the holdout window of
+ * {@code --holdout-end}, which it needs; the lowest holdout MAE scores the night, see
+ * {@link PurchaseModelSelection}) and Gamma-Gamma are fitted on every customer, or with
  * {@code --calibration-start C} only on those whose first purchase is on or after C (a cohort, as the CDNOW studies
  * fit the first-quarter 1997 cohort); every customer is scored either way. Churn: the model is retrained when the
  * latest one in {@code gold/churn_models} for the same horizon was trained
@@ -78,7 +80,8 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <p>Writes the snapshot {@code as_of = D} of {@code gold/customer_features} (one row per customer with a purchase
  * day by D), the partition {@code as_of = D} of {@code gold/customer_state}, one row per fit in
- * {@code gold/clv_models} (the purchase model and Gamma-Gamma), when it trains one the churn model under
+ * {@code gold/clv_models} (the purchase model, or with {@code auto} each candidate with its holdout figures and
+ * whether it was selected, and Gamma-Gamma; each with its status), when it trains one the churn model under
  * {@code models/churn/<run id>} and its row in {@code gold/churn_models} (unless
  * {@code kindred.features.churn.enabled = false}), with
  * {@code --holdout-end} the calibration/holdout table in {@code gold/clv_holdout}, and one row of
@@ -131,8 +134,8 @@ public final class BuildFeaturesCommand implements KindredCommand {
   private boolean fullRecompute;
 
   @Parameter(names = "--holdout-end", description = "Also write the calibration/holdout table to "
-      + "gold/clv_holdout: purchases in (as-of, holdout-end] against the BG/NBD prediction (a backtest: it reads "
-      + "transactions dated after the as-of date).")
+      + "gold/clv_holdout: purchases in (as-of, holdout-end] against the purchase model's prediction (a backtest: it "
+      + "reads transactions dated after the as-of date); kindred.features.clv.model = auto compares the models on it.")
   private LocalDate holdoutEnd;
 
   @Parameter(names = "--calibration-start", description = "Fit the CLV models only on customers whose first "
@@ -257,7 +260,8 @@ public final class BuildFeaturesCommand implements KindredCommand {
       m.detail("as_of", asOf).detail("clv_unit", clvUnit).detail("any_delivery", anyDelivery)
           .detail("clv_horizon_months", horizon.months()).detail("monthly_discount_rate",
               horizon.monthlyDiscountRate())
-          .detail("clv_model", purchaseModel == null ? PurchaseModel.AUTO : purchaseModel.code()).detail("gamma_gamma_shape_penalty", shapePenalty)
+          .detail("clv_model", purchaseModel == null ? PurchaseModel.AUTO : purchaseModel.code())
+          .detail("gamma_gamma_shape_penalty", shapePenalty)
           .detail("calibration_start", calibrationStart == null ? "none" : calibrationStart);
       Dataset<Row> aggregates = ClvFeatures.withClvSummary(customerAggregates(context, m, asOf, retentionNights),
               clvUnit)
