@@ -105,6 +105,9 @@ final class ClvFitTiming implements Bench.Command {
     m.put("distinct_rows", fit.distinctRows());
     m.put("iterations", fit.iterations());
     m.put("convergence", fit.convergence());
+    m.put("status", fit.status().code());
+    m.put("gradient_norm", fit.gradientNorm());
+    m.put("newton_step_se", fit.newtonStep());
     m.put("wall_ms", wallMs);
     return m;
   }

@@ -18,16 +18,23 @@ import java.util.Map;
  *                       {@code (x, mbar)} rows for Gamma-Gamma
  * @param iterations     L-BFGS iterations
  * @param convergence    breeze's convergence reason and the final gradient norm
+ * @param status         the verdict: {@code converged}, {@code boundary} or {@code penalised} (see {@link FitStatus})
+ * @param gradientNorm   norm of the gradient of the mean negative log-likelihood per customer where the fit stopped
+ * @param newtonStep     the criterion that accepted the fit: the Newton step from where it stopped to the optimum of
+ *                       the local quadratic, in standard errors of the log-parameter it is largest in (accepted at
+ *                       most {@value MaximumLikelihood#MAX_NEWTON_STEP})
  * @param fitTime        wall time of the fit, standard errors included
  */
 public record ClvFit<P extends ClvParams>(P params, double[] standardErrors, double logLikelihood, long customers,
-                                          long distinctRows, int iterations, String convergence, Duration fitTime)
+                                          long distinctRows, int iterations, String convergence, FitStatus status,
+                                          double gradientNorm, double newtonStep, Duration fitTime)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
   public ClvFit {
     standardErrors = standardErrors.clone();
+    java.util.Objects.requireNonNull(status, "status");
     if (standardErrors.length != params.values().length) {
       throw new IllegalArgumentException("one standard error per parameter expected: " + params.parameterNames()
           + ", got " + standardErrors.length);
@@ -56,8 +63,9 @@ public record ClvFit<P extends ClvParams>(P params, double[] standardErrors, dou
 
   @Override
   public String toString() {
-    return String.format("%s %s se %s LL %.4f customers %d distinct %d iterations %d (%s) in %d ms", model(),
-        params.asMap(), standardErrorMap(), logLikelihood, customers, distinctRows, iterations, convergence,
-        fitTime.toMillis());
+    return String.format(java.util.Locale.ROOT, "%s %s: %.1e standard errors from the optimum (accepted at <= %s),"
+            + " gradient norm %.2g; %s se %s LL %.4f customers %d distinct %d iterations %d (breeze: %s) in %d ms",
+        model(), status.code(), newtonStep, MaximumLikelihood.MAX_NEWTON_STEP, gradientNorm, params.asMap(),
+        standardErrorMap(), logLikelihood, customers, distinctRows, iterations, convergence, fitTime.toMillis());
   }
 }

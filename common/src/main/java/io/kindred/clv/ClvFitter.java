@@ -114,7 +114,8 @@ public final class ClvFitter {
     double[] v = MaximumLikelihood.exp(o.logParams());
     if (penalty > 0) {
       o = new MaximumLikelihood.Optimum(o.logParams(), likelihood.value(o.logParams(), null), o.standardErrors(),
-          o.iterations(), o.convergence() + ", shape penalty " + penalty, o.fitTime());
+          o.iterations(), o.convergence() + ", shape penalty " + penalty, FitStatus.PENALISED, o.gradientNorm(),
+          o.newtonStep(), o.fitTime());
     }
     return record(new GammaGammaParams(v[0], v[1], v[2]), o, data.customers(), data.size());
   }
@@ -141,7 +142,7 @@ public final class ClvFitter {
   private static <P extends ClvParams> ClvFit<P> record(P params, MaximumLikelihood.Optimum o, long customers,
                                                         long rows) {
     ClvFit<P> fit = new ClvFit<>(params, o.standardErrors(), o.logLikelihood(), customers, rows, o.iterations(),
-        o.convergence(), o.fitTime());
+        o.convergence(), o.status(), o.gradientNorm(), o.newtonStep(), o.fitTime());
     LOG.info("fitted {}", fit);
     return fit;
   }

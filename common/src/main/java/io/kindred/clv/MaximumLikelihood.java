@@ -39,12 +39,31 @@ final class MaximumLikelihood {
   /** Largest Newton step to the optimum, in standard errors of each log-parameter, of an accepted fit. */
   static final double MAX_NEWTON_STEP = 1e-3;
 
+  /** {@code |ln theta|} beyond which an accepted fit is {@link FitStatus#BOUNDARY}: theta above 1e8 or below 1e-8. */
+  static final double BOUNDARY_LOG = Math.log(1e8);
+
   private MaximumLikelihood() {
   }
 
-  /** What the optimiser found, in log-parameter space. */
+  /**
+   * What the optimiser found, in log-parameter space, and the verdict on it.
+   *
+   * @param gradientNorm the norm of the gradient of the mean negative log-likelihood per customer where it stopped
+   * @param newtonStep   the Newton step from there to the optimum of the local quadratic, in standard errors of the
+   *                     log-parameter it is largest in: the criterion that accepted the fit
+   */
   record Optimum(double[] logParams, double logLikelihood, double[] standardErrors, int iterations,
-                 String convergence, Duration fitTime) {
+                 String convergence, FitStatus status, double gradientNorm, double newtonStep, Duration fitTime) {
+  }
+
+  /** {@link FitStatus#BOUNDARY} when some log-parameter is beyond {@link #BOUNDARY_LOG}, else {@code converged}. */
+  static FitStatus status(double[] logParams) {
+    for (double v : logParams) {
+      if (Math.abs(v) > BOUNDARY_LOG) {
+        return FitStatus.BOUNDARY;
+      }
+    }
+    return FitStatus.CONVERGED;
   }
 
   static Optimum maximise(String model, LogLikelihood likelihood, double[] initialLogParams, FitOptions options) {
@@ -95,7 +114,7 @@ final class MaximumLikelihood {
     return new Optimum(theta, logLikelihood, standardErrors, state.iter(),
         String.format("%s (gradient norm %.2g, %.1e standard errors from the optimum)", reason, gradientNorm,
             newtonStep),
-        Duration.ofNanos(System.nanoTime() - started));
+        status(theta), gradientNorm, newtonStep, Duration.ofNanos(System.nanoTime() - started));
   }
 
   /**

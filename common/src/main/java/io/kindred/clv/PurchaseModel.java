@@ -1,7 +1,9 @@
 package io.kindred.clv;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The purchase-count model build-features fits and scores with ({@code kindred.features.clv.model}): BG/NBD,
@@ -13,6 +15,12 @@ public enum PurchaseModel {
   BG_NBD(BgNbdParams.MODEL),
   MBG_NBD(ModifiedBgNbdParams.MODEL),
   PARETO_NBD(ParetoNbdParams.MODEL);
+
+  /**
+   * The setting {@code kindred.features.clv.model = auto}: every model is fitted and the one that predicts the holdout
+   * best is used ({@link PurchaseModelSelection}).
+   */
+  public static final String AUTO = "auto";
 
   private final String code;
 
@@ -38,6 +46,11 @@ public enum PurchaseModel {
     return Arrays.stream(values()).filter(m -> m.code.equals(wanted)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("Unknown purchase model '" + code + "'; expected one of "
             + Arrays.stream(values()).map(PurchaseModel::code).toList()));
+  }
+
+  /** The values {@code kindred.features.clv.model} accepts: every model's code, then {@link #AUTO}. */
+  public static List<String> settingValues() {
+    return Stream.concat(Arrays.stream(values()).map(PurchaseModel::code), Stream.of(AUTO)).toList();
   }
 
   /**

@@ -52,7 +52,10 @@
  * with analytic derivatives of the series, and the two parts are combined in log space. A fit is a
  * {@link io.kindred.clv.ClvFit}: parameters, standard errors (inverse of the numerical Hessian of the log-likelihood
  * in log-parameters, mapped back by the delta method), total log-likelihood, customers, distinct rows, iterations,
- * breeze's convergence reason and the fit time. It either converges or throws:
+ * breeze's convergence reason, the verdict ({@link io.kindred.clv.FitStatus}: {@code converged}, {@code boundary} when
+ * a parameter is beyond 1e8 or below 1e-8, {@code penalised}) with the criterion that accepted it (the Newton step
+ * to the optimum in standard errors, and the gradient norm), and the fit time; {@code ClvFitter} logs that verdict in
+ * one line per fit, so breeze's own log lines can stay off. It either converges or throws:
  * {@link java.lang.IllegalArgumentException} when the data cannot identify the model (fewer than
  * {@link io.kindred.clv.FitOptions#minRepeatBuyers()} repeat buyers, default 10),
  * {@link io.kindred.clv.ClvFitException} with breeze's reason when the optimiser hits its iteration limit, the
@@ -96,6 +99,11 @@
  * through the cleaning and features jobs within three (on the log scale, {@code BuildFeaturesGeneratedTest}).
  *
  * <p>{@link io.kindred.clv.PurchaseModel} names the purchase model build-features uses
- * ({@code kindred.features.clv.model}).
+ * ({@code kindred.features.clv.model}). With {@code auto}, {@link io.kindred.clv.PurchaseModelSelection} fits every
+ * purchase model on the calibration histories of a {@link io.kindred.clv.HoldoutSample} and keeps the one with the
+ * lowest mean absolute error of expected vs actual purchases per customer in the holdout window, reporting the
+ * cumulative-purchases curve error beside it (both defined there). On 3,000 customers simulated from Pareto/NBD it
+ * picks Pareto/NBD (MAE 0.505 vs BG/NBD 0.548, MBG/NBD 0.512 over a 26-week holdout,
+ * {@code PurchaseModelSelectionTest}).
  */
 package io.kindred.clv;

@@ -176,6 +176,72 @@ public final class ClvFeatures {
         r.getLong(1), r.getDouble(2), r.getDouble(3))).toList();
   }
 
+  /**
+   * The comparison data of kindred.features.clv.model = auto, over the same calibration/holdout split as
+   * {@link #holdoutTable}: the customers of {@code summarised} (their histories at the calibration end) as distinct
+   * {@code (x, t_x, T, holdout purchase days)} rows with counts, and the cohort's cumulative holdout purchase days at
+   * the end of each week of the holdout and at its end. Grouped on the executors; only those small rows reach the
+   * driver.
+   *
+   * @param summarised     {@link #withClvSummary} rows at {@code calibrationEnd}
+   * @param holdout        transactions dated in the holdout window {@code (calibrationEnd, calibrationEnd +
+   *                       holdoutDays]}
+   * @param holdoutDays    the holdout window's length in days, {@code >= 1}
+   */
+  public static io.kindred.clv.HoldoutSample holdoutSample(Dataset<Row> summarised, Dataset<Row> holdout,
+      java.time.LocalDate calibrationEnd, PeriodUnit unit, int holdoutDays) {
+    Dataset<Row> days = holdout.filter(functions.not(col(io.kindred.lake.Tables.TransactionColumns.IS_RETURN)))
+        .select(col(io.kindred.lake.Tables.TransactionColumns.CUSTOMER_ID).as("_h_customer"),
+            col(io.kindred.lake.Tables.TransactionColumns.TRANSACTION_DATE).as("_h_date"))
+        .distinct()
+        .join(summarised.select(col(CustomerFeatureColumns.CUSTOMER_ID)),
+            col("_h_customer").equalTo(col(CustomerFeatureColumns.CUSTOMER_ID)), "left_semi");
+    Dataset<Row> actual = days.groupBy(col("_h_customer")).agg(functions.count(lit(1)).as("_actual"));
+    List<Row> rows = summarised.join(actual, col(CustomerFeatureColumns.CUSTOMER_ID).equalTo(col("_h_customer")),
+            "left_outer")
+        .groupBy(col(CustomerFeatureColumns.REPEAT_PURCHASE_DAYS),
+            datediff(col(CustomerFeatureColumns.LAST_PURCHASE_DATE), col(CustomerFeatureColumns.FIRST_PURCHASE_DATE)),
+            col(CustomerFeatureColumns.TENURE_DAYS), coalesce(col("_actual"), lit(0L)))
+        .count().collectAsList();
+    int n = rows.size();
+    int[] x = new int[n];
+    double[] tx = new double[n];
+    double[] age = new double[n];
+    int[] purchases = new int[n];
+    long[] counts = new long[n];
+    for (int i = 0; i < n; i++) {
+      Row r = rows.get(i);
+      x[i] = r.getInt(0);
+      tx[i] = r.getInt(1) / unit.days();
+      age[i] = r.getInt(2) / unit.days();
+      purchases[i] = Math.toIntExact(r.getLong(3));
+      counts[i] = r.getLong(4);
+    }
+    long[] daily = new long[holdoutDays + 1];
+    for (Row r : days.groupBy(datediff(col("_h_date"), lit(java.sql.Date.valueOf(calibrationEnd)))).count()
+        .collectAsList()) {
+      int day = r.getInt(0);
+      if (day < 1 || day > holdoutDays) {
+        throw new IllegalArgumentException("holdout transactions must be dated in (" + calibrationEnd + ", "
+            + calibrationEnd.plusDays(holdoutDays) + "], got one " + day + " days after the calibration end");
+      }
+      daily[day] = r.getLong(1);
+    }
+    int points = (holdoutDays + 6) / 7;
+    double[] times = new double[points];
+    double[] cumulative = new double[points];
+    long sum = 0;
+    for (int d = 1, k = 0; d <= holdoutDays; d++) {
+      sum += daily[d];
+      if (d % 7 == 0 || d == holdoutDays) {
+        times[k] = d / unit.days();
+        cumulative[k++] = sum;
+      }
+    }
+    return io.kindred.clv.HoldoutSample.of(x, tx, age, purchases, counts, holdoutDays / unit.days(), times,
+        cumulative);
+  }
+
   /** The scoring function: one customer's summary to its predictions. */
   private static final class Score implements UDF5<String, Integer, Double, Double, Double, Row> {
     private static final long serialVersionUID = 1L;

@@ -469,6 +469,30 @@ public final class Tables {
     public static final String CONVERGENCE = "convergence";
     public static final String FIT_TIME_MS = "fit_time_ms";
     public static final String FITTED_AT = "fitted_at";
+    /**
+     * The verdict on the fit: converged, boundary (accepted with a parameter beyond 1e8 or below 1e-8) or penalised
+     * (Gamma-Gamma with a shape penalty); see io.kindred.clv.FitStatus. Null in rows written before it was recorded.
+     */
+    public static final String STATUS = "status";
+    /** Norm of the gradient of the mean negative log-likelihood per customer where the optimiser stopped. */
+    public static final String GRADIENT_NORM = "gradient_norm";
+    /**
+     * The acceptance criterion: the Newton step to the optimum of the local quadratic, in standard errors of the
+     * log-parameter it is largest in (accepted at most 0.001).
+     */
+    public static final String NEWTON_STEP_SE = "newton_step_se";
+    /**
+     * With kindred.features.clv.model = auto: the candidate's mean absolute error of predicted vs actual purchases
+     * per customer in the holdout window; null otherwise.
+     */
+    public static final String HOLDOUT_MAE = "holdout_mae";
+    /**
+     * With kindred.features.clv.model = auto: the candidate's cumulative-purchases curve error in the holdout window
+     * (io.kindred.clv.PurchaseModelSelection); null otherwise.
+     */
+    public static final String HOLDOUT_CURVE_ERROR = "holdout_curve_error";
+    /** With kindred.features.clv.model = auto: whether this candidate won and scored the night; null otherwise. */
+    public static final String SELECTED = "selected";
 
     private ClvModelColumns() {
     }
@@ -492,9 +516,17 @@ public final class Tables {
           createStructField(ClvModelColumns.CONVERGENCE, StringType, false),
           createStructField(ClvModelColumns.FIT_TIME_MS, LongType, false),
           createStructField(ClvModelColumns.FITTED_AT, TimestampType, false),
+          // added later: nullable, so that an existing table gains them on the next append (mergeSchema)
+          createStructField(ClvModelColumns.STATUS, StringType, true),
+          createStructField(ClvModelColumns.GRADIENT_NORM, DoubleType, true),
+          createStructField(ClvModelColumns.NEWTON_STEP_SE, DoubleType, true),
+          createStructField(ClvModelColumns.HOLDOUT_MAE, DoubleType, true),
+          createStructField(ClvModelColumns.HOLDOUT_CURVE_ERROR, DoubleType, true),
+          createStructField(ClvModelColumns.SELECTED, BooleanType, true),
       }),
       List.of(),
-      "Every CLV model fit: run, model, unit, parameters, standard errors, log-likelihood, customers, distinct rows.");
+      "Every CLV model fit: run, model, unit, parameters, standard errors, log-likelihood, customers, distinct rows, "
+          + "status and the criterion that accepted it; with model = auto each candidate's holdout figures.");
 
   /** Columns of {@link #GOLD_CUSTOMER_STATE}. */
   public static final class CustomerStateColumns {
@@ -597,7 +629,10 @@ public final class Tables {
     public static final String CUSTOMERS = "customers";
     /** Mean purchase days in (as_of, holdout_end]. */
     public static final String ACTUAL_MEAN = "actual_mean";
-    /** Mean expected purchases in the holdout window under the night's purchase model (BG/NBD by default). */
+    /**
+     * Mean expected purchases in the holdout window under the night's purchase model (BG/NBD by default; with
+     * auto, the winner).
+     */
     public static final String PREDICTED_MEAN = "predicted_mean";
     public static final String RUN_ID = LineageColumns.RUN_ID;
 
@@ -620,7 +655,7 @@ public final class Tables {
           createStructField(ClvHoldoutColumns.RUN_ID, StringType, false),
       }),
       List.of(),
-      "Calibration/holdout table: by repeat purchases x, mean actual vs BG/NBD-predicted purchases in the holdout.");
+      "Calibration/holdout table: by repeat purchases x, mean actual vs predicted purchases in the holdout.");
 
   /** Columns of {@link #GOLD_SOCIAL_FEATURES}; the README's "Social features" section defines each one. */
   public static final class SocialFeatureColumns {

@@ -115,6 +115,7 @@ class GammaGammaPenaltyTest {
     assertEquals(expected[2], params.gamma(), 1e-4 * expected[2], "gamma");
     assertEquals(logLikelihood(data, params.p(), params.q(), params.gamma()), fit.logLikelihood(), 1e-6);
     assertTrue(fit.convergence().endsWith(", shape penalty 0.001"), fit.convergence());
+    assertEquals(FitStatus.PENALISED, fit.status());
   }
 
   @Test

@@ -18,6 +18,8 @@ class PurchaseModelTest {
     assertEquals(ParetoNbdParams.MODEL, PurchaseModel.PARETO_NBD.code());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PurchaseModel.of("pareto"));
     assertEquals("Unknown purchase model 'pareto'; expected one of [bg_nbd, mbg_nbd, pareto_nbd]", e.getMessage());
+    // the setting also accepts auto (the selection), which is no model of its own
+    assertEquals(java.util.List.of("bg_nbd", "mbg_nbd", "pareto_nbd", "auto"), PurchaseModel.settingValues());
   }
 
   @Test

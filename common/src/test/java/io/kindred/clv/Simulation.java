@@ -67,4 +67,25 @@ final class Simulation {
     }
     return sum / x;
   }
+
+  /**
+   * Pareto/NBD: rate {@code lambda ~ Gamma(shape r, rate alpha)}, dropout rate {@code mu ~ Gamma(shape s, rate beta)};
+   * the customer is alive for an exponential time with rate mu after the first purchase at 0 and buys as a Poisson
+   * process with rate lambda while alive. Returns the repeat purchase times in {@code (0, horizon]}, ascending.
+   */
+  double[] paretoNbdPurchases(double r, double alpha, double s, double beta, double horizon) {
+    double lambda = new GammaDistribution(random, r, 1 / alpha).sample();
+    double mu = new GammaDistribution(random, s, 1 / beta).sample();
+    double end = Math.min(horizon, -Math.log(1 - random.nextDouble()) / mu);
+    java.util.List<Double> times = new java.util.ArrayList<>();
+    double t = 0;
+    while (true) {
+      t += -Math.log(1 - random.nextDouble()) / lambda;
+      if (t > end) {
+        break;
+      }
+      times.add(t);
+    }
+    return times.stream().mapToDouble(Double::doubleValue).toArray();
+  }
 }

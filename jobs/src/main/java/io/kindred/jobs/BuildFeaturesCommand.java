@@ -12,8 +12,10 @@ import io.kindred.clv.ClvHorizon;
 import io.kindred.clv.ClvScorer;
 import io.kindred.clv.FitOptions;
 import io.kindred.clv.GammaGammaParams;
+import io.kindred.clv.HoldoutSample;
 import io.kindred.clv.PeriodUnit;
 import io.kindred.clv.PurchaseModel;
+import io.kindred.clv.PurchaseModelSelection;
 import io.kindred.clv.RfmTriples;
 import io.kindred.clv.SpendSummaries;
 import io.kindred.clv.TransactionModel;
@@ -67,7 +69,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@code --full-recompute} aggregates all of silver instead (same result).
  *
  * <p>Lifetime value: the purchase model {@code kindred.features.clv.model} ({@code bg_nbd}, the default,
- * {@code mbg_nbd} or {@code pareto_nbd}) and Gamma-Gamma are fitted on every customer, or with
+ * {@code mbg_nbd}, {@code pareto_nbd}, or {@code auto}: all three, compared on the holdout window of
+ * {@code --holdout-end}, which it needs; the lowest holdout MAE scores the night, see
+ * {@link PurchaseModelSelection}) and Gamma-Gamma are fitted on every customer, or with
  * {@code --calibration-start C} only on those whose first purchase is on or after C (a cohort, as the CDNOW studies
  * fit the first-quarter 1997 cohort); every customer is scored either way. Churn: the model is retrained when the
  * latest one in {@code gold/churn_models} for the same horizon was trained
@@ -76,7 +80,8 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <p>Writes the snapshot {@code as_of = D} of {@code gold/customer_features} (one row per customer with a purchase
  * day by D), the partition {@code as_of = D} of {@code gold/customer_state}, one row per fit in
- * {@code gold/clv_models} (the purchase model and Gamma-Gamma), when it trains one the churn model under
+ * {@code gold/clv_models} (the purchase model, or with {@code auto} each candidate with its holdout figures and
+ * whether it was selected, and Gamma-Gamma; each with its status), when it trains one the churn model under
  * {@code models/churn/<run id>} and its row in {@code gold/churn_models} (unless
  * {@code kindred.features.churn.enabled = false}), with
  * {@code --holdout-end} the calibration/holdout table in {@code gold/clv_holdout}, and one row of
@@ -129,8 +134,8 @@ public final class BuildFeaturesCommand implements KindredCommand {
   private boolean fullRecompute;
 
   @Parameter(names = "--holdout-end", description = "Also write the calibration/holdout table to "
-      + "gold/clv_holdout: purchases in (as-of, holdout-end] against the BG/NBD prediction (a backtest: it reads "
-      + "transactions dated after the as-of date).")
+      + "gold/clv_holdout: purchases in (as-of, holdout-end] against the purchase model's prediction (a backtest: it "
+      + "reads transactions dated after the as-of date); kindred.features.clv.model = auto compares the models on it.")
   private LocalDate holdoutEnd;
 
   @Parameter(names = "--calibration-start", description = "Fit the CLV models only on customers whose first "
@@ -196,7 +201,20 @@ public final class BuildFeaturesCommand implements KindredCommand {
    */
   public record Result(RunMetrics metrics, ClvFit<? extends TransactionModel> purchases,
       ClvFit<GammaGammaParams> spend, List<ClvFeatures.HoldoutRow> holdout, String churnModelVersion,
-      boolean churnModelReused) {
+      boolean churnModelReused, PurchaseModelSelection.Selection selection) {
+  }
+
+  /** The purchase model that scores the night, its fit, and with {@code auto} the comparison that chose it. */
+  private record PurchaseChoice(PurchaseModel model, ClvFit<? extends TransactionModel> fit,
+      PurchaseModelSelection.Selection selection) {
+  }
+
+  /** One row of gold/clv_models: a fit and, for a candidate of {@code auto}, its holdout figures (else nulls). */
+  record RecordedFit(ClvFit<?> fit, Double holdoutMae, Double holdoutCurveError, Boolean selected) {
+
+    RecordedFit(ClvFit<?> fit) {
+      this(fit, null, null, null);
+    }
   }
 
   /** The churn model that scores a night: its version and whether an earlier night's model was reused. */
@@ -227,16 +245,23 @@ public final class BuildFeaturesCommand implements KindredCommand {
     FitOptions fitOptions = new FitOptions(FitOptions.DEFAULT.maxIterations(), FitOptions.DEFAULT.tolerance(),
         FitOptions.DEFAULT.memory(), context.config().getInt(MIN_REPEAT_KEY), shapePenalty);
     PurchaseModel purchaseModel = purchaseModel(context);
+    if (purchaseModel == null && holdoutEnd == null) {
+      throw new IllegalArgumentException("kindred." + MODEL_KEY + " = " + PurchaseModel.AUTO + " compares the purchase"
+          + " models on the holdout window (as-of date, --holdout-end]: give --holdout-end, or name one of "
+          + Arrays.stream(PurchaseModel.values()).map(PurchaseModel::code).toList());
+    }
     int retentionNights = nonNegative(context, STATE_RETENTION_KEY);
     int retrainDays = nonNegative(context, CHURN_RETRAIN_KEY);
-    List<ClvFit<?>> fits = new ArrayList<>();
+    List<RecordedFit> fits = new ArrayList<>();
+    PurchaseChoice[] choice = new PurchaseChoice[1];
     List<ClvFeatures.HoldoutRow> holdout = new ArrayList<>();
     ChurnChoice[] churn = new ChurnChoice[1];
     RunMetrics metrics = context.accounted(m -> {
       m.detail("as_of", asOf).detail("clv_unit", clvUnit).detail("any_delivery", anyDelivery)
           .detail("clv_horizon_months", horizon.months()).detail("monthly_discount_rate",
               horizon.monthlyDiscountRate())
-          .detail("clv_model", purchaseModel.code()).detail("gamma_gamma_shape_penalty", shapePenalty)
+          .detail("clv_model", purchaseModel == null ? PurchaseModel.AUTO : purchaseModel.code())
+          .detail("gamma_gamma_shape_penalty", shapePenalty)
           .detail("calibration_start", calibrationStart == null ? "none" : calibrationStart);
       Dataset<Row> aggregates = ClvFeatures.withClvSummary(customerAggregates(context, m, asOf, retentionNights),
               clvUnit)
@@ -253,20 +278,15 @@ public final class BuildFeaturesCommand implements KindredCommand {
         // the fits' customers: everyone, or the cohort whose first purchase is on or after --calibration-start
         Dataset<Row> cohort = calibrationStart == null ? aggregates : aggregates.filter(
             col(CustomerFeatureColumns.FIRST_PURCHASE_DATE).geq(lit(Date.valueOf(calibrationStart))));
-        RfmTriples triples = context.steps().run("collect rfm triples",
-            () -> ClvFeatures.rfmTriples(cohort, clvUnit));
-        context.log().info("{} distinct (x, t_x, T) triples, {} repeat buyers, {} customers in the fit{}",
-            triples.size(), triples.repeatBuyers(), triples.customers(), calibrationStart == null ? ""
-                : " (first purchase on or after " + calibrationStart + ", of " + customers + ")");
-        m.detail("clv_fit_customers", triples.customers());
-        ClvFit<? extends TransactionModel> purchases = context.steps().run("fit " + purchaseModel.code(),
-            () -> purchaseModel.fit(triples, fitOptions));
-        fits.add(purchases);
+        choice[0] = purchaseModel != null
+            ? fitPurchaseModel(context, m, purchaseModel, cohort, customers, clvUnit, fitOptions, fits)
+            : selectPurchaseModel(context, m, asOf, cohort, customers, clvUnit, fitOptions, fits);
+        ClvFit<? extends TransactionModel> purchases = choice[0].fit();
         SpendSummaries spend = context.steps().run("collect spend summaries",
             () -> ClvFeatures.spendSummaries(cohort));
         ClvFit<GammaGammaParams> spendFit = context.steps().run("fit gamma-gamma",
             () -> ClvFitter.fitGammaGamma(spend, fitOptions));
-        fits.add(spendFit);
+        fits.add(new RecordedFit(spendFit));
         context.steps().run("record fits", () -> recordFits(context, asOf, clvUnit, calibrationStart, fits));
         if (holdoutEnd != null) {
           holdout.addAll(context.steps().run("calibration/holdout table", () -> holdoutTable(context, asOf,
@@ -282,7 +302,8 @@ public final class BuildFeaturesCommand implements KindredCommand {
           int horizonDays = context.config().getInt(CHURN_HORIZON_KEY);
           ChurnChoice reusable = reusableChurnModel(context, asOf, horizonDays, retrainDays);
           churn[0] = reusable != null ? reusable
-              : new ChurnChoice(churnModel(context, m, asOf, horizonDays, clvUnit, fitOptions, purchaseModel), false);
+              : new ChurnChoice(churnModel(context, m, asOf, horizonDays, clvUnit, fitOptions,
+              choice[0].model()), false);
           String version = churn[0].version();
           m.detail("churn_model_version", version).detail("churn_model_reused", churn[0].reused());
           PipelineModel model = PipelineModel.load(lake.location(Layer.MODELS, "churn/" + version).uri());
@@ -304,21 +325,68 @@ public final class BuildFeaturesCommand implements KindredCommand {
       }
     });
     @SuppressWarnings("unchecked")
-    Result result = new Result(metrics, (ClvFit<? extends TransactionModel>) fits.get(0),
-        (ClvFit<GammaGammaParams>) fits.get(1), List.copyOf(holdout),
-        churn[0] == null ? null : churn[0].version(), churn[0] != null && churn[0].reused());
+    Result result = new Result(metrics, choice[0].fit(), (ClvFit<GammaGammaParams>) fits.get(fits.size() - 1).fit(),
+        List.copyOf(holdout), churn[0] == null ? null : churn[0].version(), churn[0] != null && churn[0].reused(),
+        choice[0].selection());
     return result;
   }
 
-  /** The configured purchase model; an unknown name fails before any data moves. */
+  /** The configured purchase model, null for {@code auto}; an unknown name fails before any data moves. */
   private static PurchaseModel purchaseModel(JobContext context) {
     String name = context.config().getString(MODEL_KEY);
+    if (name.trim().equalsIgnoreCase(PurchaseModel.AUTO)) {
+      return null;
+    }
     try {
       return PurchaseModel.of(name);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("kindred." + MODEL_KEY + " is '" + name + "'; expected one of "
-          + Arrays.stream(PurchaseModel.values()).map(PurchaseModel::code).toList(), e);
+          + PurchaseModel.settingValues(), e);
     }
+  }
+
+  /** Collects the cohort's triples and fits the configured purchase model on them. */
+  private PurchaseChoice fitPurchaseModel(JobContext context, RunMetrics m, PurchaseModel model,
+      Dataset<Row> cohort, long customers, PeriodUnit clvUnit, FitOptions fitOptions, List<RecordedFit> fits) {
+    RfmTriples triples = context.steps().run("collect rfm triples", () -> ClvFeatures.rfmTriples(cohort, clvUnit));
+    logFitInput(context, m, triples, customers);
+    ClvFit<? extends TransactionModel> fit = context.steps().run("fit " + model.code(),
+        () -> model.fit(triples, fitOptions));
+    fits.add(new RecordedFit(fit));
+    return new PurchaseChoice(model, fit, null);
+  }
+
+  /**
+   * {@code auto}: collects the cohort's histories at the as-of date with their purchases in (as-of, --holdout-end]
+   * (the split of the calibration/holdout table), fits every purchase model on the histories and keeps the one with
+   * the lowest holdout MAE ({@link PurchaseModelSelection}). The calibration window is the night's whole history, so
+   * the winner's fit is the night's fit: there is nothing to refit.
+   */
+  private PurchaseChoice selectPurchaseModel(JobContext context, RunMetrics m, LocalDate asOf, Dataset<Row> cohort,
+      long customers, PeriodUnit clvUnit, FitOptions fitOptions, List<RecordedFit> fits) {
+    int holdoutDays = Math.toIntExact(ChronoUnit.DAYS.between(asOf, holdoutEnd));
+    HoldoutSample sample = context.steps().run("collect calibration/holdout sample",
+        () -> ClvFeatures.holdoutSample(cohort, holdoutWindow(context, asOf), asOf, clvUnit, holdoutDays));
+    logFitInput(context, m, sample.calibration(), customers);
+    PurchaseModelSelection.Selection selection = context.steps().run("select purchase model",
+        () -> PurchaseModelSelection.select(sample, fitOptions));
+    for (PurchaseModelSelection.Candidate c : selection.candidates()) {
+      if (c.fit() != null) {
+        fits.add(new RecordedFit(c.fit(), c.mae(), c.curveError(), c == selection.winner()));
+      }
+    }
+    context.log().info("purchase model {}: {}; fitted on the full history to {} (the calibration window), it scores "
+        + "the night", PurchaseModel.AUTO, selection.describe(), asOf);
+    m.detail("clv_model_selected", selection.winner().model().code())
+        .detail("clv_holdout_mae", selection.winner().mae());
+    return new PurchaseChoice(selection.winner().model(), selection.winner().fit(), selection);
+  }
+
+  private void logFitInput(JobContext context, RunMetrics m, RfmTriples triples, long customers) {
+    context.log().info("{} distinct (x, t_x, T) triples, {} repeat buyers, {} customers in the fit{}",
+        triples.size(), triples.repeatBuyers(), triples.customers(), calibrationStart == null ? ""
+            : " (first purchase on or after " + calibrationStart + ", of " + customers + ")");
+    m.detail("clv_fit_customers", triples.customers());
   }
 
   private static int nonNegative(JobContext context, String key) {
@@ -524,9 +592,7 @@ public final class BuildFeaturesCommand implements KindredCommand {
       TransactionModel model, PeriodUnit clvUnit) {
     SparkSession spark = context.spark();
     Lakehouse lake = context.lake();
-    Dataset<Row> window = lake.read(spark, Tables.SILVER_TRANSACTIONS)
-        .filter(col(Tables.TransactionColumns.TRANSACTION_DATE).gt(lit(Date.valueOf(asOf)))
-            .and(col(Tables.TransactionColumns.TRANSACTION_DATE).leq(lit(Date.valueOf(holdoutEnd)))));
+    Dataset<Row> window = holdoutWindow(context, asOf);
     double length = clvUnit.fromDays(java.time.temporal.ChronoUnit.DAYS.between(asOf, holdoutEnd));
     List<ClvFeatures.HoldoutRow> rows = ClvFeatures.holdoutTable(summarised, window, model, length, 7);
     context.log().info("calibration/holdout, {} .. {} ({} {}): x | customers | actual | predicted", asOf, holdoutEnd,
@@ -542,6 +608,13 @@ public final class BuildFeaturesCommand implements KindredCommand {
         Tables.ClvHoldoutColumns.AS_OF + " = DATE'" + asOf + "' AND " + Tables.ClvHoldoutColumns.HOLDOUT_END
             + " = DATE'" + holdoutEnd + "'");
     return rows;
+  }
+
+  /** The transactions of the holdout window (as-of, --holdout-end], whenever delivered (a backtest). */
+  private Dataset<Row> holdoutWindow(JobContext context, LocalDate asOf) {
+    return context.lake().read(context.spark(), Tables.SILVER_TRANSACTIONS)
+        .filter(col(Tables.TransactionColumns.TRANSACTION_DATE).gt(lit(Date.valueOf(asOf)))
+            .and(col(Tables.TransactionColumns.TRANSACTION_DATE).leq(lit(Date.valueOf(holdoutEnd)))));
   }
 
   /** Aggregates as of {@code cutoff} from the rows known then (point-in-time unless --any-delivery). */
@@ -566,22 +639,25 @@ public final class BuildFeaturesCommand implements KindredCommand {
 
   /** Appends one row per fit to gold/clv_models; {@code calibrationStart} is null when every customer was fitted. */
   static void recordFits(JobContext context, LocalDate asOf, PeriodUnit unit, LocalDate calibrationStart,
-      List<ClvFit<?>> fits) {
+      List<RecordedFit> fits) {
     SparkSession spark = context.spark();
     List<Row> rows = new ArrayList<>();
     Timestamp now = Timestamp.from(Instant.now());
-    for (ClvFit<?> fit : fits) {
+    for (RecordedFit recorded : fits) {
+      ClvFit<?> fit = recorded.fit();
       rows.add(RowFactory.create(context.runId(), Date.valueOf(asOf), fit.model(),
           unit.name().toLowerCase(Locale.ROOT), Date.valueOf(asOf),
           calibrationStart == null ? null : Date.valueOf(calibrationStart),
           scalaMap(fit.params().asMap()),
           scalaMap(fit.standardErrorMap()),
           fit.logLikelihood(), fit.customers(), fit.distinctRows(), fit.iterations(), fit.convergence(),
-          fit.fitTime().toMillis(), now));
+          fit.fitTime().toMillis(), now, fit.status().code(), fit.gradientNorm(), fit.newtonStep(),
+          recorded.holdoutMae(), recorded.holdoutCurveError(), recorded.selected()));
     }
     Dataset<Row> frame = spark.createDataFrame(rows, Tables.GOLD_CLV_MODELS.schema());
     context.lake().createIfNotExists(spark, Tables.GOLD_CLV_MODELS);
-    // mergeSchema: a table written before a column was added (calibration_start) gains it instead of failing
+    // mergeSchema: a table written before a column was added (calibration_start, status, holdout_mae, ...) gains it
+    // instead of failing; its earlier rows read null there
     frame.write().format("delta").mode("append").option("mergeSchema", "true")
         .save(context.lake().location(Tables.GOLD_CLV_MODELS).uri());
   }

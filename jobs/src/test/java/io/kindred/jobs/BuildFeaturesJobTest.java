@@ -262,11 +262,73 @@ class BuildFeaturesJobTest {
     }
     // both fits recorded with the start
     List<Row> models = lake(config).read(spark, Tables.GOLD_CLV_MODELS).orderBy("model")
-        .select("model", "calibration_start", "customers").collectAsList();
-    assertEquals(List.of("bg_nbd|2025-08-15|" + triples.customers(),
-        "gamma_gamma|2025-08-15|" + xs.size()), models.stream().map(r -> r.get(0) + "|" + r.get(1) + "|"
-        + r.get(2)).toList());
+        .select("model", "calibration_start", "customers", "status", "selected", "holdout_mae").collectAsList();
+    assertEquals(List.of("bg_nbd|2025-08-15|" + triples.customers() + "|converged|null|null",
+        "gamma_gamma|2025-08-15|" + xs.size() + "|converged|null|null"), models.stream().map(r -> r.get(0) + "|"
+        + r.get(1) + "|" + r.get(2) + "|" + r.get(3) + "|" + r.get(4) + "|" + r.get(5)).toList());
     assertEquals("2025-08-15", result.metrics().details().get("calibration_start"));
+
+    // kindred.features.clv.model = auto on an earlier night with a 30-day holdout: the three purchase models are
+    // fitted on the cohort and compared on (as-of, holdout end]; the one with the lowest MAE scores the night
+    LocalDate autoAsOf = LocalDate.of(2026, 2, 10);
+    LocalDate holdoutEnd = LocalDate.of(2026, 3, 12);
+    KindredConfig auto = KindredConfig.load(null, Map.of("kindred.lakehouse", lakehouse.toString(),
+        "kindred.features.churn.enabled", "false", "kindred.features.clv.model", "auto"));
+    IllegalArgumentException noHoldout = assertThrows(IllegalArgumentException.class, () -> night(auto, autoAsOf,
+        new BuildFeaturesCommand().calibrationStart(start)));
+    assertEquals("kindred.features.clv.model = auto compares the purchase models on the holdout window (as-of date, "
+        + "--holdout-end]: give --holdout-end, or name one of [bg_nbd, mbg_nbd, pareto_nbd]", noHoldout.getMessage());
+
+    // (--full-recompute: from silver, leaving the state alone, which spares this test a state write)
+    BuildFeaturesCommand.Result chosen = night(auto, autoAsOf, new BuildFeaturesCommand().calibrationStart(start)
+        .holdoutEnd(holdoutEnd).fullRecompute(true));
+
+    // expected: each model's MAE from the raw rows, customer by customer
+    Map<String, java.util.Set<LocalDate>> later = new TreeMap<>();
+    for (Row r : silver) {
+      LocalDate date = r.getDate(3).toLocalDate();
+      if (!r.getBoolean(12) && date.isAfter(autoAsOf) && !date.isAfter(holdoutEnd)) {
+        later.computeIfAbsent(r.getString(1), k -> new java.util.TreeSet<>()).add(date);
+      }
+    }
+    Map<String, Double> expectedMae = new TreeMap<>();
+    Map<String, TreeMap<LocalDate, BigDecimal>> autoDays = purchaseDays(silver, autoAsOf);
+    for (var candidate : chosen.selection().candidates()) {
+      TransactionModel candidateModel = candidate.fit().params();
+      double sum = 0;
+      int n = 0;
+      for (var e : autoDays.entrySet()) {
+        TreeMap<LocalDate, BigDecimal> d = e.getValue();
+        if (d.firstKey().isBefore(start)) {
+          continue;
+        }
+        double predicted = candidateModel.expectedPurchases(30, d.size() - 1,
+            ChronoUnit.DAYS.between(d.firstKey(), d.lastKey()), ChronoUnit.DAYS.between(d.firstKey(), autoAsOf));
+        sum += Math.abs(later.getOrDefault(e.getKey(), java.util.Set.of()).size() - predicted);
+        n++;
+      }
+      assertEquals(n, candidate.fit().customers());
+      expectedMae.put(candidate.model().code(), sum / n);
+    }
+    String winner = expectedMae.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    assertEquals(winner, chosen.purchases().model());
+    assertEquals(winner, chosen.metrics().details().get("clv_model_selected"));
+    // three candidates and the spend fit recorded for that night, one of them selected, with their figures
+    List<Row> autoModels = lake(config).read(spark, Tables.GOLD_CLV_MODELS)
+        .filter(col("as_of").equalTo(Date.valueOf(autoAsOf))).orderBy("model")
+        .select("model", "status", "selected", "holdout_mae", "holdout_curve_error").collectAsList();
+    assertEquals(List.of("bg_nbd|converged|" + winner.equals("bg_nbd"), "gamma_gamma|converged|null",
+        "mbg_nbd|converged|" + winner.equals("mbg_nbd"), "pareto_nbd|converged|" + winner.equals("pareto_nbd")),
+        autoModels.stream().map(r -> r.get(0) + "|" + r.get(1) + "|" + r.get(2)).toList());
+    for (Row r : autoModels) {
+      if (!r.getString(0).equals("gamma_gamma")) {
+        assertEquals(expectedMae.get(r.getString(0)), r.getDouble(3), 1e-9, r.getString(0) + " MAE");
+        assertTrue(r.getDouble(4) >= 0, r.getString(0) + " curve error " + r.get(4));
+      } else {
+        assertTrue(r.isNullAt(3) && r.isNullAt(4), "gamma_gamma has no holdout figures");
+      }
+    }
+    System.out.println("build-features auto on the generated customers: " + chosen.selection().describe());
   }
 
   @Test
@@ -283,7 +345,7 @@ class BuildFeaturesJobTest {
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
         () -> new BuildFeaturesCommand().build(new JobContext(spark, config, lake(config), LocalDate.of(2026, 3, 1),
             "build-features")));
-    assertEquals("kindred.features.clv.model is 'pareto'; expected one of [bg_nbd, mbg_nbd, pareto_nbd]",
+    assertEquals("kindred.features.clv.model is 'pareto'; expected one of [bg_nbd, mbg_nbd, pareto_nbd, auto]",
         bad.getMessage());
   }
 

@@ -80,8 +80,7 @@ public final class SettingRules {
       problems.add(describe(config, "segments.k-max", "expected at least kindred.segments.k-min ("
           + config.getInt("segments.k-min") + ")"));
     }
-    oneOf(config, "features.clv.model", Arrays.stream(PurchaseModel.values()).map(PurchaseModel::code).toList(),
-        problems);
+    oneOf(config, "features.clv.model", PurchaseModel.settingValues(), problems);
     oneOf(config, "features.clv.unit", Arrays.stream(PeriodUnit.values())
         .map(u -> u.name().toLowerCase(Locale.ROOT)).toList(), problems);
     oneOf(config, "segments.algorithm", Arrays.stream(ClusteringAlgorithm.values())
