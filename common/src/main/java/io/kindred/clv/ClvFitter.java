@@ -62,7 +62,15 @@ public final class ClvFitter {
     double scale = Math.log(data.maxAge() / 10);
     double[] start = {0, scale, 0, scale};
     LOG.info("fitting {} on {} customers, {} distinct triples", model, data.customers(), data.size());
-    MaximumLikelihood.Optimum o = MaximumLikelihood.maximise(model, new ParetoNbdLikelihood(data), start, options);
+    MaximumLikelihood.Optimum o;
+    try {
+      o = MaximumLikelihood.maximise(model, new ParetoNbdLikelihood(data), start, options);
+    } catch (ClvFitException e) {
+      throw new ClvFitException(e.getMessage() + ". Pareto/NBD is fitted where neither alpha nor beta (each plus the "
+          + "smallest t_x) is more than " + (long) ParetoNbdLikelihood.MAX_PARAMETER_RATIO + " times the other; an "
+          + "optimum beyond (s and beta growing together: every customer with about the same dropout rate) is not "
+          + "identified by these data: use kindred.features.clv.model = bg_nbd or mbg_nbd", e);
+    }
     double[] v = MaximumLikelihood.exp(o.logParams());
     return record(new ParetoNbdParams(v[0], v[1], v[2], v[3]), o, data.customers(), data.size());
   }

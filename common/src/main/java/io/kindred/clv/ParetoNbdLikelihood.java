@@ -35,13 +35,29 @@ import java.util.Arrays;
 final class ParetoNbdLikelihood implements LogLikelihood {
 
   private static final String[] NAMES = {"r", "alpha", "s", "beta"};
+  /**
+   * The largest ratio of {@code alpha + u} to {@code beta + u} (or the inverse), u the smallest t_x of the data, the
+   * likelihood is evaluated at. The series' argument is then at most {@code 1 - 1/ratio}, and summing it takes up to
+   * about {@code 50 ratio} terms per customer history:
+   * beyond, one evaluation of a night's likelihood would take minutes. The value there is NaN, a wall the optimiser
+   * backs away from; a fit whose optimum lies beyond it (one rate far slower than the other: the data cannot tell the
+   * two processes apart) fails, naming the wall, instead of running for hours.
+   */
+  static final double MAX_PARAMETER_RATIO = 250;
 
   private final RfmTriples data;
   private final int[] xs;
   private final int[] xIndex;
+  /** The smallest t_x of the data, where the series' argument is closest to 1. */
+  private final double minTx;
 
   ParetoNbdLikelihood(RfmTriples data) {
     this.data = data;
+    double smallest = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < data.size(); i++) {
+      smallest = Math.min(smallest, data.tx(i));
+    }
+    this.minTx = data.size() == 0 ? 0 : smallest;
     int[][] distinct = data.distinctX();
     this.xs = distinct[0];
     this.xIndex = distinct[1];
@@ -75,6 +91,9 @@ final class ParetoNbdLikelihood implements LogLikelihood {
     double s = Math.exp(logParams[2]);
     double beta = Math.exp(logParams[3]);
     boolean grad = gradient != null;
+    if (Math.max(alpha, beta) + minTx > MAX_PARAMETER_RATIO * (Math.min(alpha, beta) + minTx)) {
+      return Double.NaN;
+    }
 
     int m = xs.length;
     double[] lgRx = new double[m];

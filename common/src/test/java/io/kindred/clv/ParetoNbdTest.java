@@ -282,4 +282,20 @@ class ParetoNbdTest {
     assertTrue(e.getMessage().startsWith("pareto_nbd needs at least 10 customers with a repeat purchase"),
         e.getMessage());
   }
+
+  @Test
+  void theLikelihoodIsAWallWhereItsSeriesWouldTakeTooLongToSum() {
+    // the smallest t_x is 0 (a customer without a repeat purchase): alpha + 0 against beta + 0
+    RfmTriples data = RfmTriples.of(new int[] {0, 3}, new double[] {0, 20}, new double[] {30, 30}, new long[] {5, 5});
+    double[] inside = {0.5, 1, 2, ParetoNbdLikelihood.MAX_PARAMETER_RATIO * 0.99};
+    double[] beyond = {0.5, 1, 2, ParetoNbdLikelihood.MAX_PARAMETER_RATIO * 1.01};
+    double[] beyondTheOtherWay = {0.5, ParetoNbdLikelihood.MAX_PARAMETER_RATIO * 1.01, 2, 1};
+
+    assertTrue(Double.isFinite(new ParetoNbdLikelihood(data).value(logs(inside), null)));
+    assertTrue(Double.isNaN(new ParetoNbdLikelihood(data).value(logs(beyond), null)));
+    assertTrue(Double.isNaN(new ParetoNbdLikelihood(data).value(logs(beyondTheOtherWay), null)));
+    // with every t_x at least 5 the same parameters are inside: (1 + 5) against (250 * 1.01 + 5)
+    RfmTriples later = RfmTriples.of(new int[] {1, 3}, new double[] {5, 20}, new double[] {30, 30}, new long[] {5, 5});
+    assertTrue(Double.isFinite(new ParetoNbdLikelihood(later).value(logs(beyond), null)));
+  }
 }
