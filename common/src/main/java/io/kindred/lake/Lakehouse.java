@@ -1,13 +1,18 @@
 package io.kindred.lake;
 
 import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * One lakehouse root holding path-based Delta tables in layers ({@link Layer}). Jobs ask it for a table's
@@ -108,6 +113,7 @@ public final class Lakehouse {
     }
     if (exists(spark, table)) {
       DeltaTable existing = DeltaTable.forPath(spark, location(table).uri());
+      evolveSchema(spark, table, existing.toDF().schema());
       Map<String, String> has = existing.detail().select("properties").first().getJavaMap(0);
       List<String> changed = wanted.entrySet().stream().filter(e -> !e.getValue().equals(has.get(e.getKey())))
           .map(e -> "'" + e.getKey() + "' = '" + e.getValue() + "'").toList();
@@ -128,6 +134,32 @@ public final class Lakehouse {
       builder = builder.property(property.getKey(), property.getValue());
     }
     return builder.execute();
+  }
+
+  /**
+   * Brings a table written by an earlier Kindred to its definition: columns the definition added (nullable ones
+   * only) are added, and columns the definition made nullable lose their NOT NULL. Anything else that differs is
+   * left for the write to report.
+   */
+  private void evolveSchema(SparkSession spark, TableDef table, StructType has) {
+    String name = "delta.`" + location(table).uri().replace("`", "``") + "`";
+    List<String> added = new ArrayList<>();
+    for (StructField field : table.schema().fields()) {
+      Optional<StructField> existing = Arrays.stream(has.fields()).filter(f -> f.name().equals(field.name()))
+          .findFirst();
+      if (existing.isEmpty()) {
+        if (!field.nullable()) {
+          throw new IllegalStateException(table.relativePath() + " lacks its column " + field.name() + ", which "
+              + "cannot be added to a table that holds rows: it may not be null");
+        }
+        added.add("`" + field.name() + "` " + field.dataType().sql());
+      } else if (field.nullable() && !existing.get().nullable()) {
+        spark.sql("ALTER TABLE " + name + " ALTER COLUMN `" + field.name() + "` DROP NOT NULL");
+      }
+    }
+    if (!added.isEmpty()) {
+      spark.sql("ALTER TABLE " + name + " ADD COLUMNS (" + String.join(", ", added) + ")");
+    }
   }
 
   /** The latest version of {@code table}, or -1 when it does not exist yet. */

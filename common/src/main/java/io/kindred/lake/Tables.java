@@ -43,6 +43,8 @@ public final class Tables {
     public static final String STEP_DURATIONS_MS = "step_durations_ms";
     public static final String DETAILS = "details";
     public static final String MESSAGE = "message";
+    public static final String HOST = "host";
+    public static final String PID = "pid";
 
     private RunMetricsColumns() {
     }
@@ -55,8 +57,8 @@ public final class Tables {
           createStructField(RunMetricsColumns.RUN_ID, StringType, false),
           createStructField(RunMetricsColumns.RUN_DATE, DateType, true),
           createStructField(RunMetricsColumns.STARTED_AT, TimestampType, false),
-          createStructField(RunMetricsColumns.FINISHED_AT, TimestampType, false),
-          createStructField(RunMetricsColumns.DURATION_MS, LongType, false),
+          createStructField(RunMetricsColumns.FINISHED_AT, TimestampType, true),
+          createStructField(RunMetricsColumns.DURATION_MS, LongType, true),
           createStructField(RunMetricsColumns.STATUS, StringType, false),
           createStructField(RunMetricsColumns.ROWS_IN, LongType, false),
           createStructField(RunMetricsColumns.ROWS_WRITTEN, LongType, false),
@@ -68,9 +70,12 @@ public final class Tables {
               false),
           createStructField(RunMetricsColumns.DETAILS, createMapType(StringType, StringType, true), false),
           createStructField(RunMetricsColumns.MESSAGE, StringType, true),
+          createStructField(RunMetricsColumns.HOST, StringType, true),
+          createStructField(RunMetricsColumns.PID, LongType, true),
       }),
       List.of(),
-      "One row per job run: rows in, written, quarantined by reason, duplicates dropped, step durations.");
+      "One row per job run, written when it starts (status running) and replaced when it ends (succeeded or failed): "
+          + "rows in, written, quarantined by reason, duplicates dropped, step durations, the driver's host and pid.");
 
   /** Amounts in the reporting currency (USD). */
   public static final DataType AMOUNT = DataTypes.createDecimalType(18, 2);

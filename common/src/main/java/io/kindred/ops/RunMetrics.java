@@ -1,22 +1,18 @@
 package io.kindred.ops;
 
-import io.kindred.lake.Lakehouse;
-import io.kindred.lake.Tables;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * What one run of a job did, written as one row of {@code ops/run_metrics}. A job that moves rows accounts for
+ * What one run of a job did, written as one row of {@code ops/run_metrics} by {@link Runs}. A job that moves rows accounts for
  * every one of them: rows in = rows written + rows quarantined + duplicates dropped, checked by
  * {@link #requireBalanced()} before the row is written.
  */
@@ -138,21 +134,19 @@ public final class RunMetrics {
         + ", duplicates dropped " + duplicatesDropped;
   }
 
-  /** The metrics row as it is stored, for a run that ended at {@code finishedAt}. */
-  public Row toRow(Status status, Instant finishedAt, Map<String, Long> stepDurationsMs, String message) {
+  /**
+   * The metrics row as {@code ops/run_metrics} stores it ({@link Runs} writes it).
+   *
+   * @param status a {@link Status} code, or {@link Runs#RUNNING} for the row of a run that has not ended
+   * @param finishedAt when the run ended; null while it runs
+   */
+  public Row toRow(String status, Instant finishedAt, Map<String, Long> stepDurationsMs, String message,
+      String host, Long pid) {
     return RowFactory.create(job, runId, runDate == null ? null : java.sql.Date.valueOf(runDate),
-        Timestamp.from(startedAt), Timestamp.from(finishedAt),
-        finishedAt.toEpochMilli() - startedAt.toEpochMilli(), status.code(), rowsIn, rowsWritten,
-        rowsQuarantined(), scalaMap(quarantinedByReason), duplicatesDropped, scalaMap(stepDurationsMs),
-        scalaMap(details), message);
-  }
-
-  /** Appends the metrics row to {@code ops/run_metrics}, creating the table on first use. */
-  public void write(SparkSession spark, Lakehouse lake, Status status, Instant finishedAt,
-      Map<String, Long> stepDurationsMs, String message) {
-    lake.createIfNotExists(spark, Tables.RUN_METRICS);
-    spark.createDataFrame(List.of(toRow(status, finishedAt, stepDurationsMs, message)), Tables.RUN_METRICS.schema())
-        .write().format("delta").mode("append").save(lake.location(Tables.RUN_METRICS).uri());
+        Timestamp.from(startedAt), finishedAt == null ? null : Timestamp.from(finishedAt),
+        finishedAt == null ? null : finishedAt.toEpochMilli() - startedAt.toEpochMilli(), status, rowsIn,
+        rowsWritten, rowsQuarantined(), scalaMap(quarantinedByReason), duplicatesDropped, scalaMap(stepDurationsMs),
+        scalaMap(details), message, host, pid);
   }
 
   private static <V> scala.collection.Map<String, V> scalaMap(Map<String, V> map) {

@@ -45,6 +45,9 @@ public final class Steps {
   /** Runs {@code step}, logging its start and its duration; a failure is logged with the step's name. */
   public <T> T run(String name, Callable<T> step) {
     log.info("step '{}' started", name);
+    if (name.equals(System.getProperty(PAUSE_IN_STEP))) {
+      pauseForEver(name);
+    }
     long start = System.nanoTime();
     long cpuStart = processCpuNanos();
     ScheduledFuture<?> ticker = TICKER.scheduleAtFixedRate(() -> {
@@ -83,6 +86,24 @@ public final class Steps {
       return os.getProcessCpuTime();
     }
     return -1;
+  }
+
+  /**
+   * Fault injection for tests of what a killed run leaves: with the JVM property {@value #PAUSE_IN_STEP} set to a
+   * step's name, a run stops at that step's start and waits until its process is killed.
+   */
+  public static final String PAUSE_IN_STEP = "kindred.fault.pause-in-step";
+
+  private void pauseForEver(String name) {
+    log.warn("step '{}' paused ({} is set): waiting to be killed", name, PAUSE_IN_STEP);
+    while (true) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Step '" + name + "' paused for fault injection was interrupted", e);
+      }
+    }
   }
 
   /** Runs a step that returns nothing. */

@@ -151,6 +151,11 @@ public final class BuildFeaturesCommand implements KindredCommand {
     return common;
   }
 
+  @Override
+  public List<String> upstream() {
+    return List.of("clean-transactions");
+  }
+
   public BuildFeaturesCommand unit(PeriodUnit value) {
     this.unit = value;
     return this;

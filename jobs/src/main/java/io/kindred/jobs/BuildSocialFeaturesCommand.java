@@ -105,6 +105,11 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
     return common;
   }
 
+  @Override
+  public List<String> upstream() {
+    return List.of("clean-transactions", "clean-interactions", "build-features");
+  }
+
   public BuildSocialFeaturesCommand fullRecompute(boolean value) {
     this.fullRecompute = value;
     return this;

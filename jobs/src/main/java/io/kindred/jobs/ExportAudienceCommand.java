@@ -78,6 +78,11 @@ public final class ExportAudienceCommand implements KindredCommand {
     return common;
   }
 
+  @Override
+  public List<String> upstream() {
+    return List.of("publish-audiences");
+  }
+
   public ExportAudienceCommand audience(String value) {
     this.audience = value;
     return this;

@@ -43,7 +43,8 @@ public final class Kindred {
         new ScoreSegmentsCommand(),
         new PublishAudiencesCommand(),
         new ExportAudienceCommand(),
-        new SqlCommand());
+        new SqlCommand(),
+        new RunsCommand());
   }
 
   public static void main(String[] args) {
@@ -99,7 +100,8 @@ public final class Kindred {
   /** Runs a parsed command in an existing session; tests call this with the shared session. */
   public static int run(KindredCommand command, SparkSession spark, KindredConfig config, PrintStream err) {
     Lakehouse lake = new Lakehouse(Location.parse(config.getString("lakehouse")));
-    JobContext context = new JobContext(spark, config, lake, command.common().runDate(), command.name());
+    JobContext context = new JobContext(spark, config, lake, command.common().runDate(), command.name())
+        .withUpstream(command.upstream(), command.common().allowUnfinishedUpstream());
     LOG.info("kindred {} started: run date {}, lakehouse {}, master {}", command.name(), context.runDate(), lake,
         spark.sparkContext().master());
     try {

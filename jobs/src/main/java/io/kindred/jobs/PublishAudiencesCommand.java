@@ -60,6 +60,11 @@ public final class PublishAudiencesCommand implements KindredCommand {
     return common;
   }
 
+  @Override
+  public java.util.List<String> upstream() {
+    return java.util.List.of("clean-customers", "score-segments");
+  }
+
   /**
    * What a run did.
    *

@@ -75,6 +75,11 @@ public final class ScoreSegmentsCommand implements KindredCommand {
     return common;
   }
 
+  @Override
+  public List<String> upstream() {
+    return List.of("build-features", "build-social-features", "train-segments");
+  }
+
   /**
    * What a run did.
    *

@@ -100,6 +100,11 @@ public final class TrainSegmentsCommand implements KindredCommand {
     return common;
   }
 
+  @Override
+  public List<String> upstream() {
+    return List.of("build-features", "build-social-features");
+  }
+
   public TrainSegmentsCommand ifDue(boolean value) {
     this.ifDue = value;
     return this;

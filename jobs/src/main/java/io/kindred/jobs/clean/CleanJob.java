@@ -163,11 +163,11 @@ public final class CleanJob {
       long accepted = byReason.getOrDefault("", 0L);
       long duplicates = byReason.getOrDefault(Reason.EXACT_DUPLICATE.code(), 0L);
       metrics.addRowsIn(rowsIn).addDuplicatesDropped(duplicates);
-      byReason.forEach((reason, n) -> {
-        if (!reason.isEmpty() && !reason.equals(Reason.EXACT_DUPLICATE.code())) {
-          metrics.addQuarantined(reason, n);
-        }
-      });
+      // counted now, added to the metrics once committed: a failed run's row claims only what it wrote
+      Map<String, Long> quarantinedByReason = new java.util.TreeMap<>(byReason);
+      quarantinedByReason.remove("");
+      quarantinedByReason.remove(Reason.EXACT_DUPLICATE.code());
+      long toQuarantine = quarantinedByReason.values().stream().mapToLong(Long::longValue).sum();
       // delimited files' headers were checked up front; JSON fields were seen while parsing
       java.util.Set<String> extra = new java.util.TreeSet<>(files.extraColumns());
       extra.addAll(unmappedJsonFields.value());
@@ -200,7 +200,8 @@ public final class CleanJob {
             replaced);
         return lake.rowsWrittenSince(spark, quarantine, quarantineVersion);
       });
-      requireCount("rows written to " + quarantine.relativePath(), metrics.rowsQuarantined(), quarantined);
+      requireCount("rows written to " + quarantine.relativePath(), toQuarantine, quarantined);
+      quarantinedByReason.forEach(metrics::addQuarantined);
       if (feed == Feed.INTERACTIONS) {
         context.steps().run("rebuild " + Tables.SILVER_FOLLOWS.relativePath(), () -> rebuildFollows(context,
             metrics, replaced));

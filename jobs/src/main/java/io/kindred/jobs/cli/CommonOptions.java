@@ -36,6 +36,11 @@ public final class CommonOptions {
       + "--set kindred.quarantine.max-rate=0.1")
   private List<String> settings = new ArrayList<>();
 
+  @Parameter(names = "--allow-unfinished-upstream", description = "Run even when the latest run of a job this one "
+      + "reads from, for the same date, failed, was abandoned or is still running (ops/run_metrics); by default such "
+      + "a run is refused.")
+  private boolean allowUnfinishedUpstream;
+
   @Parameter(names = {"--help", "-h"}, help = true, description = "Show this command's options.")
   private boolean help;
 
@@ -81,6 +86,15 @@ public final class CommonOptions {
 
   public CommonOptions master(String value) {
     this.master = value;
+    return this;
+  }
+
+  public boolean allowUnfinishedUpstream() {
+    return allowUnfinishedUpstream;
+  }
+
+  public CommonOptions allowUnfinishedUpstream(boolean value) {
+    this.allowUnfinishedUpstream = value;
     return this;
   }
 

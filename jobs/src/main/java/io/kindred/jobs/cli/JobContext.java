@@ -3,12 +3,16 @@ package io.kindred.jobs.cli;
 import io.kindred.config.KindredConfig;
 import io.kindred.lake.Lakehouse;
 import io.kindred.ops.RunMetrics;
+import io.kindred.ops.Runs;
 import io.kindred.ops.SparkProgress;
 import io.kindred.ops.Steps;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -32,6 +36,8 @@ public final class JobContext {
   private final Instant startedAt;
   private final Logger log;
   private final Steps steps;
+  private List<String> upstream = List.of();
+  private boolean allowUnfinishedUpstream;
 
   public JobContext(SparkSession spark, KindredConfig config, Lakehouse lake, LocalDate runDate, String job) {
     this.spark = spark;
@@ -96,20 +102,38 @@ public final class JobContext {
   }
 
   /**
-   * Runs {@code body} with fresh run metrics and writes them to {@code ops/run_metrics} whatever happens: on
+   * The same job, refusing to start while a run of one of {@code jobs} for its run date is on record and did not
+   * succeed (failed, abandoned or still running), unless {@code allowUnfinished}.
+   */
+  public JobContext withUpstream(List<String> jobs, boolean allowUnfinished) {
+    JobContext out = new JobContext(spark, config, lake, runDate, job);
+    out.upstream = List.copyOf(jobs);
+    out.allowUnfinishedUpstream = allowUnfinished;
+    return out;
+  }
+
+  /**
+   * Runs {@code body} with fresh run metrics, on record in {@code ops/run_metrics} from start to end: the run's row
+   * is written as {@code running} first, then it checks that no other run of the job is running and that its
+   * upstream runs succeeded ({@link #withUpstream}), and the row is replaced by the final one whatever happens: on
    * success after checking that the rows balance, on failure with the failure's message, which is then rethrown.
+   * A failed run's counts are those its commits made before the failure.
    *
    * @return the metrics, for the caller's summary
    */
   public RunMetrics accounted(AccountedBody body) throws Exception {
     RunMetrics metrics = new RunMetrics(job, runId, runDate, startedAt);
+    Runs.start(spark, lake, metrics);
     try {
+      Runs.requireSole(spark, lake, metrics);
+      requireUpstreamSucceeded();
       body.run(metrics);
       metrics.requireBalanced();
     } catch (Exception e) {
       log.error("{} run {} failed: {}", job, runId, e.getMessage());
       try {
-        metrics.write(spark, lake, RunMetrics.Status.FAILED, Instant.now(), steps.durationsMs(), e.getMessage());
+        Runs.finish(spark, lake, metrics, RunMetrics.Status.FAILED, Instant.now(), steps.durationsMs(),
+            e.getMessage());
       } catch (Exception recording) {
         // the run's own failure is what the user sees; the failure to record it comes after it
         log.error("{} run {}: the failure could not be recorded in {}: {}", job, runId,
@@ -118,9 +142,33 @@ public final class JobContext {
       }
       throw e;
     }
-    metrics.write(spark, lake, RunMetrics.Status.SUCCEEDED, Instant.now(), steps.durationsMs(), null);
+    Runs.finish(spark, lake, metrics, RunMetrics.Status.SUCCEEDED, Instant.now(), steps.durationsMs(), null);
     log.info("{} run {} for {}: {} in {}", job, runId, runDate, metrics.summary(),
         Steps.formatMillis(Instant.now().toEpochMilli() - startedAt.toEpochMilli()));
     return metrics;
+  }
+
+  private void requireUpstreamSucceeded() {
+    Map<String, Runs.Run> latest = Runs.latest(spark, lake, upstream, runDate);
+    for (String upstreamJob : upstream) {
+      Optional<Runs.Run> run = Optional.ofNullable(latest.get(upstreamJob));
+      if (run.isEmpty()) {
+        log.info("{}: no run of {} for {} on record; using what the tables hold", job, upstreamJob, runDate);
+        continue;
+      }
+      String status = run.get().seenStatus();
+      if (RunMetrics.Status.SUCCEEDED.code().equals(status)) {
+        continue;
+      }
+      String what = upstreamJob + " for " + runDate + " is " + status + ": " + run.get().describe()
+          + (run.get().message() == null ? "" : ": " + run.get().message().lines().findFirst().orElse(""));
+      if (allowUnfinishedUpstream) {
+        log.warn("{}: the latest run of {}; going on (--allow-unfinished-upstream)", job, what);
+        continue;
+      }
+      throw new IllegalStateException("The latest run of " + what + ". " + job + " does not use a day its upstream "
+          + "did not finish: rerun " + upstreamJob + " for " + runDate + ", or pass --allow-unfinished-upstream to "
+          + "use what it left");
+    }
   }
 }

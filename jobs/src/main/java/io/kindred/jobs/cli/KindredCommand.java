@@ -23,6 +23,14 @@ public interface KindredCommand {
   default void validate() {
   }
 
+  /**
+   * The jobs whose tables this one reads for its run date: a run refuses to start while the latest run of one of
+   * them for that date did not succeed ({@code --allow-unfinished-upstream} overrides).
+   */
+  default java.util.List<String> upstream() {
+    return java.util.List.of();
+  }
+
   /** Runs the command. A failure is an exception whose message tells the user what went wrong. */
   void run(JobContext context) throws Exception;
 }
