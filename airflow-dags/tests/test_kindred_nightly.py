@@ -136,4 +136,4 @@ def test_the_contract_check_rejects_arguments_the_jar_does_not_take(nightly, jar
     result = kindred_jar.check_args(args)
 
     assert result.returncode == 2
-    assert "Error: Was passed main parameter '--input' but no main parameter was defined" in result.stderr
+    assert "Error: unknown option --input for kindred demo\nRun 'kindred demo --help' for its options.\n" in result.stderr

@@ -79,14 +79,14 @@ public final class CommandLine {
       jc.parse(args);
     } catch (ParameterException e) {
       String parsed = jc.getParsedCommand();
-      return Parsed.exit(USAGE, "", "Error: " + e.getMessage() + "\n\n" + usage(jc, parsed));
+      return Parsed.exit(USAGE, "", error(friendly(e.getMessage(), parsed), parsed));
     }
     String name = jc.getParsedCommand();
     if (name == null) {
       if (main.help) {
         return Parsed.exit(OK, usage(jc, null), "");
       }
-      return Parsed.exit(USAGE, "", "Error: no command given\n\n" + usage(jc, null));
+      return Parsed.exit(USAGE, "", error("no command given", null));
     }
     KindredCommand command = commands.stream().filter(c -> nameOf(c).equals(name)).findFirst()
         .orElseThrow(() -> new IllegalStateException("Parsed unknown command " + name));
@@ -97,12 +97,29 @@ public final class CommandLine {
       command.common().configOverrides();
       command.validate();
     } catch (ParameterException | IllegalArgumentException e) {
-      return Parsed.exit(USAGE, "", "Error: " + e.getMessage() + "\n\n" + usage(jc, name));
+      return Parsed.exit(USAGE, "", error(e.getMessage(), name));
     }
     if (main.checkArgs) {
       return Parsed.exit(OK, "ok: " + String.join(" ", args) + "\n", "");
     }
     return Parsed.run(command);
+  }
+
+  /** A usage error in two lines: what was wrong, and where the options are described. */
+  private static String error(String message, String command) {
+    return "Error: " + message + "\n" + (command == null
+        ? "Run '" + PROGRAM + " --help' for the commands.\n"
+        : "Run '" + PROGRAM + " " + command + " --help' for its options.\n");
+  }
+
+  /** JCommander's message for an option a command does not take, said plainly. */
+  private static String friendly(String message, String command) {
+    java.util.regex.Matcher unknown = java.util.regex.Pattern
+        .compile("Was passed main parameter '(-[^']*)' but no main parameter was defined.*").matcher(message);
+    if (unknown.matches()) {
+      return "unknown option " + unknown.group(1) + (command == null ? "" : " for " + PROGRAM + " " + command);
+    }
+    return message;
   }
 
   private static String usage(JCommander jc, String command) {
@@ -111,9 +128,10 @@ public final class CommandLine {
       jc.getUsageFormatter().usage(out);
       out.append("\nRun '").append(PROGRAM).append(" <command> --help' for a command's options.\n");
     } else {
-      Objects.requireNonNull(jc.getCommands().get(command), command);
-      out.append("Usage: ").append(PROGRAM).append(' ').append(command).append(" [options]\n");
-      jc.getCommands().get(command).getUsageFormatter().usage(out);
+      Objects.requireNonNull(jc.getCommands().get(command), command).getUsageFormatter().usage(out);
+      // the command's own usage line names the command alone
+      return out.toString().replaceFirst("^Usage: " + java.util.regex.Pattern.quote(command) + " ",
+          "Usage: " + PROGRAM + " " + command + " ");
     }
     return out.toString();
   }
