@@ -74,7 +74,7 @@ public final class Tables {
           createStructField(RunMetricsColumns.PID, LongType, true),
       }),
       List.of(),
-      "One row per job run, written when it starts (status running) and replaced when it ends (succeeded or failed): "
+      "One row per job run, written when it starts (status running) and updated when it ends (succeeded or failed): "
           + "rows in, written, quarantined by reason, duplicates dropped, step durations, the driver's host and pid.");
 
   /** Amounts in the reporting currency (USD). */

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every run on record in {@code ops/run_metrics}: a run appends its row when it starts (status {@code running},
- * with the host and process id of its driver) and replaces it when it ends ({@code succeeded} or {@code failed},
+ * with the host and process id of its driver) and updates it when it ends ({@code succeeded} or {@code failed},
  * with its counts and message), so the table holds one row per run at every moment. A {@code running} row whose
  * process is gone (same host, no such process, or a process started after the run) is an {@code abandoned} run:
  * {@link #recent} shows it so, and the next run of the same job records it so.
@@ -42,6 +42,7 @@ public final class Runs {
   /** How many recent commits of the table are searched for a start commit; an older one started before ours. */
   private static final int START_COMMITS_SEARCHED = 200;
   private static final int ATTEMPTS = 5;
+  private static final java.util.Set<String> CHECKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter
       .ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
@@ -95,7 +96,11 @@ public final class Runs {
 
   /** Appends the run's {@code running} row, creating the table on first use. */
   public static void start(SparkSession spark, Lakehouse lake, RunMetrics metrics) {
-    lake.createIfNotExists(spark, Tables.RUN_METRICS);
+    String uri = lake.location(Tables.RUN_METRICS).uri();
+    // the table's definition is checked (and an old table evolved) once per JVM and lakehouse
+    if (CHECKED.add(uri) || !lake.exists(spark, Tables.RUN_METRICS)) {
+      lake.createIfNotExists(spark, Tables.RUN_METRICS);
+    }
     Row row = metrics.toRow(RUNNING, null, Map.of(), null, thisHost(), ProcessHandle.current().pid());
     spark.createDataFrame(List.of(row), Tables.RUN_METRICS.schema()).write().format("delta").mode("append")
         .option("userMetadata", START_COMMIT + metrics.runId())
@@ -103,25 +108,51 @@ public final class Runs {
   }
 
   /**
-   * Replaces the run's row with its final one (or adds it, when the run has none), retrying when a concurrent
-   * commit to the table conflicts: the replacement is the same whichever commit comes first. Called after
-   * {@link #start}, which created the table.
+   * Sets the run's row to its final values in one Delta UPDATE, retrying when a concurrent commit to the table
+   * conflicts. Called after {@link #start}, which wrote the row.
    */
   public static void finish(SparkSession spark, Lakehouse lake, RunMetrics metrics, RunMetrics.Status status,
       Instant finishedAt, Map<String, Long> stepDurationsMs, String message) {
     Row row = metrics.toRow(status.code(), finishedAt, stepDurationsMs, message, thisHost(),
         ProcessHandle.current().pid());
-    replace(spark, lake, spark.createDataFrame(List.of(row), Tables.RUN_METRICS.schema()));
+    update(spark, lake, col(RunMetricsColumns.RUN_ID).equalTo(metrics.runId()), literals(row));
   }
 
-  private static void replace(SparkSession spark, Lakehouse lake, Dataset<Row> rows) {
+  /** Every column of a run_metrics row but its id, as literals of the column's type. */
+  private static Map<String, Column> literals(Row row) {
+    Map<String, Column> set = new java.util.LinkedHashMap<>();
+    org.apache.spark.sql.types.StructField[] fields = Tables.RUN_METRICS.schema().fields();
+    for (int i = 0; i < fields.length; i++) {
+      org.apache.spark.sql.types.StructField field = fields[i];
+      if (field.name().equals(RunMetricsColumns.RUN_ID)) {
+        continue;
+      }
+      // the row's values are in the schema's order (RunMetrics#toRow)
+      Object value = row.get(i);
+      Column literal;
+      if (value instanceof scala.collection.Map<?, ?> map) {
+        List<Column> entries = new ArrayList<>();
+        scala.jdk.javaapi.CollectionConverters.asJava(map).forEach((k, v) -> {
+          entries.add(lit(k));
+          entries.add(lit(v));
+        });
+        literal = org.apache.spark.sql.functions.map(entries.toArray(Column[]::new));
+      } else {
+        literal = lit(value);
+      }
+      set.put(field.name(), literal.cast(field.dataType()));
+    }
+    return set;
+  }
+
+  /**
+   * Sets {@code set} on the rows matching {@code condition} in one Delta UPDATE, retrying when a concurrent commit
+   * to the table conflicts: the update is the same whichever commit comes first.
+   */
+  private static void update(SparkSession spark, Lakehouse lake, Column condition, Map<String, Column> set) {
     for (int attempt = 1; ; attempt++) {
       try {
-        DeltaTable.forPath(spark, lake.location(Tables.RUN_METRICS).uri()).as("t")
-            .merge(rows.as("s"), col("t." + RunMetricsColumns.RUN_ID).equalTo(col("s." + RunMetricsColumns.RUN_ID)))
-            .whenMatched().updateAll()
-            .whenNotMatched().insertAll()
-            .execute();
+        DeltaTable.forPath(spark, lake.location(Tables.RUN_METRICS).uri()).update(condition, set);
         return;
       } catch (ConcurrentModificationException e) {
         if (attempt == ATTEMPTS) {
@@ -181,10 +212,37 @@ public final class Runs {
    * @throws IllegalStateException naming the running run: its id, start time and host
    */
   public static void requireSole(SparkSession spark, Lakehouse lake, RunMetrics self) {
-    List<Run> others = runs(lake.read(spark, Tables.RUN_METRICS)
-        .where(col(RunMetricsColumns.JOB).equalTo(self.job())
-            .and(col(RunMetricsColumns.STATUS).equalTo(RUNNING))
-            .and(col(RunMetricsColumns.RUN_ID).notEqual(self.runId()))));
+    requireSoleAndFindUpstream(spark, lake, self, List.of());
+  }
+
+  /**
+   * {@link #requireSole} and {@link #latest(SparkSession, Lakehouse, List, LocalDate)} of {@code upstream} for the
+   * run's date, from one read of the table.
+   */
+  public static Map<String, Run> requireSoleAndFindUpstream(SparkSession spark, Lakehouse lake, RunMetrics self,
+      List<String> upstream) {
+    Column otherRunning = col(RunMetricsColumns.JOB).equalTo(self.job())
+        .and(col(RunMetricsColumns.STATUS).equalTo(RUNNING))
+        .and(col(RunMetricsColumns.RUN_ID).notEqual(self.runId()));
+    Column upstreamRuns = upstream.isEmpty() || self.runDate() == null ? lit(false)
+        : col(RunMetricsColumns.JOB).isin(upstream.toArray())
+            .and(col(RunMetricsColumns.RUN_DATE).equalTo(lit(java.sql.Date.valueOf(self.runDate()))));
+    List<Run> others = new ArrayList<>();
+    Map<String, Run> latestUpstream = new HashMap<>();
+    for (Run run : runs(lake.read(spark, Tables.RUN_METRICS).where(otherRunning.or(upstreamRuns))
+        .orderBy(col(RunMetricsColumns.STARTED_AT).desc(), col(RunMetricsColumns.RUN_ID).desc()))) {
+      if (upstream.contains(run.job()) && run.runDate() != null && run.runDate().equals(self.runDate())) {
+        latestUpstream.putIfAbsent(run.job(), run);
+      }
+      if (run.job().equals(self.job()) && RUNNING.equals(run.status()) && !run.runId().equals(self.runId())) {
+        others.add(run);
+      }
+    }
+    requireSole(spark, lake, self, others);
+    return latestUpstream;
+  }
+
+  private static void requireSole(SparkSession spark, Lakehouse lake, RunMetrics self, List<Run> others) {
     if (others.isEmpty()) {
       return;
     }
@@ -214,15 +272,11 @@ public final class Runs {
     }
   }
 
-  /** Records a {@code running} run as {@code abandoned} with {@code why} as its message. */
+  /** Records a run as {@code abandoned} with {@code why} as its message, if it is still {@code running}. */
   public static void abandon(SparkSession spark, Lakehouse lake, Run run, String why) {
-    Row row = lake.read(spark, Tables.RUN_METRICS).where(col(RunMetricsColumns.RUN_ID).equalTo(run.runId()))
-        .limit(1).collectAsList().stream().findFirst().orElseThrow(() -> new IllegalArgumentException(
-            "No run " + run.runId() + " in " + Tables.RUN_METRICS.relativePath()));
-    Dataset<Row> updated = spark.createDataFrame(List.of(row), Tables.RUN_METRICS.schema())
-        .withColumn(RunMetricsColumns.STATUS, lit(ABANDONED))
-        .withColumn(RunMetricsColumns.MESSAGE, lit(why));
-    replace(spark, lake, updated);
+    update(spark, lake, col(RunMetricsColumns.RUN_ID).equalTo(run.runId())
+        .and(col(RunMetricsColumns.STATUS).equalTo(RUNNING)),
+        Map.of(RunMetricsColumns.STATUS, lit(ABANDONED), RunMetricsColumns.MESSAGE, lit(why)));
   }
 
   /** The version of each run's start commit among the table's recent commits. */

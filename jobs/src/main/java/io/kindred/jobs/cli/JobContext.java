@@ -115,7 +115,7 @@ public final class JobContext {
   /**
    * Runs {@code body} with fresh run metrics, on record in {@code ops/run_metrics} from start to end: the run's row
    * is written as {@code running} first, then it checks that no other run of the job is running and that its
-   * upstream runs succeeded ({@link #withUpstream}), and the row is replaced by the final one whatever happens: on
+   * upstream runs succeeded ({@link #withUpstream}), and the row is updated to its final values whatever happens: on
    * success after checking that the rows balance, on failure with the failure's message, which is then rethrown.
    * A failed run's counts are those its commits made before the failure.
    *
@@ -125,8 +125,7 @@ public final class JobContext {
     RunMetrics metrics = new RunMetrics(job, runId, runDate, startedAt);
     Runs.start(spark, lake, metrics);
     try {
-      Runs.requireSole(spark, lake, metrics);
-      requireUpstreamSucceeded();
+      requireUpstreamSucceeded(Runs.requireSoleAndFindUpstream(spark, lake, metrics, upstream));
       body.run(metrics);
       metrics.requireBalanced();
     } catch (Exception e) {
@@ -148,8 +147,7 @@ public final class JobContext {
     return metrics;
   }
 
-  private void requireUpstreamSucceeded() {
-    Map<String, Runs.Run> latest = Runs.latest(spark, lake, upstream, runDate);
+  private void requireUpstreamSucceeded(Map<String, Runs.Run> latest) {
     for (String upstreamJob : upstream) {
       Optional<Runs.Run> run = Optional.ofNullable(latest.get(upstreamJob));
       if (run.isEmpty()) {

@@ -9,6 +9,7 @@ import static io.kindred.jobs.clean.CleanTransactionsJobTest.SILVER_COLUMNS;
 import static io.kindred.jobs.clean.CleanTransactionsJobTest.SILVER_DAY1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindred.clean.Feed;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A cleaning run killed with SIGKILL (kill -9) in a JVM of its own, the command line a data engineer runs, while it
  * writes silver and then, rerun, while it writes quarantine: every table stays readable at its previous or new
  * version, the run is shown abandoned, the next stage refuses the day, and a rerun gives exactly the rows an
- * uninterrupted run gives (the fixtures of {@link CleanTransactionsJobTest}).
+ * uninterrupted run gives (the fixtures of {@link CleanTransactionsJobTest}). While the second runs, another run of
+ * the same job and day is refused.
  */
 class KilledRunTest {
 
@@ -47,6 +49,15 @@ class KilledRunTest {
 
   /** Starts clean-transactions for DAY1 in a child JVM, waits until it reaches {@code step}, and kills it -9. */
   private void killedAt(CleanHarness h, String step) throws Exception {
+    killedAt(h, step, () -> { });
+  }
+
+  /** What the test does while the child waits at its step, alive. */
+  private interface WhileAlive {
+    void run() throws Exception;
+  }
+
+  private void killedAt(CleanHarness h, String step, WhileAlive whileAlive) throws Exception {
     Path log = dir.resolve("killed-" + step.replace('/', '_').replace(' ', '_') + ".log");
     Path overlay = dir.resolve("child.conf");
     Files.writeString(overlay, String.join("\n",
@@ -71,7 +82,11 @@ class KilledRunTest {
           + tail(log));
       Thread.sleep(200);
     }
-    p.destroyForcibly(); // SIGKILL
+    try {
+      whileAlive.run();
+    } finally {
+      p.destroyForcibly(); // SIGKILL
+    }
     assertTrue(p.waitFor(1, TimeUnit.MINUTES));
     assertEquals(137, p.exitValue(), "killed by SIGKILL");
   }
@@ -113,25 +128,34 @@ class KilledRunTest {
         + "clean-transactions for 2026-03-01 is abandoned: " + first.describe() + ". build-features does not use a "
         + "day its upstream did not finish"), err.toString(StandardCharsets.UTF_8));
 
-    // rerun, killed while writing quarantine: silver holds the day, its quarantine does not yet
-    killedAt(h, "write " + Tables.QUARANTINE_TRANSACTIONS.relativePath());
+    // rerun, killed while writing quarantine; while it waits there, alive, a third run of the same job and day is
+    // refused at once, naming it
+    Runs.Run[] second = new Runs.Run[1];
+    killedAt(h, "write " + Tables.QUARANTINE_TRANSACTIONS.relativePath(), () -> {
+      second[0] = Runs.latest(h.spark, h.lake, "clean-transactions", DAY1).orElseThrow();
+      IllegalStateException refused = assertThrows(IllegalStateException.class, () -> h.clean(Feed.TRANSACTIONS,
+          CleanTransactionsJobTest.SOURCE, h.raw("transactions"), DAY1, DAY1));
+      assertEquals("Another clean-transactions is running on this lakehouse: " + second[0].describe() + "; one run "
+          + "of a job at a time. Wait for it, or, if it is gone, record it as abandoned with `kindred runs --abandon "
+          + second[0].runId() + "`", refused.getMessage());
+      assertEquals(List.of("failed", "running", "abandoned"), Runs.recent(h.spark, h.lake, "clean-transactions", 10)
+          .stream().map(Runs.Run::status).toList(), "the second run recorded the first as abandoned when it started");
+    });
 
+    // silver holds the day, its quarantine does not yet
     assertEquals(SILVER_DAY1, rows(h.table(Tables.SILVER_TRANSACTIONS), SILVER_COLUMNS));
     assertEquals(0, h.lake.readOrEmpty(h.spark, Tables.QUARANTINE_TRANSACTIONS).count());
-    Runs.Run second = Runs.latest(h.spark, h.lake, "clean-transactions", DAY1).orElseThrow();
-    assertEquals(Runs.ABANDONED, second.seenStatus());
-    assertEquals(Runs.ABANDONED, Runs.recent(h.spark, h.lake, "clean-transactions", 10).stream()
-        .filter(r -> r.runId().equals(first.runId())).findFirst().orElseThrow().status(),
-        "the second run recorded the first as abandoned");
+    assertEquals(List.of("failed", "abandoned", "abandoned"), Runs.recent(h.spark, h.lake, "clean-transactions", 10)
+        .stream().map(Runs.Run::seenStatus).toList());
 
     // a rerun: exactly the uninterrupted result, and the second killed run recorded too
     h.clean(Feed.TRANSACTIONS, CleanTransactionsJobTest.SOURCE, h.raw("transactions"), DAY1, DAY1);
 
     assertEquals(SILVER_DAY1, rows(h.table(Tables.SILVER_TRANSACTIONS), SILVER_COLUMNS));
     assertEquals(QUARANTINE_DAY1, rows(h.table(Tables.QUARANTINE_TRANSACTIONS), QUARANTINE_COLUMNS));
-    assertEquals(List.of("succeeded", "abandoned", "abandoned"), Runs.recent(h.spark, h.lake, "clean-transactions",
-        10).stream().map(Runs.Run::status).toList());
-    assertFalse(Files.exists(h.lake.staging(second.runId()).toLocalPath()),
+    assertEquals(List.of("succeeded", "failed", "abandoned", "abandoned"), Runs.recent(h.spark, h.lake,
+        "clean-transactions", 10).stream().map(Runs.Run::status).toList());
+    assertFalse(Files.exists(h.lake.staging(second[0].runId()).toLocalPath()),
         "the rerun deleted what the killed run staged");
   }
 }
