@@ -52,9 +52,10 @@ def nightly_lake(airflow_db, spark_cluster, jar, tmp_path_factory):
     root = tmp_path_factory.mktemp("nightly")
     lake = root / "lake"
     conf = root / "e2e.conf"
-    # Short history: the churn model needs two horizons of it (as the demo shortens it too). One start per k for the
-    # segmentation: this test is about the DAG, and every fit is a cluster job.
-    conf.write_text('kindred { features.churn.horizon-days = 14, segments.restarts = 1 }\n', encoding="utf-8")
+    # Short history: the churn model needs two horizons of it (as the demo shortens it too). One start per k and k in
+    # 3..4 for the segmentation: this test is about the DAG, and every fit is a cluster job.
+    conf.write_text('kindred { features.churn.horizon-days = 14, segments.restarts = 1, segments.k-min = 3, '
+                    'segments.k-max = 4 }\n', encoding="utf-8")
     common = ["--lakehouse", str(lake), "--config", str(conf)]
     master = spark_cluster.state.master_url
 
