@@ -158,8 +158,11 @@ class CleanReadsOnceTest {
     long heap = 256L * 1024 * 1024;
     assertTrue(Files.size(file) > heap, "the file is larger than the job's heap");
     Path overlay = dir.resolve("small-heap.conf");
+    // Parquet row groups of 32 MB: a Parquet writer buffers a whole row group (128 MB by default) per file it
+    // writes, which a 256 MB heap cannot hold beside Spark's own needs; a job given a small heap is configured so
     Files.writeString(overlay, String.join("\n",
         "kindred.spark.conf {",
+        "  \"spark.hadoop.parquet.block.size\" = \"" + (32L * 1024 * 1024) + "\"",
         "  \"spark.testing.reservedMemory\" = \"" + (32L * 1024 * 1024) + "\"",
         "  \"spark.sql.shuffle.partitions\" = \"2\"",
         "  \"spark.ui.enabled\" = \"false\"",
