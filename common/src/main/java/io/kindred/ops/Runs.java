@@ -64,7 +64,8 @@ public final class Runs {
 
     /** How a message names the run: its id, when and where it started. */
     public String describe() {
-      return "run " + runId + " (started " + WHEN.format(startedAt) + " on " + host + (pid == null ? "" : ", pid " + pid) + ")";
+      return "run " + runId + " (started " + WHEN.format(startedAt) + " on " + host
+          + (pid == null ? "" : ", pid " + pid) + ")";
     }
   }
 
@@ -181,6 +182,15 @@ public final class Runs {
     }
     return runs(table.orderBy(col(RunMetricsColumns.STARTED_AT).desc(), col(RunMetricsColumns.RUN_ID).desc())
         .limit(limit));
+  }
+
+  /** The run with id {@code runId}, if the table holds it. */
+  public static Optional<Run> find(SparkSession spark, Lakehouse lake, String runId) {
+    if (!lake.exists(spark, Tables.RUN_METRICS)) {
+      return Optional.empty();
+    }
+    return runs(lake.read(spark, Tables.RUN_METRICS).where(col(RunMetricsColumns.RUN_ID).equalTo(runId)).limit(1))
+        .stream().findFirst();
   }
 
   /** The latest run of {@code job} for {@code runDate}, if there is one. */

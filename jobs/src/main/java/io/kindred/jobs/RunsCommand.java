@@ -75,8 +75,7 @@ public final class RunsCommand implements KindredCommand {
   @Override
   public void run(JobContext context) {
     if (abandon != null) {
-      Runs.Run run = Runs.recent(context.spark(), context.lake(), null, Integer.MAX_VALUE).stream()
-          .filter(r -> r.runId().equals(abandon)).findFirst()
+      Runs.Run run = Runs.find(context.spark(), context.lake(), abandon)
           .orElseThrow(() -> new IllegalArgumentException("No run " + abandon + " in ops/run_metrics of "
               + context.lake() + "; `kindred runs` lists them"));
       if (!Runs.RUNNING.equals(run.status())) {
