@@ -56,6 +56,15 @@ public enum Feed {
     this.fields = List.of(fields);
   }
 
+  /**
+   * Optional fields whose malformed value is nulled, the record kept (and counted as {@code bad_optional_field}),
+   * when the source does not require them: a customer update whose sign-up date or consent timestamp is malformed
+   * still carries its consent change, which must not be lost with the rest of the record.
+   */
+  public java.util.Set<String> keptWhenMalformed() {
+    return this == CUSTOMERS ? java.util.Set.of("signup_date", "consent_updated_at") : java.util.Set.of();
+  }
+
   /** The field that identifies a record (transaction, customer or event id), or null. */
   public String idField() {
     return idField;

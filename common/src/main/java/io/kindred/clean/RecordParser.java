@@ -47,7 +47,9 @@ import org.apache.spark.util.CollectionAccumulator;
  *
  * <p>Order of the checks: the line splits ({@code malformed_record}); the customer id is present
  * ({@code missing_customer_id}); the other required fields are present ({@code missing_required_field}); timestamps
- * and dates parse ({@code bad_timestamp}); numbers parse ({@code bad_number}); then the feed's own rules.
+ * and dates parse ({@code bad_timestamp}); numbers parse ({@code bad_number}); then the feed's own rules. A
+ * malformed value of an optional field the feed keeps records without ({@link Feed#keptWhenMalformed}) is nulled
+ * instead: the record passes, its detail starting {@link #BAD_OPTIONAL_FIELD}.
  */
 public final class RecordParser implements Serializable {
 
@@ -64,6 +66,8 @@ public final class RecordParser implements Serializable {
   public static final String RECORD_ID = "record_id";
   public static final String DEDUP_KEY = "dedup_key";
   public static final String CONTENT_HASH = "content_hash";
+  /** How the detail of a record kept with a malformed optional field nulled starts. */
+  public static final String BAD_OPTIONAL_FIELD = "bad_optional_field";
   /** The record's event time, used to order copies of one key. */
   public static final String EVENT_TIME = "event_time";
 
@@ -207,7 +211,15 @@ public final class RecordParser implements Serializable {
       }
       requirePresent(text);
       for (int i = 0; i < n; i++) {
-        typed[i] = type(p.names[i], p.kinds[i], text[i]);
+        try {
+          typed[i] = type(p.names[i], p.kinds[i], text[i]);
+        } catch (Rejected r) {
+          if (!p.keptWhenMalformed[i]) {
+            throw r;
+          }
+          typed[i] = null;
+          detail = (detail == null ? BAD_OPTIONAL_FIELD + ": " : detail + "; ") + r.getMessage() + " (nulled)";
+        }
       }
       if (source.derivedId() != null && idIndex >= 0) {
         recordId = derivedId(typed, occurrence);
@@ -632,6 +644,8 @@ public final class RecordParser implements Serializable {
     final String[] columns;
     final String[] constants;
     final int[] required;
+    /** Per field: nulled when malformed (an optional field the feed keeps records without), else a rejection. */
+    final boolean[] keptWhenMalformed;
     final int customerIndex;
     final int idIndex;
     final ZoneId zone;
@@ -657,6 +671,10 @@ public final class RecordParser implements Serializable {
       }
       // in the feed's field order, as source.required() lists them
       required = source.required().stream().mapToInt(feed::indexOf).toArray();
+      keptWhenMalformed = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        keptWhenMalformed[i] = feed.keptWhenMalformed().contains(names[i]) && !source.required().contains(names[i]);
+      }
       String customerField = switch (feed) {
         case TRANSACTIONS, CUSTOMERS -> "customer_id";
         case INTERACTIONS -> "actor";

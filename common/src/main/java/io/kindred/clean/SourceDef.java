@@ -21,7 +21,7 @@ import java.util.Set;
  * A source definition ({@code conf/sources/*.conf}): how one source delivers one {@link Feed}: file layout, file
  * formats by extension, the mapping of its columns onto the canonical fields, constants for fields it does not
  * carry, timestamp, date and number formats, the time zone of zone-less timestamps, and which fields are optional.
- * See the README, "Writing a source definition".
+ * See docs/sources.md, "Writing a source definition".
  *
  * @param name the source's name, stored in every row it produces
  * @param feed the feed it delivers

@@ -3,7 +3,7 @@ package io.kindred.generate;
 import java.util.List;
 
 /**
- * The raw feeds' contract (README, "Raw feeds"): feed names, field names in order, CSV headers, and the truth files
+ * The raw feeds' contract (docs/sources.md): feed names, field names in order, CSV headers, and the truth files
  * the generator writes beside them. The cleaning stage reads the same constants.
  */
 public final class RawFeeds {

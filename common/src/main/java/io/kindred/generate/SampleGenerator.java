@@ -31,7 +31,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Generates the raw feeds and their truth (README, "Raw feeds") with Spark: one row per social user from
+ * Generates the raw feeds and their truth (docs/sources.md) with Spark: one row per social user from
  * {@code spark.range}, each user's lines from {@link World#emit}, then one sorted file per feed and day, written to
  * a staging folder below the output and moved into place.
  */

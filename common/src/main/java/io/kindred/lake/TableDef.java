@@ -11,13 +11,13 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A Delta table of the lakehouse: where it lives, its schema, its partition columns. Every table has exactly one
- * definition, in {@link Tables}; jobs, tests and the README all use it.
+ * definition, in {@link Tables}; jobs, tests and docs/tables.md all use it.
  *
  * @param layer the lakehouse layer
  * @param name the table's folder below the layer, e.g. {@code transactions}
  * @param schema the table's schema
  * @param partitionColumns the Delta partition columns, possibly none
- * @param description one line for the README and logs
+ * @param description one line for docs/tables.md and logs
  * @param statsColumns the columns Delta keeps file statistics of (min, max, nulls) for data skipping, set as
  *     {@code delta.dataSkippingStatsColumns} when the table is created; empty: Delta's default (the first 32)
  */

@@ -662,7 +662,7 @@ public final class Tables {
       List.of(),
       "Calibration/holdout table: by repeat purchases x, mean actual vs predicted purchases in the holdout.");
 
-  /** Columns of {@link #GOLD_SOCIAL_FEATURES}; the README's "Social features" section defines each one. */
+  /** Columns of {@link #GOLD_SOCIAL_FEATURES}; docs/social.md defines each one. */
   public static final class SocialFeatureColumns {
     public static final String AS_OF = "as_of";
     /** A social user: a customer ({@code C...}) or not ({@code S...}). */
@@ -1072,7 +1072,7 @@ public final class Tables {
       "Per run date: one row per customer with marketing consent and audience; e-mail and phone SHA-256 hashed.")
       .withStatsColumns(AudienceColumns.AUDIENCE, AudienceColumns.CUSTOMER_ID);
 
-  /** Every table, in nightly order; the README's schema section is generated from this list. */
+  /** Every table, in nightly order; docs/tables.md is generated from this list. */
   public static List<TableDef> all() {
     return List.of(SILVER_FX_RATES, SILVER_CUSTOMERS, QUARANTINE_CUSTOMERS, SILVER_TRANSACTIONS,
         QUARANTINE_TRANSACTIONS, SILVER_INTERACTIONS, QUARANTINE_INTERACTIONS, SILVER_FOLLOWS,

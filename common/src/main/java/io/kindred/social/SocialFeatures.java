@@ -47,7 +47,7 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * The per-user social features of {@code gold/social_features}, as pure transformations over the silver tables
  * (and the engine's results): each reads its inputs, returns a frame keyed by {@link SocialColumns#ID} and does no
- * I/O. {@code build-social-features} wires them; the README's "Social features" section defines every feature.
+ * I/O. {@code build-social-features} wires them; docs/social.md defines every feature.
  *
  * <p>Point in time: callers pass interactions known at the as-of date ({@link #interactionsKnownAt}) and
  * transactions known at it ({@code RfmFeatures.transactionsAsOf}); "at the end of D" means before midnight UTC

@@ -87,4 +87,59 @@ class RecordParserTest {
       assertNull(field(row, "amount"), "a rejected record carries no typed values");
     }
   }
+
+  static SourceDef crm(String required) {
+    return SourceDef.fromConfig(ConfigFactory.parseString("name = crm, feed = customers, layout = single\n"
+        + "formats { csv { type = csv, delimiter = \",\", header = false, column-names = [id, consent, at, "
+        + "since, updated] } }\n"
+        + "columns { customer_id = id, marketing_consent = consent, consent_updated_at = at, signup_date = since, "
+        + "updated_at = updated }\n"
+        + "optional = [email, phone, country" + required + "]\n"
+        + "timestamp-format = iso-offset, date-format = \"yyyy-MM-dd\", time-zone = UTC"), "test");
+  }
+
+  static Object customerField(Row row, String name) {
+    return row.get(RecordParser.parsedSchema(Feed.CUSTOMERS).fieldIndex(name));
+  }
+
+  @Test
+  void aMalformedOptionalFieldOfACustomerUpdateIsNulledAndTheConsentChangeKept() {
+    SourceDef source = crm(", signup_date, marketing_consent, consent_updated_at");
+    RecordParser parser = new RecordParser(source, Map.of());
+    Row row = parser.parse(RowFactory.create(DAY, "/in/a.csv", 2L,
+        "C1,false,1998-06-29T10:00:00,1998-02-30,1998-06-29T10:00:00Z", 0));
+
+    assertNull(customerField(row, RecordParser.REASON));
+    // in the feed's field order
+    assertEquals("bad_optional_field: signup_date '1998-02-30' is not a date in format yyyy-MM-dd (nulled); "
+        + "consent_updated_at '1998-06-29T10:00:00' is not a timestamp in format iso-offset (nulled)",
+        customerField(row, RecordParser.DETAIL));
+    assertEquals(Boolean.FALSE, customerField(row, "marketing_consent"), "the withdrawal is kept");
+    assertNull(customerField(row, "consent_updated_at"));
+    assertNull(customerField(row, "signup_date"));
+    assertEquals(Instant.parse("1998-06-29T10:00:00Z"),
+        ((java.sql.Timestamp) customerField(row, "updated_at")).toInstant());
+
+    // the consent itself malformed: nothing to keep, the record is quarantined as before
+    Row badConsent = parser.parse(RowFactory.create(DAY, "/in/a.csv", 3L,
+        "C1,nope,1998-06-29T10:00:00Z,1998-02-01,1998-06-29T10:00:00Z", 0));
+    assertEquals("malformed_record", customerField(badConsent, RecordParser.REASON));
+    // a later rule still rejects a record kept so far, with its own detail
+    Row future = parser.parse(RowFactory.create(DAY, "/in/a.csv", 4L,
+        "C1,false,1998-06-29T10:00:00,1998-02-01,1998-07-01T10:00:00Z", 0));
+    assertEquals("future_timestamp", customerField(future, RecordParser.REASON));
+    assertEquals("updated_at 1998-07-01T10:00:00Z is after the run date 1998-06-30",
+        customerField(future, RecordParser.DETAIL));
+  }
+
+  @Test
+  void aFieldTheSourceRequiresStaysStrict() {
+    RecordParser parser = new RecordParser(crm(", marketing_consent"), Map.of());
+    Row row = parser.parse(RowFactory.create(DAY, "/in/a.csv", 2L,
+        "C1,false,1998-06-29T10:00:00,1998-02-01,1998-06-29T10:00:00Z", 0));
+    assertEquals("bad_timestamp", customerField(row, RecordParser.REASON));
+    assertEquals("consent_updated_at '1998-06-29T10:00:00' is not a timestamp in format iso-offset",
+        customerField(row, RecordParser.DETAIL));
+    assertNull(customerField(row, "marketing_consent"));
+  }
 }

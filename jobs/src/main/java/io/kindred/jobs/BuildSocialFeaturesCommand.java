@@ -41,7 +41,7 @@ import org.apache.spark.storage.StorageLevel;
  * {@code kindred build-social-features}: per social user, as of a date: follows, interactions by type, engagement,
  * reviews, influence (weighted PageRank) and the opinion-leader flag, community (label propagation) and what the
  * community's customers are worth, peer value (what the people followed spend, how many are champions, purchases
- * triggered by followed opinion leaders) and referrals. The README's "Social features" section defines each one.
+ * triggered by followed opinion leaders) and referrals. docs/social.md defines each one.
  *
  * <p>A command of its own rather than a step of {@code build-features}: the nightly DAG runs it as its own task,
  * so when the graph stage fails (a PageRank or label propagation that does not converge, an executor lost in the

@@ -15,7 +15,7 @@ import io.kindred.lake.Layer;
 import io.kindred.lake.Location;
 
 /**
- * {@code kindred generate}: writes a realistic sample of the raw feeds with a known truth (README, "Raw feeds"):
+ * {@code kindred generate}: writes a realistic sample of the raw feeds with a known truth (docs/sources.md):
  * customers, transactions, FX rates and interactions, one folder per delivery day for {@code --days} days ending on
  * the run date, with planted archetypes, a social graph, dirty and late records, and {@code truth/} beside them.
  *

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  */
 public final class CleanBenchmark {
 
-  /** The generator's transactions header (README, "Raw feeds"). */
+  /** The generator's transactions header (docs/sources.md). */
   static final String HEADER = "transaction_id,customer_id,timestamp,amount,currency,quantity,product_id,category,"
       + "channel,original_transaction_id";
 

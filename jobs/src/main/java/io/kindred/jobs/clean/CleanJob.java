@@ -155,8 +155,15 @@ public final class CleanJob {
         return spark.read().parquet(stagedVerdicts);
       });
       java.util.Set<LocalDate> daysWithRecords = new java.util.TreeSet<>();
+      NulledFields nulled = new NulledFields();
       Map<String, Long> byReason = context.steps().run("count", () -> countByReason(records, contested,
-          daysWithRecords));
+          daysWithRecords, nulled));
+      if (nulled.records > 0) {
+        // kept, so among the rows written: a count of its own beside the accounting
+        metrics.detail(RecordParser.BAD_OPTIONAL_FIELD, nulled.records);
+        context.log().warn("{}: {} records kept with a malformed optional field nulled ({}), e.g. {}", source.name(),
+            nulled.records, RecordParser.BAD_OPTIONAL_FIELD, nulled.example);
+      }
       requireNoEmptyDayReplacesRows(context, metrics, source, files, daysWithRecords, allowEmpty,
           List.of(silver, quarantineTable(feed)));
       long rowsIn = byReason.values().stream().mapToLong(Long::longValue).sum();
@@ -241,20 +248,34 @@ public final class CleanJob {
 
   /**
    * Records by verdict ("" for accepted): the staged verdicts, then duplicate resolution's changes to them; the
-   * delivery days that held at least one record are added to {@code days}.
+   * delivery days that held at least one record are added to {@code days}, and the records passed with a malformed
+   * optional field nulled are counted into {@code nulled}.
    */
   private static Map<String, Long> countByReason(Dataset<Row> records, Dataset<Row> verdicts,
-      java.util.Set<LocalDate> days) {
+      java.util.Set<LocalDate> days, NulledFields nulled) {
     Map<String, Long> out = new LinkedHashMap<>();
-    for (Row r : records.groupBy(col(RecordParser.INGEST_DAY), col(RecordParser.REASON)).count().collectAsList()) {
+    Column isNulled = col(RecordParser.REASON).isNull()
+        .and(col(RecordParser.DETAIL).startsWith(RecordParser.BAD_OPTIONAL_FIELD));
+    for (Row r : records.groupBy(col(RecordParser.INGEST_DAY), col(RecordParser.REASON), isNulled.as("nulled"))
+        .agg(functions.count(functions.lit(1)), functions.first(col(RecordParser.DETAIL), true)).collectAsList()) {
       days.add(r.getDate(0).toLocalDate());
-      out.merge(r.isNullAt(1) ? "" : r.getString(1), r.getLong(2), Long::sum);
+      out.merge(r.isNullAt(1) ? "" : r.getString(1), r.getLong(3), Long::sum);
+      if (!r.isNullAt(2) && r.getBoolean(2)) {
+        nulled.records += r.getLong(3);
+        nulled.example = nulled.example == null ? r.getString(4) : nulled.example;
+      }
     }
     for (Row r : verdicts.groupBy(col(RecordParser.REASON)).count().collectAsList()) {
       out.merge(r.getString(0), r.getLong(1), Long::sum);
       out.merge("", -r.getLong(1), Long::sum);
     }
     return out;
+  }
+
+  /** Records kept with a malformed optional field nulled: how many, and one's detail. */
+  private static final class NulledFields {
+    long records;
+    String example;
   }
 
   /**

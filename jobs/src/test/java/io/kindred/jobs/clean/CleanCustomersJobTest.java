@@ -48,6 +48,8 @@ class CleanCustomersJobTest {
       "C00000008,max@example.de,0151 23456789,DE,2026-03-02,true,2026-03-02T09:00:00+01:00,"
           + "2026-03-02T25:00:00+01:00",
       "C00000009,zoe@example.com,,US,2026-03-02,,,2026-03-02T09:00:00Z",
+      // a consent withdrawal whose consent timestamp has no offset: the withdrawal is kept, the timestamp nulled
+      "C00000007,kenji@example.jp,090-1234-5678,JP,2026-03-01,false,2026-03-02T07:00:00,2026-03-02T07:00:00Z",
   };
 
   static final String[] COLUMNS = {CustomerColumns.CUSTOMER_ID, CustomerColumns.EMAIL, CustomerColumns.PHONE,
@@ -76,10 +78,11 @@ class CleanCustomersJobTest {
 
     RunMetrics second = h.clean(Feed.CUSTOMERS, "generator-customers", h.raw("customers"), day2, day2);
 
-    assertEquals(5, second.rowsIn());
-    assertEquals(3, second.rowsWritten());
+    assertEquals(6, second.rowsIn());
+    assertEquals(4, second.rowsWritten());
     assertEquals(0, second.duplicatesDropped());
     assertEquals(Map.of("bad_timestamp", 1L, "conflicting_duplicate", 1L), second.quarantinedByReason());
+    assertEquals("1", second.details().get("bad_optional_field"));
     List<String> history = List.of(
         "C00000001|anna.smith@example.com|+14155550100|US|2026-03-01|true|2026-03-01T17:00:00Z|2026-03-01T17:00:00Z"
             + "|2026-03-01T17:00:00Z|2026-03-02T08:00:00Z|false|2026-03-01",
@@ -91,8 +94,10 @@ class CleanCustomersJobTest {
             + "|2026-03-01T10:00:00Z|null|true|2026-03-01",
         "C00000003|chloe@example.com|null|FR|2026-03-01|true|2026-03-01T10:00:00Z|2026-03-01T10:00:00Z"
             + "|2026-03-01T10:00:00Z|null|true|2026-03-01",
+        "C00000007|kenji@example.jp|+819012345678|JP|2026-03-01|false|null|2026-03-02T07:00:00Z"
+            + "|2026-03-02T07:00:00Z|null|true|2026-03-02",
         "C00000007|kenji@example.jp|+819012345678|JP|2026-03-01|true|2026-03-01T03:00:00Z|2026-03-01T03:00:00Z"
-            + "|2026-03-01T03:00:00Z|null|true|2026-03-01",
+            + "|2026-03-01T03:00:00Z|2026-03-02T07:00:00Z|false|2026-03-01",
         "C00000009|zoe@example.com|null|US|2026-03-02|null|null|2026-03-02T09:00:00Z"
             + "|2026-03-02T09:00:00Z|null|true|2026-03-02");
     assertEquals(history, rows(h.table(Tables.SILVER_CUSTOMERS), COLUMNS));

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * clean-transactions on hand-written files that follow the generator's contract (README, "Raw feeds"): every
+ * clean-transactions on hand-written files that follow the generator's contract (docs/sources.md): every
  * rule, FX conversion by UTC date, duplicates within and across days, reruns, late files, errors.
  */
 class CleanTransactionsJobTest {
