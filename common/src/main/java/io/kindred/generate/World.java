@@ -172,11 +172,6 @@ public final class World implements Serializable {
     return jsonDay[d];
   }
 
-  /** The rate (USD per unit) of currency {@code c} on day {@code d}, as written. */
-  public String fxRate(int d, int c) {
-    return fxText[d][c];
-  }
-
   // ---------------------------------------------------------------------------------------------------------------
   // Pure functions of an index.
 

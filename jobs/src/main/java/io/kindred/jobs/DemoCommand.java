@@ -50,7 +50,7 @@ public final class DemoCommand implements KindredCommand {
   @Parameter(names = "--seed", description = "Random seed of the generator.")
   private long seed = 42;
 
-  private PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+  private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
   @Override
   public CommonOptions common() {
@@ -62,12 +62,6 @@ public final class DemoCommand implements KindredCommand {
     this.customers = customerCount;
     this.days = dayCount;
     this.seed = randomSeed;
-    return this;
-  }
-
-  /** Where the summary is printed (standard output by default). */
-  public DemoCommand printTo(PrintStream stream) {
-    this.out = stream;
     return this;
   }
 

@@ -48,11 +48,6 @@ public final class CommonOptions {
     return runDate != null ? runDate : LocalDate.now(ZoneOffset.UTC).minusDays(1);
   }
 
-  /** Whether {@code --run-date} was given. */
-  public boolean hasRunDate() {
-    return runDate != null;
-  }
-
   public CommonOptions runDate(LocalDate value) {
     this.runDate = value;
     return this;
