@@ -65,7 +65,15 @@ public record ClvFit<P extends ClvParams>(P params, double[] standardErrors, dou
   public String toString() {
     return String.format(java.util.Locale.ROOT, "%s %s: %.1e standard errors from the optimum (accepted at <= %s),"
             + " gradient norm %.2g; %s se %s LL %.4f customers %d distinct %d iterations %d (breeze: %s) in %d ms",
-        model(), status.code(), newtonStep, MaximumLikelihood.MAX_NEWTON_STEP, gradientNorm, params.asMap(),
-        standardErrorMap(), logLikelihood, customers, distinctRows, iterations, convergence, fitTime.toMillis());
+        model(), status.code(), newtonStep, MaximumLikelihood.MAX_NEWTON_STEP, gradientNorm, readable(params.asMap()),
+        readable(standardErrorMap()), logLikelihood, customers, distinctRows, iterations, convergence,
+        fitTime.toMillis());
+  }
+
+  /** Values as people read them in a log: four significant digits ({r=5.548, alpha=10.41}). */
+  private static String readable(Map<String, Double> values) {
+    return values.entrySet().stream()
+        .map(e -> e.getKey() + "=" + String.format(java.util.Locale.ROOT, "%.4g", e.getValue()))
+        .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
   }
 }

@@ -225,7 +225,10 @@ public final class SampleGenerator {
     };
   }
 
-  /** Moves each feed's folder (and the truth folder) from staging into place: one rename per folder; returns the folders moved. */
+  /**
+   * Moves each feed's folder (and the truth folder) from staging into place: one rename per folder; returns the
+   * folders moved.
+   */
   private static int moveIntoPlace(FileSystem fs, Path staging, Path root) throws IOException {
     int files = 0;
     for (String folder : folders()) {

@@ -565,7 +565,8 @@ public final class SocialFeatures {
         sum(col(REVENUE)).cast(Tables.AMOUNT).as(SocialFeatureColumns.REFERRAL_REVENUE_90D));
     return made.join(converted, ID, "left")
         .select(col(ID), col(SocialFeatureColumns.REFERRALS_MADE),
-            coalesce(col(SocialFeatureColumns.REFERRALS_CONVERTED), lit(0)).as(SocialFeatureColumns.REFERRALS_CONVERTED),
+            coalesce(col(SocialFeatureColumns.REFERRALS_CONVERTED), lit(0))
+                .as(SocialFeatureColumns.REFERRALS_CONVERTED),
             coalesce(col(SocialFeatureColumns.REFERRAL_REVENUE_90D), lit(0).cast(Tables.AMOUNT))
                 .as(SocialFeatureColumns.REFERRAL_REVENUE_90D));
   }

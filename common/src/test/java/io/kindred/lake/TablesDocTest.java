@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** docs/tables.md is exactly what {@link TableDocs} renders of {@link Tables#all()}: run docs/tables.sh after a change. */
+/**
+ * docs/tables.md is exactly what {@link TableDocs} renders of {@link Tables#all()}: run docs/tables.sh after a change.
+ */
 class TablesDocTest {
 
   @Test

@@ -567,9 +567,9 @@ public final class BuildFeaturesCommand implements KindredCommand {
         double[] metrics = context.steps().run("evaluate churn model", () -> new double[] {
             Churn.auc(scored, Churn.PROBABILITY), Churn.precisionAtTopDecile(scored, Churn.PROBABILITY),
             Churn.auc(scored, "_baseline"), Churn.precisionAtTopDecile(scored, "_baseline")});
-        context.log().info("churn model {}: AUC {} ({} P(alive) baseline {}), precision at the top decile {} "
-                + "(baseline {}) on {} customers as of {}", version, metrics[0], purchaseModel.code(), metrics[2],
-            metrics[1], metrics[3], (long) evalCounts[0], evalCutoff);
+        context.log().info(String.format(Locale.ROOT, "churn model %s: AUC %.3f (%s P(alive) baseline %.3f), "
+                + "precision at the top decile %.3f (baseline %.3f) on %d customers as of %s", version, metrics[0],
+            purchaseModel.code(), metrics[2], metrics[1], metrics[3], (long) evalCounts[0], evalCutoff));
         m.detail("churn_auc", metrics[0]).detail("churn_baseline_auc", metrics[2])
             .detail("churn_precision_top_decile", metrics[1]);
         Row row = RowFactory.create(context.runId(), Date.valueOf(asOf), version, path, horizonDays,

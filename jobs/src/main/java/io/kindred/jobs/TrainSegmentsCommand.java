@@ -260,7 +260,7 @@ public final class TrainSegmentsCommand implements KindredCommand {
               + trainingCustomers + "); smallest segment by k: " + sweep.stream().map(p -> p.k() + " -> "
                   + p.smallest()).toList() + ". Lower min-segment-share or k-max");
         }
-        context.log().info("chose k={} (silhouette {})", chosen.k(), chosen.silhouette());
+        context.log().info(String.format(Locale.ROOT, "chose k=%d (silhouette %.4f)", chosen.k(), chosen.silhouette()));
         m.detail("k", chosen.k()).detail("silhouette", chosen.silhouette()).detail("version", version);
         SegmentSpec spec = base.withK(chosen.k());
         String path = lake.location(Layer.MODELS, "segments/" + version).uri();
