@@ -77,6 +77,34 @@ public final class Tables {
       "One row per job run, written when it starts (status running) and updated when it ends (succeeded or failed): "
           + "rows in, written, quarantined by reason, duplicates dropped, step durations, the driver's host and pid.");
 
+  /** Columns of {@link #EXPORTS}. */
+  public static final class ExportColumns {
+    public static final String EXPORTED_AT = "exported_at";
+    public static final String RUN_ID = "run_id";
+    public static final String RUN_DATE = "run_date";
+    public static final String AUDIENCE = "audience";
+    public static final String FORMAT = "format";
+    public static final String PATH = "path";
+    public static final String ROWS = "rows";
+
+    private ExportColumns() {
+    }
+  }
+
+  public static final TableDef EXPORTS = new TableDef(Layer.OPS, "exports",
+      createStructType(new StructField[] {
+          createStructField(ExportColumns.EXPORTED_AT, TimestampType, false),
+          createStructField(ExportColumns.RUN_ID, StringType, false),
+          createStructField(ExportColumns.RUN_DATE, DateType, false),
+          createStructField(ExportColumns.AUDIENCE, StringType, false),
+          createStructField(ExportColumns.FORMAT, StringType, false),
+          createStructField(ExportColumns.PATH, StringType, false),
+          createStructField(ExportColumns.ROWS, LongType, false),
+      }),
+      List.of(),
+      "One row per audience file written by export-audience: when, which audience of which night, the file and its "
+          + "rows; the files to recall when a customer must be forgotten.");
+
   /** Amounts in the reporting currency (USD). */
   public static final DataType AMOUNT = DataTypes.createDecimalType(18, 2);
   /** Amounts as they arrived, in their own currency. */
@@ -1078,6 +1106,6 @@ public final class Tables {
         QUARANTINE_TRANSACTIONS, SILVER_INTERACTIONS, QUARANTINE_INTERACTIONS, SILVER_FOLLOWS,
         GOLD_CUSTOMER_STATE, GOLD_CUSTOMER_FEATURES, GOLD_CLV_MODELS, GOLD_CLV_HOLDOUT, GOLD_CHURN_MODELS,
         GOLD_SOCIAL_FEATURES, GOLD_SEGMENT_MODELS, GOLD_SEGMENT_MODEL_SWEEPS, GOLD_SEGMENT_PROFILES,
-        GOLD_CUSTOMER_SEGMENTS, GOLD_SEGMENT_MEMBERSHIP_CHANGES, GOLD_AUDIENCES, RUN_METRICS);
+        GOLD_CUSTOMER_SEGMENTS, GOLD_SEGMENT_MEMBERSHIP_CHANGES, GOLD_AUDIENCES, RUN_METRICS, EXPORTS);
   }
 }

@@ -17,12 +17,15 @@ import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.AudienceColumns;
 import io.kindred.ops.RunMetrics;
 import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -31,7 +34,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Reads the {@code as_of = D} rows of {@code gold/audiences}. Writes one file at {@code --out} (any Hadoop
  * location): CSV with a header, or Parquet, with the columns {@code customer_id, email_sha256, phone_sha256}
- * (hashes as lower-case hex; empty in CSV when the customer has none), sorted by customer id; and one row of
+ * (hashes as lower-case hex; empty in CSV when the customer has none), sorted by customer id; one row of
+ * {@code ops/exports} naming the file (the files to recall when a customer is forgotten); and one row of
  * {@code ops/run_metrics} (rows in = the audience's rows = rows written). An unknown audience fails naming the
  * audiences published for that date; an existing file is replaced only with {@code --overwrite}.
  *
@@ -150,6 +154,12 @@ public final class ExportAudienceCommand implements KindredCommand {
       context.log().info("audience \"{}\" of {}: {} customers written to {} ({})", audience, date, n, target,
           fileFormat.code());
       m.addRowsWritten(n);
+      context.steps().run("record in " + Tables.EXPORTS.relativePath(), () -> {
+        lake.createIfNotExists(spark, Tables.EXPORTS);
+        spark.createDataFrame(List.of(RowFactory.create(Timestamp.from(Instant.now()), context.runId(),
+                Date.valueOf(date), audience, fileFormat.code(), target.uri(), n)), Tables.EXPORTS.schema())
+            .write().format("delta").mode("append").save(lake.location(Tables.EXPORTS).uri());
+      });
     });
   }
 }

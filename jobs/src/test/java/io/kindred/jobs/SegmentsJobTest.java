@@ -23,6 +23,7 @@ import io.kindred.lake.Tables.AudienceColumns;
 import io.kindred.lake.Tables.CustomerColumns;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
 import io.kindred.lake.Tables.CustomerSegmentColumns;
+import io.kindred.lake.Tables.ExportColumns;
 import io.kindred.lake.Tables.MembershipChangeColumns;
 import io.kindred.lake.Tables.SegmentModelColumns;
 import io.kindred.lake.Tables.SegmentSweepColumns;
@@ -617,10 +618,22 @@ class SegmentsJobTest {
     Path csv = dir.resolve("out/audience.csv");
     Path parquet = dir.resolve("out/audience.parquet");
 
+    JobContext csvRun = context(lakehouse, "export-audience", D);
     new ExportAudienceCommand().audience(audience).format(ExportAudienceCommand.Format.CSV).out(csv.toString())
-        .export(context(lakehouse, "export-audience", D));
+        .export(csvRun);
+    JobContext parquetRun = context(lakehouse, "export-audience", D);
     new ExportAudienceCommand().audience(audience).format(ExportAudienceCommand.Format.PARQUET)
-        .out(parquet.toString()).export(context(lakehouse, "export-audience", D));
+        .out(parquet.toString()).export(parquetRun);
+    // each file on record, to be recalled when a customer is forgotten
+    long size = expected.size() - 1;
+    assertEquals(List.of(
+            csvRun.runId() + "|" + D + "|" + audience + "|csv|" + Location.of(csv).uri() + "|" + size,
+            parquetRun.runId() + "|" + D + "|" + audience + "|parquet|" + Location.of(parquet).uri() + "|" + size),
+        lake(lakehouse).read(spark, Tables.EXPORTS).orderBy(ExportColumns.FORMAT).collectAsList().stream()
+            .map(r -> String.join("|", r.getAs(ExportColumns.RUN_ID), r.getAs(ExportColumns.RUN_DATE).toString(),
+                r.getAs(ExportColumns.AUDIENCE), r.getAs(ExportColumns.FORMAT), r.getAs(ExportColumns.PATH),
+                r.getAs(ExportColumns.ROWS).toString()))
+            .toList());
 
     assertEquals(expected, Files.readAllLines(csv));
     assertEquals(expected.subList(1, expected.size()), spark.read().parquet(parquet.toString()).collectAsList().stream()
