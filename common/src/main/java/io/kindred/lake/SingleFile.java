@@ -30,15 +30,7 @@ public final class SingleFile {
     try {
       Path file = new Path(target.uri());
       FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (fs.exists(file)) {
-        if (fs.getFileStatus(file).isDirectory()) {
-          throw new IllegalStateException(target + " is a folder; expected a file path for --out");
-        }
-        if (!overwrite) {
-          throw new IllegalStateException("The file " + target + " exists; pass --overwrite to replace it, or "
-              + "choose another --out");
-        }
-      }
+      requireWritable(fs, file, target, overwrite);
       Path staging = new Path(file.getParent(), "." + file.getName() + "." + tag + ".staging");
       try {
         rows.coalesce(1).write().format(format).option("header", "true").mode("overwrite").save(staging.toString());
@@ -62,6 +54,52 @@ public final class SingleFile {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes {@code text} (UTF-8) as the file at {@code target}, written by the driver: to a hidden file beside it, then
+   * renamed, so that a reader never sees half a file.
+   *
+   * @throws IllegalStateException when the file exists and {@code overwrite} is false, or {@code target} is a folder
+   */
+  public static void writeText(SparkSession spark, String text, Location target, boolean overwrite, String tag) {
+    try {
+      Path file = new Path(target.uri());
+      FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      requireWritable(fs, file, target, overwrite);
+      Path staging = new Path(file.getParent(), "." + file.getName() + "." + tag + ".staging");
+      try {
+        try (java.io.OutputStream out = fs.create(staging, true)) {
+          out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (fs.exists(file)) {
+          fs.delete(file, false);
+        }
+        if (!fs.rename(staging, file)) {
+          throw new IllegalStateException("Could not move " + staging + " to " + target);
+        }
+        if (fs instanceof ChecksumFileSystem checksummed) {
+          checksummed.getRawFileSystem().delete(checksummed.getChecksumFile(file), false);
+        }
+      } finally {
+        fs.delete(staging, false);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireWritable(FileSystem fs, Path file, Location target, boolean overwrite)
+      throws IOException {
+    if (fs.exists(file)) {
+      if (fs.getFileStatus(file).isDirectory()) {
+        throw new IllegalStateException(target + " is a folder; expected a file path for --out");
+      }
+      if (!overwrite) {
+        throw new IllegalStateException("The file " + target + " exists; pass --overwrite to replace it, or "
+            + "choose another --out");
+      }
     }
   }
 }

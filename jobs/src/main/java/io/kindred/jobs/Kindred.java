@@ -44,6 +44,7 @@ public final class Kindred {
         new PublishAudiencesCommand(),
         new ExportAudienceCommand(),
         new SqlCommand(),
+        new ReportCommand(),
         new RunsCommand());
   }
 

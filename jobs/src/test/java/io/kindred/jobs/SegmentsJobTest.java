@@ -602,6 +602,61 @@ class SegmentsJobTest {
   }
 
   @Test
+  void theReportShowsEverySectionWithItsChartsAndTheNightsNumbers(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("report.html");
+
+    // read-only: the world itself
+    new ReportCommand().out(out.toString()).report(context(world, "report", D));
+
+    String html = Files.readString(out);
+    Map<String, Integer> charts = new LinkedHashMap<>();
+    for (String id : List.of("segments", "rfm", "movement", "clv", "churn", "social", "quality")) {
+      int start = html.indexOf("<section id=\"" + id + "\">");
+      assertTrue(start > 0, "section " + id);
+      String section = html.substring(start, html.indexOf("</section>", start));
+      charts.put(id, section.split("<svg ", -1).length - 1);
+    }
+    // churn is off and no social features were built in this world: those sections say so instead of a chart
+    assertEquals(Map.of("segments", 3, "rfm", 1, "movement", 2, "clv", 1, "churn", 0, "social", 0, "quality", 1),
+        charts);
+    assertTrue(html.contains("No churn model evaluated yet"), "churn says why it is empty");
+    assertTrue(html.contains("No social features for this night: run build-social-features first."));
+    // every segment's size and share, counted here from gold/customer_segments
+    List<Row> sizes = lake(world).read(spark, Tables.GOLD_CUSTOMER_SEGMENTS)
+        .groupBy(CustomerSegmentColumns.SEGMENT_NAME).count().collectAsList();
+    long total = sizes.stream().mapToLong(r -> r.getLong(1)).sum();
+    assertEquals(total, lake(world).read(spark, Tables.GOLD_CUSTOMER_FEATURES)
+        .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(D)))).count());
+    for (Row r : sizes) {
+      String expected = String.format(java.util.Locale.ROOT, "<title>%s: %,d (%.1f%%)</title>", r.getString(0),
+          r.getLong(1), 100.0 * r.getLong(1) / total);
+      assertTrue(html.contains(expected), expected);
+    }
+    // the top right cell of the RFM grid: its customers and their revenue, counted here
+    Row champions = lake(world).read(spark, Tables.GOLD_CUSTOMER_FEATURES)
+        .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(D)))
+            .and(col(CustomerFeatureColumns.R_SCORE).equalTo(5)).and(col(CustomerFeatureColumns.F_SCORE).equalTo(5)))
+        .agg(org.apache.spark.sql.functions.count(lit(1)),
+            org.apache.spark.sql.functions.sum(CustomerFeatureColumns.MONETARY)).first();
+    String cell = String.format(java.util.Locale.ROOT, "5 (recent) / 5 (often): Champions %,d · $%,.0f",
+        champions.getLong(0), champions.getDecimal(1).doubleValue());
+    assertTrue(html.contains(cell), cell);
+    // the night's cleaning runs, by feed
+    for (String feed : List.of("Customers", "Transactions", "Interactions")) {
+      assertTrue(html.contains("<td>" + feed + "</td>"), feed);
+    }
+    // a second report to the same file needs --overwrite, and the first stays whole
+    ReportCommand again = new ReportCommand().out(out.toString());
+    again.common().runDate(D);
+    assertEquals("kindred report failed: The file " + Location.of(out) + " exists; pass --overwrite to replace it, "
+        + "or choose another --out\n", run(context(world, "report", D), again));
+    assertEquals(html, Files.readString(out));
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of("report.html"), files.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
   void anAudienceExportsToOneFileAndAnUnknownOneIsNamedWithTheKnownOnes(@TempDir Path dir) throws Exception {
     Path lakehouse = copyOfWorld(dir);
     Dataset<Row> atD = lake(lakehouse).read(spark, Tables.GOLD_AUDIENCES)

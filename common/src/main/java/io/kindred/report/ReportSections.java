@@ -1,0 +1,363 @@
+package io.kindred.report;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import io.kindred.lake.Tables;
+import io.kindred.lake.Tables.ChurnModelColumns;
+import io.kindred.lake.Tables.ClvModelColumns;
+import io.kindred.lake.Tables.CustomerFeatureColumns;
+import io.kindred.lake.Tables.CustomerSegmentColumns;
+import io.kindred.lake.Tables.MembershipChangeColumns;
+import io.kindred.lake.Tables.RunMetricsColumns;
+import io.kindred.lake.Tables.SegmentProfileColumns;
+import io.kindred.lake.Tables.SocialFeatureColumns;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The report's sections, each from the rows of the tables it reads (filtered to the night by the caller). Spark
+ * aggregates each table down to a handful of rows (per segment, per RFM cell, per run); only those reach the driver.
+ */
+public final class ReportSections {
+
+  /** The reporting currency of every amount in the gold tables. */
+  public static final String CURRENCY = "USD";
+
+  private ReportSections() {
+  }
+
+  /** A double column's value, NaN when null (shown as "-"). */
+  private static double value(Row row, String column) {
+    Object v = row.getAs(column);
+    return v == null ? Double.NaN : ((Number) v).doubleValue();
+  }
+
+  /** Segments of the night: size, revenue share, value, and a profile of each (gold/segment_profiles at D). */
+  public static Section segments(Dataset<Row> profiles) {
+    Section section = new Section("segments", "Segments", "Every customer with a purchase is in one segment. The "
+        + "bars compare the segments' size, their share of revenue and the lifetime value (CLV) of their average "
+        + "customer; the table shows what sets each segment apart. A segment's name says its value and its "
+        + "activity, the two things its customers have most in common.");
+    List<Row> rows = profiles.orderBy(col(SegmentProfileColumns.CUSTOMERS).desc()).collectAsList();
+    if (rows.isEmpty()) {
+      return section.paragraph("No segment profiles for this night: run score-segments first.");
+    }
+    List<String> names = new ArrayList<>();
+    double[] customers = new double[rows.size()];
+    double[] revenueShare = new double[rows.size()];
+    double[] clv = new double[rows.size()];
+    List<String> customerText = new ArrayList<>();
+    List<String> revenueText = new ArrayList<>();
+    List<String> clvText = new ArrayList<>();
+    List<List<String>> table = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      names.add(r.getAs(SegmentProfileColumns.SEGMENT_NAME));
+      customers[i] = r.<Long>getAs(SegmentProfileColumns.CUSTOMERS);
+      revenueShare[i] = value(r, SegmentProfileColumns.REVENUE_SHARE);
+      clv[i] = value(r, SegmentProfileColumns.CLV_MEAN);
+      customerText.add(Readable.count((long) customers[i]) + " (" + Readable.percent(
+          value(r, SegmentProfileColumns.CUSTOMER_SHARE)) + ")");
+      revenueText.add(Readable.percent(revenueShare[i]));
+      clvText.add(Readable.money(clv[i], CURRENCY));
+      table.add(List.of(names.get(i), Readable.count((long) customers[i]),
+          Readable.percent(value(r, SegmentProfileColumns.PROBABILITY_ALIVE_MEAN)),
+          Readable.percent(value(r, SegmentProfileColumns.CHURN_PROBABILITY_MEAN)),
+          Readable.number(value(r, SegmentProfileColumns.RECENCY_DAYS_MEAN), 0),
+          Readable.number(value(r, SegmentProfileColumns.PURCHASE_DAYS_MEAN), 1),
+          Readable.money(value(r, SegmentProfileColumns.MONETARY_PER_DAY_MEAN), CURRENCY),
+          Readable.percent(value(r, SegmentProfileColumns.RETURN_RATE))));
+    }
+    return section
+        .chart("Customers per segment (share of all scored customers).",
+            Svg.bars("Customers per segment", names, customers, customerText, Svg.PALETTE.get(0)))
+        .chart("Share of the revenue to date that each segment's customers brought.",
+            Svg.bars("Revenue share per segment", names, revenueShare, revenueText, Svg.PALETTE.get(1)))
+        .chart("Predicted lifetime value of the average customer of each segment.",
+            Svg.bars("Mean CLV per segment", names, clv, clvText, Svg.PALETTE.get(2)))
+        .table(List.of("Segment", "Customers", "Still active (P alive)", "Churn probability", "Days since last "
+            + "purchase", "Purchase days", "Spend per purchase day", "Return rate"), table);
+  }
+
+  /** The RFM grid: customers and revenue per recency x frequency score (gold/customer_features at D). */
+  public static Section rfm(Dataset<Row> features) {
+    Section section = new Section("rfm", "RFM: recency and frequency", "Each customer scores 1 to 5 on recency (5: "
+        + "bought most recently) and frequency (5: buys most often), by quintiles of the night's customers. Each "
+        + "cell shows its most common RFM segment, its customers and their revenue to date; the darker the cell, "
+        + "the more customers. Champions sit top right, customers slipping away bottom right.");
+    List<Row> cells = features.groupBy(col(CustomerFeatureColumns.R_SCORE), col(CustomerFeatureColumns.F_SCORE),
+            col(CustomerFeatureColumns.RFM_SEGMENT))
+        .agg(count(lit(1)).as("customers"), sum(col(CustomerFeatureColumns.MONETARY)).cast("double").as("revenue"))
+        .collectAsList();
+    if (cells.isEmpty()) {
+      return section.paragraph("No customer features for this night: run build-features first.");
+    }
+    double[][] customers = new double[5][5];
+    double[][] revenue = new double[5][5];
+    Map<String, Long> bestCount = new TreeMap<>();
+    String[][] name = new String[5][5];
+    for (Row r : cells) {
+      int row = 5 - r.<Integer>getAs(CustomerFeatureColumns.R_SCORE);
+      int column = r.<Integer>getAs(CustomerFeatureColumns.F_SCORE) - 1;
+      long n = r.getAs("customers");
+      customers[row][column] += n;
+      revenue[row][column] += r.<Double>getAs("revenue");
+      String key = row + "," + column;
+      if (n > bestCount.getOrDefault(key, -1L)) {
+        bestCount.put(key, n);
+        name[row][column] = Readable.words(r.getAs(CustomerFeatureColumns.RFM_SEGMENT));
+      }
+    }
+    String[][] texts = new String[5][5];
+    for (int row = 0; row < 5; row++) {
+      for (int column = 0; column < 5; column++) {
+        texts[row][column] = customers[row][column] == 0 ? "" : name[row][column] + "\n"
+            + Readable.count((long) customers[row][column]) + " · " + Readable.money(revenue[row][column], CURRENCY);
+      }
+    }
+    return section.chart("Customers per recency (rows) and frequency (columns) score, with their revenue.",
+        Svg.heatMap("RFM grid", "Recency", List.of("5 (recent)", "4", "3", "2", "1 (long ago)"), "Frequency",
+            List.of("1 (rarely)", "2", "3", "4", "5 (often)"), customers, texts));
+  }
+
+  /** Moves between segments over the last 7 and 30 nights (gold/segment_membership_changes up to D). */
+  public static Section movement(Dataset<Row> changes, LocalDate day) {
+    Section section = new Section("movement", "Movement between segments", "Each night, customers whose segment "
+        + "changed are recorded. Rows are where they came from (\"New\": a first purchase), columns where they "
+        + "went; each cell counts the moves over the window. The diagonal is empty: staying is not a move.");
+    for (int window : new int[] {7, 30}) {
+      List<Row> moves = changes.where(col(MembershipChangeColumns.CHANGE_DATE).gt(lit(java.sql.Date.valueOf(
+              day.minusDays(window)))).and(col(MembershipChangeColumns.CHANGE_DATE).leq(lit(java.sql.Date.valueOf(
+              day)))).and(col(MembershipChangeColumns.TO_SEGMENT_NAME).isNotNull()))
+          .groupBy(coalesce(col(MembershipChangeColumns.FROM_SEGMENT_NAME), lit("New")).as("from"),
+              col(MembershipChangeColumns.TO_SEGMENT_NAME).as("to"))
+          .agg(count(lit(1)).as("moves")).collectAsList();
+      if (moves.isEmpty()) {
+        section.paragraph("No moves in the " + window + " nights to " + day + ".");
+        continue;
+      }
+      TreeSet<String> from = new TreeSet<>();
+      TreeSet<String> to = new TreeSet<>();
+      moves.forEach(r -> {
+        from.add(r.getString(0));
+        to.add(r.getString(1));
+      });
+      List<String> rows = new ArrayList<>(from);
+      List<String> columns = new ArrayList<>(to);
+      double[][] values = new double[rows.size()][columns.size()];
+      String[][] texts = new String[rows.size()][columns.size()];
+      for (String[] t : texts) {
+        java.util.Arrays.fill(t, "");
+      }
+      long total = 0;
+      for (Row r : moves) {
+        int i = rows.indexOf(r.getString(0));
+        int j = columns.indexOf(r.getString(1));
+        values[i][j] = r.getLong(2);
+        texts[i][j] = Readable.count(r.getLong(2));
+        total += r.getLong(2);
+      }
+      section.chart(Readable.count(total) + " moves in the " + window + " nights to " + day + ".",
+          Svg.heatMap("Moves over " + window + " nights", "From", rows, "To", columns, values, texts));
+    }
+    return section;
+  }
+
+  /**
+   * Lifetime value: its spread within each segment (gold/customer_segments) and the fitted purchase and spend models
+   * over the runs (gold/clv_models).
+   */
+  public static Section lifetimeValue(Dataset<Row> segments, Dataset<Row> clvModels) {
+    Section section = new Section("clv", "Lifetime value", "Each customer's lifetime value (CLV) is the spend "
+        + "expected from them over the horizon, from a model of how often they buy and whether they are still active "
+        + "(BG/NBD family) and one of how much they spend (Gamma-Gamma). The boxes show the middle half of each "
+        + "segment's customers, the lines reach from the 10th to the 90th percentile. The table lists the models "
+        + "fitted night by night: stable parameters mean stable behaviour.");
+    List<Row> spread = segments.groupBy(col(CustomerSegmentColumns.SEGMENT_NAME))
+        .agg(expr("percentile_approx(" + CustomerSegmentColumns.CLV + ", array(0.1, 0.25, 0.5, 0.75, 0.9), 1000)")
+            .as("q"), count(lit(1)).as("n"))
+        .orderBy(col(CustomerSegmentColumns.SEGMENT_NAME)).collectAsList();
+    if (!spread.isEmpty()) {
+      List<String> names = new ArrayList<>();
+      double[][] quantiles = new double[spread.size()][];
+      for (int i = 0; i < spread.size(); i++) {
+        names.add(spread.get(i).getString(0));
+        List<Double> q = spread.get(i).getList(1);
+        quantiles[i] = q.stream().mapToDouble(Double::doubleValue).toArray();
+      }
+      section.chart("CLV per segment: 10th, 25th, 50th (median), 75th and 90th percentile of its customers.",
+          Svg.boxes("CLV per segment", names, quantiles, v -> Readable.money(v, CURRENCY)));
+    }
+    List<Row> fits = clvModels.orderBy(col(ClvModelColumns.AS_OF).desc(), col(ClvModelColumns.MODEL))
+        .limit(20).collectAsList();
+    List<List<String>> table = new ArrayList<>();
+    for (Row r : fits) {
+      Map<String, Double> params = r.getJavaMap(r.fieldIndex(ClvModelColumns.PARAMETERS));
+      StringBuilder text = new StringBuilder();
+      new TreeMap<>(params).forEach((k, v) -> text.append(text.length() == 0 ? "" : ", ").append(k).append(" ")
+          .append(String.format(java.util.Locale.ROOT, "%.4g", v)));
+      table.add(List.of(r.getAs(ClvModelColumns.AS_OF).toString(), r.getAs(ClvModelColumns.MODEL),
+          Readable.words(r.getAs(ClvModelColumns.STATUS)), Readable.count(r.getAs(ClvModelColumns.CUSTOMERS)),
+          text.toString()));
+    }
+    if (!table.isEmpty()) {
+      section.table(List.of("Night", "Model", "Fit", "Customers", "Parameters"), table);
+    }
+    return section;
+  }
+
+  /** The churn model's quality night by night, beside the P(alive) baseline (gold/churn_models). */
+  public static Section churn(Dataset<Row> churnModels) {
+    Section section = new Section("churn", "Churn", "The churn probability published for each customer comes from "
+        + "a model trained on past nights and checked on the customers of a later night: AUC is the chance it ranks "
+        + "a customer who left above one who stayed (0.5 is a coin toss), precision at the top decile the share of "
+        + "leavers among the 10% it scores highest. The baseline is 1 - P(alive) of the lifetime-value model.");
+    List<Row> runs = churnModels.orderBy(col(ChurnModelColumns.AS_OF)).collectAsList();
+    if (runs.isEmpty()) {
+      return section.paragraph("No churn model evaluated yet: the history is shorter than two horizons.");
+    }
+    List<String> nights = new ArrayList<>();
+    double[] auc = new double[runs.size()];
+    double[] baseline = new double[runs.size()];
+    double[] precision = new double[runs.size()];
+    double[] baselinePrecision = new double[runs.size()];
+    for (int i = 0; i < runs.size(); i++) {
+      Row r = runs.get(i);
+      nights.add(r.getAs(ChurnModelColumns.AS_OF).toString());
+      auc[i] = value(r, ChurnModelColumns.AUC);
+      baseline[i] = value(r, ChurnModelColumns.BASELINE_AUC);
+      precision[i] = value(r, ChurnModelColumns.PRECISION_TOP_DECILE);
+      baselinePrecision[i] = value(r, ChurnModelColumns.BASELINE_PRECISION_TOP_DECILE);
+    }
+    Row last = runs.get(runs.size() - 1);
+    return section
+        .chart("AUC of the churn model and of the baseline, by the night the model was trained.",
+            Svg.lines("Churn AUC", nights, List.of(new Svg.Series("Churn model", auc),
+                new Svg.Series("Baseline: 1 - P(alive)", baseline)), v -> Readable.number(v, 2), false))
+        .chart("Share of leavers among the top 10% of scores.",
+            Svg.lines("Precision at the top decile", nights, List.of(new Svg.Series("Churn model", precision),
+                new Svg.Series("Baseline: 1 - P(alive)", baselinePrecision)), Readable::percent, true))
+        .paragraph("Published: churn model " + last.getAs(ChurnModelColumns.VERSION) + " (AUC "
+            + Readable.number(value(last, ChurnModelColumns.AUC), 3) + ", baseline "
+            + Readable.number(value(last, ChurnModelColumns.BASELINE_AUC), 3) + "), evaluated on "
+            + Readable.count(last.getAs(ChurnModelColumns.EVAL_CUSTOMERS)) + " customers.");
+  }
+
+  /** Opinion leaders, communities and referrals of the night (gold/social_features at D). */
+  public static Section social(Dataset<Row> social) {
+    Section section = new Section("social", "Social", "Customers talk to each other. Opinion leaders are the users "
+        + "whose follows and engagement reach furthest (influence, a PageRank over who follows and engages whom); "
+        + "communities are groups that interact mostly among themselves, numbered by size; referrals are the "
+        + "customers who brought others in.");
+    List<Row> leaders = social.where(col(SocialFeatureColumns.OPINION_LEADER))
+        .orderBy(col(SocialFeatureColumns.INFLUENCE).desc(), col(SocialFeatureColumns.USER_ID)).limit(10)
+        .collectAsList();
+    long leaderCount = social.where(col(SocialFeatureColumns.OPINION_LEADER)).count();
+    if (leaders.isEmpty() && leaderCount == 0 && social.isEmpty()) {
+      return section.paragraph("No social features for this night: run build-social-features first.");
+    }
+    List<List<String>> leaderRows = new ArrayList<>();
+    for (Row r : leaders) {
+      leaderRows.add(List.of(r.getAs(SocialFeatureColumns.USER_ID),
+          r.<Boolean>getAs(SocialFeatureColumns.IS_CUSTOMER) ? "yes" : "not yet",
+          Readable.count(r.<Integer>getAs(SocialFeatureColumns.FOLLOWERS)),
+          Readable.percent(value(r, SocialFeatureColumns.INFLUENCE_PERCENTILE))));
+    }
+    section.paragraph(Readable.count(leaderCount) + " opinion leaders this night; the ten most influential:")
+        .table(List.of("User", "Customer", "Followers", "Influence percentile"), leaderRows);
+    List<Row> communities = social.where(col(SocialFeatureColumns.COMMUNITY_ID).isNotNull())
+        .groupBy(col(SocialFeatureColumns.COMMUNITY_ID))
+        .agg(count(lit(1)).as("members"), sum(col(SocialFeatureColumns.SPEND_90D)).cast("double").as("spend"))
+        .orderBy(col("members").desc(), col(SocialFeatureColumns.COMMUNITY_ID)).limit(10).collectAsList();
+    if (!communities.isEmpty()) {
+      List<String> names = new ArrayList<>();
+      double[] members = new double[communities.size()];
+      List<String> texts = new ArrayList<>();
+      for (int i = 0; i < communities.size(); i++) {
+        Row r = communities.get(i);
+        names.add("Community " + (i + 1));
+        members[i] = r.getLong(1);
+        texts.add(Readable.count(r.getLong(1)) + " members, " + Readable.money(r.isNullAt(2) ? 0 : r.getDouble(2),
+            CURRENCY) + " spent in 90 days");
+      }
+      section.chart("The ten largest communities: members and what they spent in the last 90 days.",
+          Svg.bars("Largest communities", names, members, texts, Svg.PALETTE.get(4)));
+    }
+    Row referrals = social.agg(sum(col(SocialFeatureColumns.REFERRALS_MADE)).cast("long"),
+        sum(col(SocialFeatureColumns.REFERRALS_CONVERTED)).cast("long"),
+        sum(col(SocialFeatureColumns.REFERRAL_REVENUE_90D)).cast("double")).first();
+    long made = referrals.isNullAt(0) ? 0 : referrals.getLong(0);
+    long converted = referrals.isNullAt(1) ? 0 : referrals.getLong(1);
+    return section.paragraph("Referrals: " + Readable.count(made) + " made, " + Readable.count(converted)
+        + " converted into a purchase (" + Readable.percent(made == 0 ? Double.NaN : (double) converted / made)
+        + "), bringing " + Readable.money(referrals.isNullAt(2) ? 0 : referrals.getDouble(2), CURRENCY)
+        + " in the last 90 days.");
+  }
+
+  /** What the cleaning runs read, wrote and rejected over the last 30 nights (ops/run_metrics). */
+  public static Section dataQuality(Dataset<Row> runMetrics, LocalDate day) {
+    Section section = new Section("quality", "Data quality", "Every night each feed is cleaned: rows that break a "
+        + "rule are set aside (quarantined) with their reason instead of reaching the tables above. A rising "
+        + "quarantine share means a feed changed or broke upstream.");
+    Dataset<Row> cleaning = runMetrics.where(col(RunMetricsColumns.JOB).startsWith("clean-")
+        .and(col(RunMetricsColumns.STATUS).equalTo("succeeded"))
+        .and(col(RunMetricsColumns.RUN_DATE).gt(lit(java.sql.Date.valueOf(day.minusDays(30)))))
+        .and(col(RunMetricsColumns.RUN_DATE).leq(lit(java.sql.Date.valueOf(day)))));
+    // the latest successful run of each job and night
+    List<Row> runs = cleaning.orderBy(col(RunMetricsColumns.RUN_DATE), col(RunMetricsColumns.STARTED_AT))
+        .select(RunMetricsColumns.JOB, RunMetricsColumns.RUN_DATE, RunMetricsColumns.ROWS_IN,
+            RunMetricsColumns.ROWS_QUARANTINED, RunMetricsColumns.QUARANTINED_BY_REASON)
+        .collectAsList();
+    if (runs.isEmpty()) {
+      return section.paragraph("No cleaning runs in the 30 nights to " + day + ".");
+    }
+    Map<String, Map<String, Row>> byJob = new TreeMap<>();
+    TreeSet<String> nights = new TreeSet<>();
+    for (Row r : runs) {
+      String night = r.getDate(1).toString();
+      nights.add(night);
+      byJob.computeIfAbsent(r.getString(0), j -> new LinkedHashMap<>()).put(night, r);
+    }
+    List<String> x = new ArrayList<>(nights);
+    List<Svg.Series> shares = new ArrayList<>();
+    List<List<String>> table = new ArrayList<>();
+    for (Map.Entry<String, Map<String, Row>> job : byJob.entrySet()) {
+      double[] share = new double[x.size()];
+      for (int i = 0; i < x.size(); i++) {
+        Row r = job.getValue().get(x.get(i));
+        share[i] = r == null || r.getLong(2) == 0 ? Double.NaN : (double) r.getLong(3) / r.getLong(2);
+      }
+      shares.add(new Svg.Series(Readable.words(job.getKey().replace("clean-", "")), share));
+      Row latest = job.getValue().get(day.toString());
+      if (latest != null) {
+        Map<String, Long> reasons = latest.getJavaMap(4);
+        StringBuilder text = new StringBuilder();
+        reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .forEach(e -> text.append(text.length() == 0 ? "" : ", ").append(Readable.words(e.getKey()))
+                .append(" ").append(Readable.count(e.getValue())));
+        table.add(List.of(Readable.words(job.getKey().replace("clean-", "")), Readable.count(latest.getLong(2)),
+            Readable.count(latest.getLong(3)), Readable.percent(latest.getLong(2) == 0 ? Double.NaN
+                : (double) latest.getLong(3) / latest.getLong(2)), text.length() == 0 ? "none" : text.toString()));
+      }
+    }
+    section.chart("Share of each feed's rows quarantined, night by night.",
+        Svg.lines("Quarantined share per feed", x, shares, Readable::percent, true));
+    if (!table.isEmpty()) {
+      section.paragraph("The night of " + day + ":").table(List.of("Feed", "Rows in", "Quarantined", "Share",
+          "Reasons"), table);
+    }
+    return section;
+  }
+}

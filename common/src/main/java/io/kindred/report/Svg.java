@@ -1,0 +1,230 @@
+package io.kindred.report;
+
+import static io.kindred.report.Readable.html;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.DoubleFunction;
+
+/**
+ * Charts as inline SVG, so that a report is one self-contained file: horizontal bars, a heat map, lines over
+ * nights and box plots. Each method is a pure function of its data; sizes are in CSS pixels.
+ */
+public final class Svg {
+
+  /** The report's colours, one per series. */
+  static final List<String> PALETTE = List.of("#3b6ea8", "#e07b39", "#5a9e5a", "#b5485d", "#8064a2", "#4b9fa5",
+      "#c9a227", "#7f7f7f");
+  private static final int WIDTH = 760;
+  private static final String FONT = "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\"";
+
+  /** One named series of a line chart: a value per x position (NaN for none). */
+  public record Series(String name, double[] values) {
+  }
+
+  private Svg() {
+  }
+
+  /** Horizontal bars, one per label, each with its value written after it. */
+  public static String bars(String title, List<String> labels, double[] values, List<String> valueTexts,
+      String color) {
+    int rowHeight = 24;
+    int labelWidth = 230;
+    int barArea = WIDTH - labelWidth - 110;
+    int height = 10 + rowHeight * labels.size();
+    double max = max(values);
+    StringBuilder out = open(title, WIDTH, height);
+    for (int i = 0; i < labels.size(); i++) {
+      int y = 5 + i * rowHeight;
+      double width = max <= 0 || Double.isNaN(values[i]) ? 0 : Math.max(values[i], 0) / max * barArea;
+      out.append(text(labelWidth - 8, y + 16, "end", labels.get(i)));
+      out.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\">"
+          + "<title>%s: %s</title></rect>", labelWidth, y + 3, width, rowHeight - 6, color, html(labels.get(i)),
+          html(valueTexts.get(i))));
+      out.append(text(labelWidth + (int) Math.ceil(width) + 6, y + 16, "start", valueTexts.get(i)));
+    }
+    return out.append("</svg>").toString();
+  }
+
+  /**
+   * A grid of cells coloured by {@code values} (darker is more), each with its text ({@code \n} separates lines);
+   * row 0 is drawn at the top.
+   */
+  public static String heatMap(String title, String rowTitle, List<String> rowLabels, String columnTitle,
+      List<String> columnLabels, double[][] values, String[][] texts) {
+    int left = 150;
+    int top = 40;
+    int cellWidth = Math.min(120, (WIDTH - left - 10) / Math.max(1, columnLabels.size()));
+    int cellHeight = 52;
+    int height = top + cellHeight * rowLabels.size() + 10;
+    double max = 0;
+    for (double[] row : values) {
+      max = Math.max(max, max(row));
+    }
+    StringBuilder out = open(title, WIDTH, height);
+    out.append(text(left + cellWidth * columnLabels.size() / 2, 14, "middle", columnTitle));
+    out.append(text(8, top - 8, "start", rowTitle));
+    for (int c = 0; c < columnLabels.size(); c++) {
+      out.append(text(left + c * cellWidth + cellWidth / 2, top - 8, "middle", columnLabels.get(c)));
+    }
+    for (int r = 0; r < rowLabels.size(); r++) {
+      int y = top + r * cellHeight;
+      out.append(text(left - 8, y + cellHeight / 2 + 4, "end", rowLabels.get(r)));
+      for (int c = 0; c < columnLabels.size(); c++) {
+        double v = values[r][c];
+        double intensity = max <= 0 || Double.isNaN(v) ? 0 : v / max;
+        String fill = shade(intensity);
+        String ink = intensity > 0.55 ? "#ffffff" : "#222222";
+        int x = left + c * cellWidth;
+        out.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
+            + "stroke=\"#ffffff\"><title>%s</title></rect>", x, y, cellWidth, cellHeight, fill,
+            html(rowLabels.get(r) + " / " + columnLabels.get(c) + ": " + texts[r][c].replace('\n', ' '))));
+        String[] lines = texts[r][c].split("\n");
+        for (int l = 0; l < lines.length; l++) {
+          int ty = y + cellHeight / 2 + 4 + (l * 2 - (lines.length - 1)) * 7;
+          out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\" "
+              + "font-size=\"11\">%s</text>", x + cellWidth / 2, ty, ink, html(lines[l])));
+        }
+      }
+    }
+    return out.append("</svg>").toString();
+  }
+
+  /** Lines over the x labels (nights), one per series, with a legend and the y axis formatted by {@code axis}. */
+  public static String lines(String title, List<String> xLabels, List<Series> series, DoubleFunction<String> axis,
+      boolean fromZero) {
+    int left = 80;
+    int right = 20;
+    int top = 12;
+    int plotHeight = 200;
+    int legendHeight = 22 * ((series.size() + 2) / 3);
+    int height = top + plotHeight + 40 + legendHeight;
+    int plotWidth = WIDTH - left - right;
+    double lo = fromZero ? 0 : Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      for (double v : s.values()) {
+        if (!Double.isNaN(v)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+    }
+    if (!(hi >= lo)) {
+      lo = 0;
+      hi = 1;
+    }
+    if (hi == lo) {
+      hi = lo + Math.max(1, Math.abs(lo) * 0.1);
+    }
+    StringBuilder out = open(title, WIDTH, height);
+    for (int t = 0; t <= 4; t++) {
+      double v = lo + (hi - lo) * t / 4;
+      double y = top + plotHeight - (v - lo) / (hi - lo) * plotHeight;
+      out.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#dddddd\"/>",
+          left, left + plotWidth, y, y));
+      out.append(text(left - 6, (int) y + 4, "end", axis.apply(v)));
+    }
+    int n = xLabels.size();
+    int every = Math.max(1, (int) Math.ceil(n / 8.0));
+    for (int i = 0; i < n; i++) {
+      if (i % every == 0 || i == n - 1) {
+        out.append(text((int) x(i, n, left, plotWidth), top + plotHeight + 18, "middle", xLabels.get(i)));
+      }
+    }
+    for (int s = 0; s < series.size(); s++) {
+      String color = PALETTE.get(s % PALETTE.size());
+      StringBuilder path = new StringBuilder();
+      double[] values = series.get(s).values();
+      for (int i = 0; i < values.length; i++) {
+        if (Double.isNaN(values[i])) {
+          continue;
+        }
+        double x = x(i, n, left, plotWidth);
+        double y = top + plotHeight - (values[i] - lo) / (hi - lo) * plotHeight;
+        path.append(path.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
+        out.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s %s: %s"
+            + "</title></circle>", x, y, color, html(series.get(s).name()), html(xLabels.get(i)),
+            html(axis.apply(values[i]))));
+      }
+      if (path.length() > 0) {
+        out.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(color)
+            .append("\" stroke-width=\"2\"/>");
+      }
+      int lx = left + (s % 3) * 220;
+      int ly = top + plotHeight + 36 + (s / 3) * 22;
+      out.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/>", lx,
+          ly - 4, color));
+      out.append(text(lx + 20, ly, "start", series.get(s).name()));
+    }
+    return out.append("</svg>").toString();
+  }
+
+  /**
+   * One box per label from five quantiles (10th, 25th, 50th, 75th, 90th percentile): whiskers from the 10th to the
+   * 90th, the box from the 25th to the 75th, a bar at the median, written after the whisker.
+   */
+  public static String boxes(String title, List<String> labels, double[][] quantiles, DoubleFunction<String> format) {
+    int rowHeight = 28;
+    int labelWidth = 230;
+    int area = WIDTH - labelWidth - 120;
+    int height = 10 + rowHeight * labels.size();
+    double hi = 0;
+    for (double[] q : quantiles) {
+      hi = Math.max(hi, q[4]);
+    }
+    double scale = hi <= 0 ? 0 : area / hi;
+    StringBuilder out = open(title, WIDTH, height);
+    for (int i = 0; i < labels.size(); i++) {
+      double[] q = quantiles[i];
+      int y = 5 + i * rowHeight;
+      int mid = y + rowHeight / 2;
+      out.append(text(labelWidth - 8, mid + 4, "end", labels.get(i)));
+      out.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#555555\"/>",
+          labelWidth + q[0] * scale, labelWidth + q[4] * scale, mid, mid));
+      out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\">"
+          + "<title>%s: 10%% %s, 25%% %s, median %s, 75%% %s, 90%% %s</title></rect>", labelWidth + q[1] * scale,
+          y + 5, Math.max(1, (q[3] - q[1]) * scale), rowHeight - 10, PALETTE.get(0), html(labels.get(i)),
+          format.apply(q[0]), format.apply(q[1]), format.apply(q[2]), format.apply(q[3]), format.apply(q[4])));
+      out.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#ffffff\" "
+          + "stroke-width=\"2\"/>", labelWidth + q[2] * scale, labelWidth + q[2] * scale, y + 5, y + rowHeight - 5));
+      out.append(text(labelWidth + (int) Math.ceil(q[4] * scale) + 6, mid + 4, "start",
+          "median " + format.apply(q[2])));
+    }
+    return out.append("</svg>").toString();
+  }
+
+  private static double x(int i, int n, int left, int plotWidth) {
+    return n <= 1 ? left + plotWidth / 2.0 : left + plotWidth * (double) i / (n - 1);
+  }
+
+  private static StringBuilder open(String title, int width, int height) {
+    return new StringBuilder(4096).append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+        + "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\" %s>", width, height,
+        width, height, html(title), FONT)).append("<title>").append(html(title)).append("</title>");
+  }
+
+  private static String text(int x, int y, String anchor, String content) {
+    return String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\" fill=\"#222222\">%s</text>", x, y,
+        anchor, html(content));
+  }
+
+  /** White to the report's blue. */
+  private static String shade(double intensity) {
+    double t = Math.max(0, Math.min(1, intensity));
+    int r = (int) Math.round(255 + (0x1f - 255) * t);
+    int g = (int) Math.round(255 + (0x4e - 255) * t);
+    int b = (int) Math.round(255 + (0x8c - 255) * t);
+    return String.format(Locale.ROOT, "#%02x%02x%02x", r, g, b);
+  }
+
+  private static double max(double[] values) {
+    double max = 0;
+    for (double v : values) {
+      if (!Double.isNaN(v)) {
+        max = Math.max(max, v);
+      }
+    }
+    return max;
+  }
+}

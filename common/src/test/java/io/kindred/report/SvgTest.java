@@ -1,0 +1,66 @@
+package io.kindred.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The charts' geometry: what each mark's size says about the data. */
+class SvgTest {
+
+  private static List<Double> widths(String svg) {
+    Matcher m = Pattern.compile("<rect x=\"\\d+\" y=\"\\d+\" width=\"([0-9.]+)\"").matcher(svg);
+    List<Double> out = new java.util.ArrayList<>();
+    while (m.find()) {
+      out.add(Double.parseDouble(m.group(1)));
+    }
+    return out;
+  }
+
+  @Test
+  void barsAreProportionalToTheirValuesAndLabelled() {
+    String svg = Svg.bars("Sizes", List.of("A & B", "C"), new double[] {300, 150}, List.of("300", "150"), "#000000");
+
+    // the bar area is 760 - 230 - 110 = 420 wide; the largest value fills it
+    assertEquals(List.of(420.0, 210.0), widths(svg));
+    assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760\" height=\"58\""), svg);
+    assertTrue(svg.contains("<title>A &amp; B: 300</title>"), svg);
+    assertTrue(svg.endsWith("</svg>"));
+  }
+
+  @Test
+  void aHeatMapShadesEachCellByItsShareOfTheLargest() {
+    String svg = Svg.heatMap("Grid", "R", List.of("r1", "r2"), "F", List.of("f1", "f2"),
+        new double[][] {{4, 0}, {2, 1}}, new String[][] {{"four", ""}, {"two\nlines", "one"}});
+
+    assertTrue(svg.contains("fill=\"#1f4e8c\" stroke=\"#ffffff\"><title>r1 / f1: four</title>"), "darkest: max");
+    assertTrue(svg.contains("fill=\"#ffffff\" stroke=\"#ffffff\"><title>r1 / f2: </title>"), "white: none");
+    // half of the max: halfway between white and the blue, per channel
+    assertTrue(svg.contains("fill=\"#8fa7c6\" stroke=\"#ffffff\"><title>r2 / f1: two lines</title>"), svg);
+    assertEquals(2, svg.split(">two<|>lines<", -1).length - 1, "two lines of text");
+  }
+
+  @Test
+  void linesPlaceEachPointOnTheScaleAndSkipMissingValues() {
+    String svg = Svg.lines("AUC", List.of("d1", "d2", "d3"), List.of(new Svg.Series("model",
+        new double[] {0.5, Double.NaN, 1.0})), v -> String.format(java.util.Locale.ROOT, "%.2f", v), true);
+
+    // plot from x=80 to 740, y from 212 (0) to 12 (1.0)
+    assertTrue(svg.contains("<path d=\"M80.0 112.0 L740.0 12.0\""), svg);
+    assertEquals(2, svg.split("<circle ", -1).length - 1);
+    assertTrue(svg.contains(">0.50<") && svg.contains(">1.00<"), "axis labels");
+  }
+
+  @Test
+  void boxesSpanTheQuartilesWithWhiskersToTheOuterDeciles() {
+    String svg = Svg.boxes("CLV", List.of("s"), new double[][] {{10, 20, 30, 40, 410}}, v -> "$" + (int) v);
+
+    // 410 is the largest value and fills the 410-wide area: one unit per pixel from x=230
+    assertTrue(svg.contains("<line x1=\"240.0\" x2=\"640.0\""), svg);
+    assertTrue(svg.contains("<rect x=\"250.0\" y=\"10\" width=\"20.0\""), svg);
+    assertTrue(svg.contains("median $30"), svg);
+  }
+}
