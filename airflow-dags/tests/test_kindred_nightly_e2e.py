@@ -227,8 +227,27 @@ def test_nightly_dag_runs_two_nights_and_scoring_an_older_night_again_changes_no
                    [r for r in first[table] if r[kept] == str(FIRST)], table
     _, conf = nightly_lake
     _export_matches_the_audience(lake, conf, spark_cluster.state.master_url, SECOND)
+    _report_shows_every_section(lake, conf, spark_cluster.state.master_url, SECOND)
     # The marketers' notebook runs on this lakehouse, and its count of customers is the one counted here.
     _notebook_reports(lake, SECOND, len(_buyers_by(lake, SECOND)))
+
+
+def _report_shows_every_section(lake, conf, master: str, day: date) -> None:
+    """kindred report submitted to the cluster writes one HTML file with every section and its charts."""
+    out = lake.parent / "report" / "report.html"
+    result = spark_submit(master, ["report", "--run-date", day.isoformat(), "--lakehouse", str(lake), "--config",
+                                   str(conf), "--out", str(out)])
+    assert result.returncode == 0, result.stderr[-4000:]
+    html = out.read_text(encoding="utf-8")
+    churn_nights = (lake / "gold" / "churn_models" / "_delta_log").is_dir() and \
+        len(lake_reader.rows(lake, "gold/churn_models", ["as_of"], f"as_of <= DATE'{day}'"))
+    charts = {}
+    for section in ("segments", "rfm", "movement", "clv", "churn", "social", "quality"):
+        start = html.index(f'<section id="{section}">')
+        charts[section] = html[start:html.index("</section>", start)].count("<svg ")
+    assert charts == {"segments": 3, "rfm": 1, "movement": 2, "clv": 1, "churn": 2 if churn_nights else 0,
+                      "social": 1, "quality": 1}
+    assert [p.name for p in out.parent.iterdir()] == ["report.html"], "nothing but the report is left behind"
 
 
 def _notebook_reports(lake, day: date, customers: int) -> None:

@@ -101,6 +101,9 @@ public final class DemoCommand implements KindredCommand {
         .publish(demo.forJob("publish-audiences", runDate));
     // 6. The largest segment audience as a file an ad platform could upload.
     String exported = exportLargestSegmentAudience(demo, audiences);
+    // 7. The night's report for the marketing team.
+    String report = demo.lake().root().resolve("report.html").uri();
+    new ReportCommand().out(report).overwrite(true).report(demo.forJob("report", runDate));
 
     out.println();
     out.println("Kindred demo: " + customers + " customers, " + days + " days " + firstDay + " .. " + runDate);
@@ -108,6 +111,7 @@ public final class DemoCommand implements KindredCommand {
     if (exported != null) {
       out.println("Exported audience: " + exported);
     }
+    out.println("Report: " + report + " (open it in a browser)");
   }
 
   /** Exports the segment audience with the most customers to {@code <lakehouse>/exports/}; returns its path. */
