@@ -132,6 +132,45 @@ public final class ReportSections {
             List.of("1 (rarely)", "2", "3", "4", "5 (often)"), customers, texts));
   }
 
+  /**
+   * Moves between segments over the last 7 and 30 nights (gold/segment_membership_changes up to D), and the customers
+   * who entered the RFM segment {@code atRisk} in the 7 nights to D (gold/customer_features at D and 7 nights before;
+   * none when {@code atRisk} is null).
+   */
+  public static Section movement(Dataset<Row> changes, Dataset<Row> features, Dataset<Row> weekBefore, String atRisk,
+      LocalDate day) {
+    Section section = movement(changes, day);
+    if (atRisk == null) {
+      return section;
+    }
+    if (weekBefore.isEmpty()) {
+      return section.paragraph("No customer features of " + day.minusDays(7) + " to compare with: who entered \""
+          + Readable.words(atRisk) + "\" this week shows from the eighth night on.");
+    }
+    Dataset<Row> entered = features.where(col(CustomerFeatureColumns.RFM_SEGMENT).equalTo(atRisk)).alias("now")
+        .join(weekBefore.select(col(CustomerFeatureColumns.CUSTOMER_ID),
+                col(CustomerFeatureColumns.RFM_SEGMENT).as("before")),
+            CustomerFeatureColumns.CUSTOMER_ID, "left")
+        .where(col("before").isNull().or(col("before").notEqual(atRisk)));
+    Row totals = entered.agg(count(lit(1)), sum(col(CustomerFeatureColumns.CLV))).first();
+    long n = totals.getLong(0);
+    if (n == 0) {
+      return section.paragraph("No customer entered \"" + Readable.words(atRisk) + "\" in the 7 nights to " + day
+          + ".");
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (Row r : entered.orderBy(col(CustomerFeatureColumns.CLV).desc_nulls_last(),
+        col(CustomerFeatureColumns.CUSTOMER_ID)).limit(10).collectAsList()) {
+      rows.add(List.of(r.getAs(CustomerFeatureColumns.CUSTOMER_ID), r.getAs("before") == null ? "new customer"
+          : Readable.words(r.getAs("before")), Readable.money(value(r, CustomerFeatureColumns.CLV), CURRENCY),
+          Readable.percent(value(r, CustomerFeatureColumns.PROBABILITY_ALIVE))));
+    }
+    return section.paragraph(Readable.count(n) + " customers entered \"" + Readable.words(atRisk) + "\" in the 7 "
+            + "nights to " + day + ", worth " + Readable.money(totals.isNullAt(1) ? 0 : totals.getDouble(1), CURRENCY)
+            + " in predicted lifetime value; the ten most valuable:")
+        .table(List.of("Customer", "RFM segment a week before", "CLV", "Still active (P alive)"), rows);
+  }
+
   /** Moves between segments over the last 7 and 30 nights (gold/segment_membership_changes up to D). */
   public static Section movement(Dataset<Row> changes, LocalDate day) {
     Section section = new Section("movement", "Movement between segments", "Each night, customers whose segment "

@@ -37,6 +37,9 @@ import org.apache.spark.sql.SparkSession;
     + "with charts of segments, RFM, movement, lifetime value, churn, social features and data quality.")
 public final class ReportCommand implements KindredCommand {
 
+  /** The RFM segment whose newcomers the report lists. */
+  static final String AT_RISK = "at risk";
+
   @ParametersDelegate
   private final CommonOptions common = new CommonOptions();
 
@@ -88,7 +91,8 @@ public final class ReportCommand implements KindredCommand {
             night(spark, lake, Tables.GOLD_SEGMENT_PROFILES, day))),
         context.steps().run("rfm", () -> ReportSections.rfm(features)),
         context.steps().run("movement", () -> ReportSections.movement(
-            lake.readOrEmpty(spark, Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES), day)),
+            lake.readOrEmpty(spark, Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES), features,
+            night(spark, lake, Tables.GOLD_CUSTOMER_FEATURES, day.minusDays(7)), atRiskSegment(context), day)),
         context.steps().run("lifetime value", () -> ReportSections.lifetimeValue(
             lake.readOrEmpty(spark, Tables.GOLD_CUSTOMER_SEGMENTS), upTo(spark, lake, Tables.GOLD_CLV_MODELS, day))),
         context.steps().run("churn", () -> ReportSections.churn(upTo(spark, lake, Tables.GOLD_CHURN_MODELS, day))),
@@ -103,6 +107,11 @@ public final class ReportCommand implements KindredCommand {
     context.log().info("report of {} written to {}: {} sections, {} charts, {} KB", day, target, sections.size(),
         html.split("<svg ", -1).length - 1, html.length() / 1024);
     return sections;
+  }
+
+  /** The RFM segment named "at risk" when the configuration names one, else null. */
+  private static String atRiskSegment(JobContext context) {
+    return context.config().section("features.rfm-segments").root().keySet().contains(AT_RISK) ? AT_RISK : null;
   }
 
   /** The rows of a nightly snapshot table as of {@code day} (none when the table does not exist yet). */

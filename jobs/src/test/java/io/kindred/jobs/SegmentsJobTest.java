@@ -645,6 +645,23 @@ class SegmentsJobTest {
     for (String feed : List.of("Customers", "Transactions", "Interactions")) {
       assertTrue(html.contains("<td>" + feed + "</td>"), feed);
     }
+    assertTrue(html.contains("No customer features of " + D.minusDays(7) + " to compare with"), "no week before D");
+    // a week later: the customers who entered "at risk" since D, and their lifetime value, counted here
+    Path later = dir.resolve("later.html");
+    new ReportCommand().out(later.toString()).report(context(world, "report", NEXT_WEEK));
+    Dataset<Row> features = lake(world).read(spark, Tables.GOLD_CUSTOMER_FEATURES);
+    Dataset<Row> atRisk = features.filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(NEXT_WEEK)))
+            .and(col(CustomerFeatureColumns.RFM_SEGMENT).equalTo("at risk")))
+        .join(features.filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(D)))
+                .and(col(CustomerFeatureColumns.RFM_SEGMENT).equalTo("at risk"))).select(col(CustomerFeatureColumns
+                .CUSTOMER_ID).as("was_at_risk")),
+            col(CustomerFeatureColumns.CUSTOMER_ID).equalTo(col("was_at_risk")), "left_anti");
+    Row entered = atRisk.agg(org.apache.spark.sql.functions.count(lit(1)),
+        org.apache.spark.sql.functions.sum(CustomerFeatureColumns.CLV)).first();
+    assertTrue(entered.getLong(0) > 0, "someone entered at risk in the week");
+    String sentence = String.format(java.util.Locale.ROOT, "%,d customers entered &quot;At risk&quot; in the 7 nights "
+        + "to %s, worth $%,.0f in predicted lifetime value", entered.getLong(0), NEXT_WEEK, entered.getDouble(1));
+    assertTrue(Files.readString(later).contains(sentence), sentence);
     // a second report to the same file needs --overwrite, and the first stays whole
     ReportCommand again = new ReportCommand().out(out.toString());
     again.common().runDate(D);
@@ -652,7 +669,8 @@ class SegmentsJobTest {
         + "or choose another --out\n", run(context(world, "report", D), again));
     assertEquals(html, Files.readString(out));
     try (Stream<Path> files = Files.list(dir)) {
-      assertEquals(List.of("report.html"), files.map(p -> p.getFileName().toString()).toList());
+      assertEquals(List.of("later.html", "report.html"), files.map(p -> p.getFileName().toString()).sorted()
+          .toList());
     }
   }
 
