@@ -38,6 +38,10 @@ public final class ReportSections {
   private ReportSections() {
   }
 
+  private static double min(double[] values) {
+    return java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).min().orElse(Double.NaN);
+  }
+
   /** A double column's value, NaN when null (shown as "-"). */
   private static double value(Row row, String column) {
     Object v = row.getAs(column);
@@ -127,7 +131,9 @@ public final class ReportSections {
             + Readable.count((long) customers[row][column]) + " · " + Readable.money(revenue[row][column], CURRENCY);
       }
     }
-    return section.chart("Customers per recency (rows) and frequency (columns) score, with their revenue.",
+    return section.chart("Customers per recency (rows) and frequency (columns) score, with their revenue. Equal "
+        + "values share a score, so a score nobody has (many customers with the same number of purchase days) leaves "
+        + "its row or column empty.",
         Svg.heatMap("RFM grid", "Recency", List.of("5 (recent)", "4", "3", "2", "1 (long ago)"), "Frequency",
             List.of("1 (rarely)", "2", "3", "4", "5 (often)"), customers, texts));
   }
@@ -261,7 +267,7 @@ public final class ReportSections {
   public static Section churn(Dataset<Row> churnModels) {
     Section section = new Section("churn", "Churn", "The churn probability published for each customer comes from "
         + "a model trained on past nights and checked on the customers of a later night: AUC is the chance it ranks "
-        + "a customer who left above one who stayed (0.5 is a coin toss), precision at the top decile the share of "
+        + "a customer who left above one who stayed (0.5 is a coin toss, 1 is perfect), precision at the top decile the share of "
         + "leavers among the 10% it scores highest. The baseline is 1 - P(alive) of the lifetime-value model.");
     List<Row> runs = churnModels.orderBy(col(ChurnModelColumns.AS_OF)).collectAsList();
     if (runs.isEmpty()) {
@@ -284,14 +290,18 @@ public final class ReportSections {
     return section
         .chart("AUC of the churn model and of the baseline, by the night the model was trained.",
             Svg.lines("Churn AUC", nights, List.of(new Svg.Series("Churn model", auc),
-                new Svg.Series("Baseline: 1 - P(alive)", baseline)), v -> Readable.number(v, 2), false))
+                new Svg.Series("Baseline: 1 - P(alive)", baseline)), v -> Readable.number(v, 2),
+                Math.min(0.5, Math.min(min(auc), min(baseline))), 1.0))
         .chart("Share of leavers among the top 10% of scores.",
             Svg.lines("Precision at the top decile", nights, List.of(new Svg.Series("Churn model", precision),
                 new Svg.Series("Baseline: 1 - P(alive)", baselinePrecision)), Readable::percent, true))
         .paragraph("Published: churn model " + last.getAs(ChurnModelColumns.VERSION) + " (AUC "
             + Readable.number(value(last, ChurnModelColumns.AUC), 3) + ", baseline "
             + Readable.number(value(last, ChurnModelColumns.BASELINE_AUC), 3) + "), evaluated on "
-            + Readable.count(last.getAs(ChurnModelColumns.EVAL_CUSTOMERS)) + " customers.");
+            + Readable.count(last.getAs(ChurnModelColumns.EVAL_CUSTOMERS)) + " customers."
+            + (value(last, ChurnModelColumns.AUC) < value(last, ChurnModelColumns.BASELINE_AUC)
+                ? " On that evaluation the baseline ranked leavers better than the model: read its scores with care."
+                : ""));
   }
 
   /** Opinion leaders, communities and referrals of the night (gold/social_features at D). */

@@ -29,8 +29,9 @@ public final class Svg {
   public static String bars(String title, List<String> labels, double[] values, List<String> valueTexts,
       String color) {
     int rowHeight = 24;
-    int labelWidth = 230;
-    int barArea = WIDTH - labelWidth - 110;
+    int labelWidth = Math.max(80, Math.min(260, 16 + 7 * labels.stream().mapToInt(String::length).max().orElse(0)));
+    int valueWidth = Math.min(300, 14 + 7 * valueTexts.stream().mapToInt(String::length).max().orElse(0));
+    int barArea = WIDTH - labelWidth - valueWidth;
     int height = 10 + rowHeight * labels.size();
     double max = max(values);
     StringBuilder out = open(title, WIDTH, height);
@@ -52,9 +53,12 @@ public final class Svg {
    */
   public static String heatMap(String title, String rowTitle, List<String> rowLabels, String columnTitle,
       List<String> columnLabels, double[][] values, String[][] texts) {
-    int left = 150;
-    int top = 40;
+    int longest = rowLabels.stream().mapToInt(String::length).max().orElse(0);
+    int left = Math.max(90, Math.min(260, 16 + longest * 7));
     int cellWidth = Math.min(120, (WIDTH - left - 10) / Math.max(1, columnLabels.size()));
+    List<List<String>> heads = columnLabels.stream().map(l -> wrap(l, cellWidth / 7)).toList();
+    int headLines = heads.stream().mapToInt(List::size).max().orElse(1);
+    int top = 26 + 14 * headLines;
     int cellHeight = 52;
     int height = top + cellHeight * rowLabels.size() + 10;
     double max = 0;
@@ -63,9 +67,13 @@ public final class Svg {
     }
     StringBuilder out = open(title, WIDTH, height);
     out.append(text(left + cellWidth * columnLabels.size() / 2, 14, "middle", columnTitle));
-    out.append(text(8, top - 8, "start", rowTitle));
+    out.append(text(left - 8, top - 8, "end", rowTitle));
     for (int c = 0; c < columnLabels.size(); c++) {
-      out.append(text(left + c * cellWidth + cellWidth / 2, top - 8, "middle", columnLabels.get(c)));
+      List<String> head = heads.get(c);
+      for (int l = 0; l < head.size(); l++) {
+        out.append(text(left + c * cellWidth + cellWidth / 2, top - 8 - 14 * (head.size() - 1 - l), "middle",
+            head.get(l)));
+      }
     }
     for (int r = 0; r < rowLabels.size(); r++) {
       int y = top + r * cellHeight;
@@ -93,20 +101,28 @@ public final class Svg {
   /** Lines over the x labels (nights), one per series, with a legend and the y axis formatted by {@code axis}. */
   public static String lines(String title, List<String> xLabels, List<Series> series, DoubleFunction<String> axis,
       boolean fromZero) {
+    return lines(title, xLabels, series, axis, fromZero ? 0 : Double.NaN, Double.NaN);
+  }
+
+  /**
+   * Lines on a y axis from {@code floor} to {@code ceiling} (either NaN: from the data), e.g. 0.5 to 1 for an AUC.
+   */
+  public static String lines(String title, List<String> xLabels, List<Series> series, DoubleFunction<String> axis,
+      double floor, double ceiling) {
     int left = 80;
-    int right = 20;
+    int right = 50;
     int top = 12;
     int plotHeight = 200;
     int legendHeight = 22 * ((series.size() + 2) / 3);
     int height = top + plotHeight + 40 + legendHeight;
     int plotWidth = WIDTH - left - right;
-    double lo = fromZero ? 0 : Double.POSITIVE_INFINITY;
-    double hi = Double.NEGATIVE_INFINITY;
+    double lo = Double.isNaN(floor) ? Double.POSITIVE_INFINITY : floor;
+    double hi = Double.isNaN(ceiling) ? Double.NEGATIVE_INFINITY : ceiling;
     for (Series s : series) {
       for (double v : s.values()) {
         if (!Double.isNaN(v)) {
-          lo = Math.min(lo, v);
-          hi = Math.max(hi, v);
+          lo = Double.isNaN(floor) ? Math.min(lo, v) : lo;
+          hi = Double.isNaN(ceiling) ? Math.max(hi, v) : hi;
         }
       }
     }
@@ -192,6 +208,21 @@ public final class Svg {
           "median " + format.apply(q[2])));
     }
     return out.append("</svg>").toString();
+  }
+
+  /** {@code label} in lines of at most {@code width} characters, broken at spaces (a longer word stays whole). */
+  static List<String> wrap(String label, int width) {
+    List<String> lines = new java.util.ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : label.split(" ")) {
+      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      line.append(line.length() > 0 ? " " : "").append(word);
+    }
+    lines.add(line.toString());
+    return lines;
   }
 
   private static double x(int i, int n, int left, int plotWidth) {

@@ -24,8 +24,8 @@ class SvgTest {
   void barsAreProportionalToTheirValuesAndLabelled() {
     String svg = Svg.bars("Sizes", List.of("A & B", "C"), new double[] {300, 150}, List.of("300", "150"), "#000000");
 
-    // the bar area is 760 - 230 - 110 = 420 wide; the largest value fills it
-    assertEquals(List.of(420.0, 210.0), widths(svg));
+    // labels take 80 (the least), values 14 + 7 per character: 35; the largest value fills the 645 left
+    assertEquals(List.of(645.0, 322.5), widths(svg));
     assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760\" height=\"58\""), svg);
     assertTrue(svg.contains("<title>A &amp; B: 300</title>"), svg);
     assertTrue(svg.endsWith("</svg>"));
@@ -48,10 +48,27 @@ class SvgTest {
     String svg = Svg.lines("AUC", List.of("d1", "d2", "d3"), List.of(new Svg.Series("model",
         new double[] {0.5, Double.NaN, 1.0})), v -> String.format(java.util.Locale.ROOT, "%.2f", v), true);
 
-    // plot from x=80 to 740, y from 212 (0) to 12 (1.0)
-    assertTrue(svg.contains("<path d=\"M80.0 112.0 L740.0 12.0\""), svg);
+    // plot from x=80 to 710, y from 212 (0) to 12 (1.0)
+    assertTrue(svg.contains("<path d=\"M80.0 112.0 L710.0 12.0\""), svg);
     assertEquals(2, svg.split("<circle ", -1).length - 1);
     assertTrue(svg.contains(">0.50<") && svg.contains(">1.00<"), "axis labels");
+  }
+
+  @Test
+  void aFixedScaleKeepsItsBoundsWhateverTheData() {
+    String svg = Svg.lines("AUC", List.of("d1", "d2"), List.of(new Svg.Series("model", new double[] {0.75, 0.8})),
+        v -> String.format(java.util.Locale.ROOT, "%.3f", v), 0.5, 1.0);
+
+    // 0.75 is half way up a 0.5..1 axis: y = 212 - 100
+    assertTrue(svg.contains("<path d=\"M80.0 112.0 L710.0 92.0\""), svg);
+    assertTrue(svg.contains(">0.500<") && svg.contains(">1.000<"), svg);
+  }
+
+  @Test
+  void longColumnLabelsWrapAtSpaces() {
+    assertEquals(List.of("Low value,", "lapsed, frequent", "returns"), Svg.wrap("Low value, lapsed, frequent returns",
+        17));
+    assertEquals(List.of("Unbreakable-word"), Svg.wrap("Unbreakable-word", 4));
   }
 
   @Test
