@@ -118,8 +118,8 @@ public final class Lakehouse {
       List<String> changed = wanted.entrySet().stream().filter(e -> !e.getValue().equals(has.get(e.getKey())))
           .map(e -> "'" + e.getKey() + "' = '" + e.getValue() + "'").toList();
       if (!changed.isEmpty()) {
-        spark.sql("ALTER TABLE delta.`" + location(table).uri().replace("`", "``") + "` SET TBLPROPERTIES (" + String.join(", ", changed)
-            + ")");
+        spark.sql("ALTER TABLE delta.`" + location(table).uri().replace("`", "``") + "` SET TBLPROPERTIES ("
+            + String.join(", ", changed) + ")");
       }
       return existing;
     }
