@@ -35,7 +35,7 @@ public final class KindredConfig {
    * names and Spark properties. Any key below them is accepted; everywhere else a key must be one of the defaults'.
    */
   public static final List<String> OPEN_SECTIONS = List.of("features.rfm-segments", "segments.names",
-      "audiences.filters", "spark.conf");
+      "audiences.filters", "audiences.control.shares", "spark.conf");
 
   private final Config config;
 

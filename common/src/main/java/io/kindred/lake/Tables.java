@@ -1079,6 +1079,10 @@ public final class Tables {
     public static final String PHONE_SHA256 = "phone_sha256";
     public static final String SEGMENT_ID = "segment_id";
     public static final String RUN_ID = LineageColumns.RUN_ID;
+    /** treatment or control (the audience's control group, kept from contact to measure it); null before 0.1. */
+    public static final String AUDIENCE_GROUP = "audience_group";
+    public static final String TREATMENT = "treatment";
+    public static final String CONTROL = "control";
 
     private AudienceColumns() {
     }
@@ -1095,9 +1099,11 @@ public final class Tables {
           createStructField(AudienceColumns.PHONE_SHA256, StringType, true),
           createStructField(AudienceColumns.SEGMENT_ID, IntegerType, false),
           createStructField(AudienceColumns.RUN_ID, StringType, false),
+          createStructField(AudienceColumns.AUDIENCE_GROUP, StringType, true),
       }),
       List.of(AudienceColumns.AS_OF),
-      "Per run date: one row per customer with marketing consent and audience; e-mail and phone SHA-256 hashed.")
+      "Per run date: one row per customer with marketing consent and audience; e-mail and phone SHA-256 hashed; "
+          + "audience_group treatment or control (the audience's control group, not exported).")
       .withStatsColumns(AudienceColumns.AUDIENCE, AudienceColumns.CUSTOMER_ID);
 
   /** Every table, in nightly order; docs/tables.md is generated from this list. */

@@ -44,6 +44,57 @@ public final class Audiences {
   private Audiences() {
   }
 
+  /**
+   * How control groups are drawn.
+   *
+   * @param share each audience's control share, in [0, 1)
+   * @param shares per audience name: its own share, overriding {@code share}
+   * @param globalHoldout share of all customers kept out of every audience, in [0, 1)
+   * @param salt the hash's salt: another salt draws other groups
+   */
+  public record ControlGroups(double share, Map<String, Double> shares, double globalHoldout, String salt)
+      implements java.io.Serializable {
+
+    /** No control groups, no holdout. */
+    public static final ControlGroups NONE = new ControlGroups(0, Map.of(), 0, "");
+
+    public ControlGroups {
+      shares = Map.copyOf(shares);
+    }
+  }
+
+  /**
+   * A uniform number in [0, 1) per row, from the SHA-256 of {@code salt} and {@code parts} (joined with U+0001): its
+   * first 52 bits over 2^52, so the same inputs always give the same number on every engine.
+   */
+  public static Column unitHash(String salt, Column... parts) {
+    Column[] all = new Column[parts.length + 1];
+    all[0] = lit(salt);
+    System.arraycopy(parts, 0, all, 1, parts.length);
+    Column hex = org.apache.spark.sql.functions.substring(sha2(org.apache.spark.sql.functions.concat_ws("\u0001",
+        all), 256), 1, 13);
+    return org.apache.spark.sql.functions.conv(hex, 16, 10).cast("double").divide(lit(4503599627370496.0));
+  }
+
+  /**
+   * Memberships with their {@code audience_group}: {@code control} when the unit hash of (salt, audience, customer
+   * id) falls below the audience's control share, else {@code treatment}; customers of the global holdout (the unit
+   * hash of (salt, "global holdout", customer id) below its share) are left out of every audience.
+   */
+  public static Dataset<Row> withGroups(Dataset<Row> memberships, ControlGroups control) {
+    Column share = lit(control.share());
+    for (Map.Entry<String, Double> e : new java.util.TreeMap<>(control.shares()).entrySet()) {
+      share = when(col(AudienceColumns.AUDIENCE).equalTo(e.getKey()), lit(e.getValue())).otherwise(share);
+    }
+    Dataset<Row> kept = control.globalHoldout() > 0
+        ? memberships.filter(unitHash(control.salt(), lit("global holdout"), col(AudienceColumns.CUSTOMER_ID))
+            .geq(control.globalHoldout()))
+        : memberships;
+    return kept.withColumn(AudienceColumns.AUDIENCE_GROUP, when(unitHash(control.salt(),
+        col(AudienceColumns.AUDIENCE), col(AudienceColumns.CUSTOMER_ID)).lt(share), lit(AudienceColumns.CONTROL))
+        .otherwise(lit(AudienceColumns.TREATMENT)));
+  }
+
   /** SHA-256 (lower-case hex) of an e-mail lower-cased and trimmed; null when it is null or blank. */
   public static Column hashedEmail(Column email) {
     Column normalised = lower(trim(email));

@@ -2,6 +2,7 @@ package io.kindred.segments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kindred.lake.Tables;
 import io.kindred.testing.SharedSpark;
@@ -145,5 +146,67 @@ class AudiencesTest {
   void aFilterMayNotTakeTheNameOfAGeneratedAudience() {
     assertEquals("Audience \"rfm: champions\" has an invalid filter \"m_score >= 4\": the name is empty or starts "
         + "with 'segment: ' or 'rfm: ', which generated audiences use", rejection("rfm: champions", "m_score >= 4"));
+  }
+
+  /** The unit hash computed here: the first 13 hex digits of SHA-256("salt" U+0001 parts...) over 16^13. */
+  static double unit(String salt, String... parts) throws Exception {
+    return Long.parseLong(sha256(salt + "\u0001" + String.join("\u0001", parts)).substring(0, 13), 16)
+        / 4503599627370496.0;
+  }
+
+  /** memberships of {@code customers} customers in audiences "a" and "b". */
+  private Dataset<Row> memberships(int customers) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < customers; i++) {
+      for (String audience : List.of("a", "b")) {
+        rows.add(RowFactory.create(String.format("C%05d", i), audience));
+      }
+    }
+    return spark.createDataFrame(rows, org.apache.spark.sql.types.DataTypes.createStructType(List.of(
+        org.apache.spark.sql.types.DataTypes.createStructField("customer_id",
+            org.apache.spark.sql.types.DataTypes.StringType, false),
+        org.apache.spark.sql.types.DataTypes.createStructField("audience",
+            org.apache.spark.sql.types.DataTypes.StringType, false))));
+  }
+
+  @Test
+  void controlGroupsAreTheCustomersWhoseSaltedHashFallsBelowTheirAudiencesShare() throws Exception {
+    Audiences.ControlGroups control = new Audiences.ControlGroups(0.1, Map.of("b", 0.3), 0, "s");
+    List<Row> rows = Audiences.withGroups(memberships(4000), control).collectAsList();
+
+    Map<String, Long> controls = new java.util.TreeMap<>();
+    for (Row r : rows) {
+      String id = r.getString(0);
+      String audience = r.getString(1);
+      double share = audience.equals("b") ? 0.3 : 0.1;
+      // each row's group, from the hash computed here
+      assertEquals(unit("s", audience, id) < share ? "control" : "treatment", r.getString(2), id + " in " + audience);
+      controls.merge(audience + ":" + r.getString(2), 1L, Long::sum);
+    }
+    // within four binomial standard deviations of the shares: 400 +- 76, 1200 +- 116 of 4000
+    assertTrue(Math.abs(controls.get("a:control") - 400) <= 4 * Math.sqrt(4000 * 0.1 * 0.9), controls.toString());
+    assertTrue(Math.abs(controls.get("b:control") - 1200) <= 4 * Math.sqrt(4000 * 0.3 * 0.7), controls.toString());
+    // the same groups again, whatever the partitioning
+    assertEquals(new java.util.HashSet<>(rows),
+        new java.util.HashSet<>(Audiences.withGroups(memberships(4000).repartition(7), control).collectAsList()));
+  }
+
+  @Test
+  void aGlobalHoldoutKeepsItsCustomersOutOfEveryAudience() throws Exception {
+    Audiences.ControlGroups control = new Audiences.ControlGroups(0, Map.of(), 0.2, "s");
+    List<Row> rows = Audiences.withGroups(memberships(1000), control).collectAsList();
+
+    Set<String> expected = new TreeSet<>();
+    for (int i = 0; i < 1000; i++) {
+      String id = String.format("C%05d", i);
+      if (unit("s", "global holdout", id) >= 0.2) {
+        expected.add(id + "|a|treatment");
+        expected.add(id + "|b|treatment");
+      }
+    }
+    Set<String> actual = new TreeSet<>();
+    rows.forEach(r -> actual.add(r.getString(0) + "|" + r.getString(1) + "|" + r.getString(2)));
+    assertEquals(expected, actual);
+    assertTrue(Math.abs(expected.size() / 2 - 800) <= 4 * Math.sqrt(1000 * 0.2 * 0.8), "kept " + expected.size() / 2);
   }
 }

@@ -130,9 +130,10 @@ public final class DemoCommand implements KindredCommand {
     String file = largest.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("-$", "")
         + ".csv";
     String path = demo.lake().root().resolve("exports").resolve(file).uri();
-    new ExportAudienceCommand().audience(largest).format(ExportAudienceCommand.Format.CSV).out(path).overwrite(true)
-        .export(demo.forJob("export-audience", demo.runDate()));
-    return path + " (\"" + largest + "\", " + audiences.byAudience().get(largest) + " customers)";
+    long written = new ExportAudienceCommand().audience(largest).format(ExportAudienceCommand.Format.CSV).out(path)
+        .overwrite(true).export(demo.forJob("export-audience", demo.runDate())).rowsWritten();
+    return path + " (\"" + largest + "\": " + written + " of its " + audiences.byAudience().get(largest)
+        + " customers; the others are its control group)";
   }
 
   /**

@@ -32,7 +32,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code kindred export-audience}: one audience of a run date as a single file an ad platform or e-mail tool can
  * upload.
  *
- * <p>Reads the {@code as_of = D} rows of {@code gold/audiences}. Writes one file at {@code --out} (any Hadoop
+ * <p>Reads the {@code as_of = D} rows of {@code gold/audiences}, the treatment group only unless
+ * {@code --include-control}. Writes one file at {@code --out} (any Hadoop
  * location): CSV with a header, or Parquet, with the columns {@code customer_id, email_sha256, phone_sha256}
  * (hashes as lower-case hex; empty in CSV when the customer has none), sorted by customer id; one row of
  * {@code ops/exports} naming the file (the files to recall when a customer is forgotten); and one row of
@@ -77,6 +78,10 @@ public final class ExportAudienceCommand implements KindredCommand {
   @Parameter(names = "--overwrite", description = "Replace the file when it exists.")
   private boolean overwrite;
 
+  @Parameter(names = "--include-control", description = "Also write the audience's control group (for a tool that "
+      + "keeps its own holdout); by default only the treatment group is written.")
+  private boolean includeControl;
+
   @Override
   public CommonOptions common() {
     return common;
@@ -104,6 +109,11 @@ public final class ExportAudienceCommand implements KindredCommand {
 
   public ExportAudienceCommand overwrite(boolean value) {
     this.overwrite = value;
+    return this;
+  }
+
+  public ExportAudienceCommand includeControl(boolean value) {
+    this.includeControl = value;
     return this;
   }
 
@@ -144,7 +154,14 @@ public final class ExportAudienceCommand implements KindredCommand {
         throw new IllegalArgumentException("Unknown audience \"" + audience + "\" for " + date + "; known audiences: "
             + String.join(", ", known.stream().map(a -> "\"" + a + "\"").toList()));
       }
-      Dataset<Row> rows = published.filter(col(AudienceColumns.AUDIENCE).equalTo(lit(audience)))
+      Dataset<Row> members = published.filter(col(AudienceColumns.AUDIENCE).equalTo(lit(audience)));
+      if (!includeControl) {
+        // rows published before control groups have none: all treatment
+        members = members.filter(col(AudienceColumns.AUDIENCE_GROUP).isNull()
+            .or(col(AudienceColumns.AUDIENCE_GROUP).notEqual(AudienceColumns.CONTROL)));
+      }
+      m.detail("include_control", includeControl);
+      Dataset<Row> rows = members
           .select(COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
           .orderBy(AudienceColumns.CUSTOMER_ID);
       long n = context.steps().run("count audience", rows::count);

@@ -107,7 +107,8 @@ public final class PublishAudiencesCommand implements KindredCommand {
           () -> Audiences.validatedFilters(segments, settings.filters()));
       context.log().info("{} filter audiences: {}", filters.size(), filters.keySet());
       Dataset<Row> consenting = Audiences.consentingAt(lake.read(spark, Tables.SILVER_CUSTOMERS), date);
-      Dataset<Row> memberships = Audiences.memberships(segments, filters).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> memberships = Audiences.withGroups(Audiences.memberships(segments, filters), settings.control())
+          .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         Dataset<Row> rows = BuildFeaturesCommand.conform(Tables.GOLD_AUDIENCES, memberships
             .join(consenting, AudienceColumns.CUSTOMER_ID)
@@ -117,9 +118,12 @@ public final class PublishAudiencesCommand implements KindredCommand {
             spark, lake, Tables.GOLD_AUDIENCES, rows, AudienceColumns.AS_OF + " = DATE'" + date + "'"));
         Dataset<Row> written = lake.read(spark, Tables.GOLD_AUDIENCES)
             .filter(col(AudienceColumns.AS_OF).equalTo(lit(Date.valueOf(date))));
+        Map<String, Long> control = new TreeMap<>();
         for (Row r : context.steps().run("count audiences", () -> written.groupBy(AudienceColumns.AUDIENCE)
-            .count().collectAsList())) {
+            .agg(functions.count(lit(1)), functions.count(functions.when(col(AudienceColumns.AUDIENCE_GROUP)
+                .equalTo(AudienceColumns.CONTROL), lit(1)))).collectAsList())) {
           byAudience.put(r.getString(0), r.getLong(1));
+          control.put(r.getString(0), r.getLong(2));
         }
         long total = byAudience.values().stream().mapToLong(Long::longValue).sum();
         Row customers = context.steps().run("count consent", () -> segments.agg(functions.count(lit(1)))
@@ -127,8 +131,10 @@ public final class PublishAudiencesCommand implements KindredCommand {
         long excluded = customers.getLong(0) - customers.getLong(1);
         context.log().info("{} memberships in {} audiences; {} of {} customers left out (no marketing consent at {})",
             total, byAudience.size(), excluded, customers.getLong(0), date);
-        byAudience.forEach((audience, n) -> context.log().info("audience \"{}\": {} customers", audience, n));
+        byAudience.forEach((audience, n) -> context.log().info("audience \"{}\": {} customers, {} of them its control "
+            + "group", audience, n, control.get(audience)));
         m.addRowsIn(total).addRowsWritten(total).detail("audiences", byAudience.size())
+            .detail("control_memberships", control.values().stream().mapToLong(Long::longValue).sum())
             .detail("customers_without_consent", excluded).detail("customers_in_audiences", customers.getLong(1));
       } finally {
         memberships.unpersist();

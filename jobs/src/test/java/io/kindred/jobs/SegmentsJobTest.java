@@ -515,6 +515,11 @@ class SegmentsJobTest {
       assertEquals(email == null ? null : sha256(email.trim().toLowerCase(java.util.Locale.ROOT)),
           r.getAs(AudienceColumns.EMAIL_SHA256));
       assertEquals(phone == null ? null : sha256(phone), r.getAs(AudienceColumns.PHONE_SHA256));
+      // the control group: 10% by the salted hash of (audience, customer), computed here (kindred.conf's defaults)
+      double unit = Long.parseLong(sha256("kindred-control\u0001" + r.getAs(AudienceColumns.AUDIENCE) + "\u0001"
+          + r.getAs(AudienceColumns.CUSTOMER_ID)).substring(0, 13), 16) / 4503599627370496.0;
+      assertEquals(unit < 0.1 ? AudienceColumns.CONTROL : AudienceColumns.TREATMENT,
+          r.getAs(AudienceColumns.AUDIENCE_GROUP));
     }
     // no raw e-mail or phone in any gold table
     Set<String> identifiers = new HashSet<>();
@@ -683,11 +688,16 @@ class SegmentsJobTest {
         .select(AudienceColumns.AUDIENCE).distinct().orderBy(AudienceColumns.AUDIENCE).first().getString(0);
     List<String> expected = new ArrayList<>();
     expected.add("customer_id,email_sha256,phone_sha256");
-    for (Row r : atD.filter(col(AudienceColumns.AUDIENCE).equalTo(audience)).orderBy(AudienceColumns.CUSTOMER_ID)
+    // the treatment group only: the control group is kept from contact
+    for (Row r : atD.filter(col(AudienceColumns.AUDIENCE).equalTo(audience)
+            .and(col(AudienceColumns.AUDIENCE_GROUP).equalTo(AudienceColumns.TREATMENT)))
+        .orderBy(AudienceColumns.CUSTOMER_ID)
         .select(AudienceColumns.CUSTOMER_ID, AudienceColumns.EMAIL_SHA256, AudienceColumns.PHONE_SHA256)
         .collectAsList()) {
       expected.add(r.getString(0) + "," + nullToEmpty(r.getString(1)) + "," + nullToEmpty(r.getString(2)));
     }
+    long all = atD.filter(col(AudienceColumns.AUDIENCE).equalTo(audience)).count();
+    assertTrue(expected.size() - 1 < all, "the audience has a control group");
     Path csv = dir.resolve("out/audience.csv");
     Path parquet = dir.resolve("out/audience.parquet");
 
@@ -711,9 +721,13 @@ class SegmentsJobTest {
     assertEquals(expected, Files.readAllLines(csv));
     assertEquals(expected.subList(1, expected.size()), spark.read().parquet(parquet.toString()).collectAsList().stream()
         .map(r -> r.getString(0) + "," + nullToEmpty(r.getString(1)) + "," + nullToEmpty(r.getString(2))).toList());
+    Path withControl = dir.resolve("out/with-control.csv");
+    new ExportAudienceCommand().audience(audience).includeControl(true).out(withControl.toString())
+        .export(context(lakehouse, "export-audience", D));
+    assertEquals(all + 1, Files.readAllLines(withControl).size(), "--include-control writes the whole audience");
     try (Stream<Path> files = Files.list(dir.resolve("out"))) {
-      assertEquals(List.of("audience.csv", "audience.parquet"), files.map(p -> p.getFileName().toString()).sorted()
-          .toList());
+      assertEquals(List.of("audience.csv", "audience.parquet", "with-control.csv"), files.map(p -> p.getFileName()
+          .toString()).sorted().toList());
     }
 
     ExportAudienceCommand again = new ExportAudienceCommand().audience(audience).out(csv.toString());

@@ -24,6 +24,8 @@ public final class SettingRules {
 
   private static final List<Rule> NUMBERS = List.of(
       rate("quarantine.max-rate"),
+      new Rule("audiences.control.share", "a share in [0, 1)", v -> v >= 0 && v < 1),
+      new Rule("audiences.control.global-holdout", "a share in [0, 1)", v -> v >= 0 && v < 1),
       count("features.quantile-accuracy", 1),
       count("features.clv.horizon-months", 1),
       new Rule("features.clv.monthly-discount-rate", "a rate in [0, 1)", v -> v >= 0 && v < 1),
@@ -67,6 +69,12 @@ public final class SettingRules {
       double value = config.getDouble(rule.key());
       if (!rule.ok().test(value)) {
         problems.add(describe(config, rule.key(), "expected " + rule.expected()));
+      }
+    }
+    for (Map.Entry<String, Object> entry : config.section("audiences.control.shares").root().unwrapped().entrySet()) {
+      if (!(entry.getValue() instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() >= 1) {
+        problems.add(describe(config, "audiences.control.shares.\"" + entry.getKey() + "\"",
+            "expected a share in [0, 1)"));
       }
     }
     for (String section : List.of("social.weights", "segments.naming")) {

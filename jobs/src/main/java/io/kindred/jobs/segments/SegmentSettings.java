@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import io.kindred.config.KindredConfig;
+import io.kindred.segments.Audiences;
 import io.kindred.segments.ClusteringAlgorithm;
 import io.kindred.segments.SegmentNames;
 import java.util.LinkedHashMap;
@@ -32,15 +33,27 @@ import java.util.TreeMap;
  * @param scoreDecimals decimals of probabilities and influence in gold/customer_segments
  * @param clvDecimals decimals of CLV in gold/customer_segments
  * @param filters filter audiences: name -> condition, by name
+ * @param control how each audience's control group (and the global holdout) is drawn
  */
 public record SegmentSettings(List<String> features, List<String> logFeatures, ClusteringAlgorithm algorithm,
     int kMin, int kMax, double minSegmentShare, long maxTrainingCustomers, long seed, int maxIterations,
     int restarts, double maxMatchDistance, int retrainIntervalDays, Map<Integer, String> names, SegmentNames.Thresholds naming,
-    int scoreDecimals, int clvDecimals, Map<String, String> filters) {
+    int scoreDecimals, int clvDecimals, Map<String, String> filters, Audiences.ControlGroups control) {
 
   /** Configuration sections. */
   public static final String SEGMENTS = "kindred.segments";
   public static final String AUDIENCES = "kindred.audiences";
+
+  /** The control groups' settings (their ranges are checked with every setting's, by SettingRules). */
+  private static Audiences.ControlGroups control(Config c) {
+    String k = AUDIENCES + ".control.";
+    Map<String, Double> shares = new TreeMap<>();
+    for (Map.Entry<String, ConfigValue> e : c.getConfig(k + "shares").root().entrySet()) {
+      shares.put(e.getKey(), ((Number) e.getValue().unwrapped()).doubleValue());
+    }
+    return new Audiences.ControlGroups(c.getDouble(k + "share"), shares, c.getDouble(k + "global-holdout"),
+        c.getString(k + "salt"));
+  }
 
   /** Reads and checks both sections. */
   public static SegmentSettings from(KindredConfig config) {
@@ -98,7 +111,7 @@ public record SegmentSettings(List<String> features, List<String> logFeatures, C
       return new SegmentSettings(features, logFeatures, ClusteringAlgorithm.ofCode(c.getString(s + "algorithm")),
           kMin, kMax, share, maxTraining, c.getLong(s + "seed"), c.getInt(s + "max-iterations"), restarts, maxDistance,
           c.getInt(s + "retrain-interval-days"), names, naming, c.getInt(s + "publish.score-decimals"),
-          c.getInt(s + "publish.clv-decimals"), new LinkedHashMap<>(filters));
+          c.getInt(s + "publish.clv-decimals"), new LinkedHashMap<>(filters), control(c));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("Bad segmentation configuration: " + e.getMessage(), e);
     }
