@@ -131,6 +131,13 @@ class KindredCliTest {
         + ". Every setting is documented in conf/kindred.conf.\n", stderr());
 
     err.reset();
+    assertEquals(2, kindred("publish-audiences", "--set", "kindred.audiences.control.share=1", "--set",
+        "kindred.audiences.control.global-holdout=-0.1"));
+    assertEquals("Error: Configuration: kindred.audiences.control.share = \"1\" (command line): expected a share in "
+        + "[0, 1); kindred.audiences.control.global-holdout = \"-0.1\" (command line): expected a share in [0, 1). "
+        + "Every setting is documented in conf/kindred.conf.\n", stderr());
+
+    err.reset();
     assertEquals(2, kindred("score-segments", "--set", "kindred.segments.restarts=2.5"));
     assertEquals("Error: Configuration: kindred.segments.restarts = \"2.5\" (command line): expected a whole number "
         + ">= 1. Every setting is documented in conf/kindred.conf.\n", stderr());

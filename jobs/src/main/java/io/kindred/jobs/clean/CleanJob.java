@@ -262,7 +262,9 @@ public final class CleanJob {
       out.merge(r.isNullAt(1) ? "" : r.getString(1), r.getLong(3), Long::sum);
       if (!r.isNullAt(2) && r.getBoolean(2)) {
         nulled.records += r.getLong(3);
-        nulled.example = nulled.example == null ? r.getString(4) : nulled.example;
+        // the detail without its code: the log line names the code once
+        nulled.example = nulled.example == null ? r.getString(4).substring(RecordParser.BAD_OPTIONAL_FIELD.length() + 2)
+            : nulled.example;
       }
     }
     for (Row r : verdicts.groupBy(col(RecordParser.REASON)).count().collectAsList()) {
