@@ -39,16 +39,7 @@ public final class SingleFile {
           throw new IllegalStateException("Expected one part file in " + staging + ", found "
               + (parts == null ? 0 : parts.length));
         }
-        if (fs.exists(file)) {
-          fs.delete(file, false);
-        }
-        if (!fs.rename(parts[0].getPath(), file)) {
-          throw new IllegalStateException("Could not move " + parts[0].getPath() + " to " + target);
-        }
-        if (fs instanceof ChecksumFileSystem checksummed) {
-          // the local file system moved the part file's hidden .crc along: the reader wants the file alone
-          checksummed.getRawFileSystem().delete(checksummed.getChecksumFile(file), false);
-        }
+        moveIntoPlace(fs, parts[0].getPath(), file, target);
       } finally {
         fs.delete(staging, true);
       }
@@ -73,20 +64,26 @@ public final class SingleFile {
         try (java.io.OutputStream out = fs.create(staging, true)) {
           out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        if (fs.exists(file)) {
-          fs.delete(file, false);
-        }
-        if (!fs.rename(staging, file)) {
-          throw new IllegalStateException("Could not move " + staging + " to " + target);
-        }
-        if (fs instanceof ChecksumFileSystem checksummed) {
-          checksummed.getRawFileSystem().delete(checksummed.getChecksumFile(file), false);
-        }
+        moveIntoPlace(fs, staging, file, target);
       } finally {
         fs.delete(staging, false);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Replaces {@code file} with {@code source} by a rename. */
+  private static void moveIntoPlace(FileSystem fs, Path source, Path file, Location target) throws IOException {
+    if (fs.exists(file)) {
+      fs.delete(file, false);
+    }
+    if (!fs.rename(source, file)) {
+      throw new IllegalStateException("Could not move " + source + " to " + target);
+    }
+    if (fs instanceof ChecksumFileSystem checksummed) {
+      // the local file system moved the source's hidden .crc along: the reader wants the file alone
+      checksummed.getRawFileSystem().delete(checksummed.getChecksumFile(file), false);
     }
   }
 

@@ -310,13 +310,19 @@ public final class ReportSections {
         + "whose follows and engagement reach furthest (influence, a PageRank over who follows and engages whom); "
         + "communities are groups that interact mostly among themselves, numbered by size; referrals are the "
         + "customers who brought others in.");
+    // one pass for the night's counts and sums
+    Row totals = social.agg(count(lit(1)), count(org.apache.spark.sql.functions.when(
+            col(SocialFeatureColumns.OPINION_LEADER), lit(1))),
+        sum(col(SocialFeatureColumns.REFERRALS_MADE)).cast("long"),
+        sum(col(SocialFeatureColumns.REFERRALS_CONVERTED)).cast("long"),
+        sum(col(SocialFeatureColumns.REFERRAL_REVENUE_90D)).cast("double")).first();
+    if (totals.getLong(0) == 0) {
+      return section.paragraph("No social features for this night: run build-social-features first.");
+    }
+    long leaderCount = totals.getLong(1);
     List<Row> leaders = social.where(col(SocialFeatureColumns.OPINION_LEADER))
         .orderBy(col(SocialFeatureColumns.INFLUENCE).desc(), col(SocialFeatureColumns.USER_ID)).limit(10)
         .collectAsList();
-    long leaderCount = social.where(col(SocialFeatureColumns.OPINION_LEADER)).count();
-    if (leaders.isEmpty() && leaderCount == 0 && social.isEmpty()) {
-      return section.paragraph("No social features for this night: run build-social-features first.");
-    }
     List<List<String>> leaderRows = new ArrayList<>();
     for (Row r : leaders) {
       leaderRows.add(List.of(r.getAs(SocialFeatureColumns.USER_ID),
@@ -344,14 +350,11 @@ public final class ReportSections {
       section.chart("The ten largest communities: members and what they spent in the last 90 days.",
           Svg.bars("Largest communities", names, members, texts, Svg.PALETTE.get(4)));
     }
-    Row referrals = social.agg(sum(col(SocialFeatureColumns.REFERRALS_MADE)).cast("long"),
-        sum(col(SocialFeatureColumns.REFERRALS_CONVERTED)).cast("long"),
-        sum(col(SocialFeatureColumns.REFERRAL_REVENUE_90D)).cast("double")).first();
-    long made = referrals.isNullAt(0) ? 0 : referrals.getLong(0);
-    long converted = referrals.isNullAt(1) ? 0 : referrals.getLong(1);
+    long made = totals.isNullAt(2) ? 0 : totals.getLong(2);
+    long converted = totals.isNullAt(3) ? 0 : totals.getLong(3);
     return section.paragraph("Referrals: " + Readable.count(made) + " made, " + Readable.count(converted)
         + " converted into a purchase (" + Readable.percent(made == 0 ? Double.NaN : (double) converted / made)
-        + "), bringing " + Readable.money(referrals.isNullAt(2) ? 0 : referrals.getDouble(2), CURRENCY)
+        + "), bringing " + Readable.money(totals.isNullAt(4) ? 0 : totals.getDouble(4), CURRENCY)
         + " in the last 90 days.");
   }
 

@@ -55,9 +55,6 @@ public final class Audiences {
   public record ControlGroups(double share, Map<String, Double> shares, double globalHoldout, String salt)
       implements java.io.Serializable {
 
-    /** No control groups, no holdout. */
-    public static final ControlGroups NONE = new ControlGroups(0, Map.of(), 0, "");
-
     public ControlGroups {
       shares = Map.copyOf(shares);
     }
