@@ -158,13 +158,19 @@ class CleanReadsOnceTest {
     long heap = 256L * 1024 * 1024;
     assertTrue(Files.size(file) > heap, "the file is larger than the job's heap");
     Path overlay = dir.resolve("small-heap.conf");
-    // Parquet row groups of 32 MB: a Parquet writer buffers a whole row group (128 MB by default) per file it
-    // writes, which a 256 MB heap cannot hold beside Spark's own needs; a job given a small heap is configured so
+    // A job given a small heap is configured for it. Parquet row groups of 8 MB: a Parquet writer buffers a whole
+    // row group (128 MB by default) per file it writes, outside Spark's memory accounting, and two tasks write at
+    // once. Sixteen shuffle partitions, so that each task's sorts hold ~20 MB rather than ~150 MB: a sort larger
+    // than its memory spills, and merging its spills takes a read buffer per spill file, also outside Spark's
+    // accounting. With 32 MB row groups and two shuffle partitions the job ran out of heap in CI once (in a write)
+    // and here once (merging spills); no read-ahead halves those buffers.
     Files.writeString(overlay, String.join("\n",
         "kindred.spark.conf {",
-        "  \"spark.hadoop.parquet.block.size\" = \"" + (32L * 1024 * 1024) + "\"",
+        "  \"spark.hadoop.parquet.block.size\" = \"" + (8L * 1024 * 1024) + "\"",
+        "  \"spark.unsafe.sorter.spill.read.ahead.enabled\" = \"false\"",
         "  \"spark.testing.reservedMemory\" = \"" + (32L * 1024 * 1024) + "\"",
-        "  \"spark.sql.shuffle.partitions\" = \"2\"",
+        "  \"spark.sql.shuffle.partitions\" = \"16\"",
+        "  \"spark.sql.adaptive.advisoryPartitionSizeInBytes\" = \"" + (16L * 1024 * 1024) + "\"",
         "  \"spark.ui.enabled\" = \"false\"",
         // Once, with another test JVM busy beside it, a reduce task of this job found a shuffle file of its own
         // JVM gone (FileNotFoundException .../blockmgr-*/shuffle_9_36_0.data). Suspected: the context cleaner,
