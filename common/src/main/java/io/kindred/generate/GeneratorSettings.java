@@ -3,6 +3,7 @@ package io.kindred.generate;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.kindred.quality.Reason;
+import io.kindred.segments.Audiences;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -67,6 +68,8 @@ public final class GeneratorSettings implements Serializable {
   public final double nonCustomerReferralRate;
   public final double influenceBoost;
   public final int influenceDays;
+  /** The planted campaign; {@link Campaign#NONE} when none is configured. */
+  public final Campaign campaign;
   public final int jsonEveryDays;
   public final double lateRate;
   public final int maxLateDays;
@@ -80,7 +83,7 @@ public final class GeneratorSettings implements Serializable {
 
   private final transient Config source;
 
-  private GeneratorSettings(Config c) {
+  private GeneratorSettings(Config c, Audiences.ControlGroups control) {
     this.source = c;
     usersPerPartition = positiveLong(c, "users-per-partition");
     categories = List.copyOf(c.getStringList("categories"));
@@ -206,6 +209,10 @@ public final class GeneratorSettings implements Serializable {
     nonCustomerReferralRate = fraction(c, "non-customer-referral-rate", "");
     influenceBoost = fraction(c, "influence-boost", "");
     influenceDays = (int) positiveLong(c, "influence-days");
+    campaign = c.getString("campaign.audience").isEmpty() ? Campaign.NONE : new Campaign(
+        c.getString("campaign.audience"), nonNegativeLong(c, "campaign.customers"),
+        nonNegativeInt(c, "campaign.night-before-end", ""), (int) positiveLong(c, "campaign.days"),
+        fraction(c, "campaign.purchase-uplift", ""), control);
     jsonEveryDays = nonNegativeInt(c, "json-every-days", "");
     lateRate = fraction(c, "late-rate", "");
     maxLateDays = (int) positiveLong(c, "max-late-days");
@@ -229,13 +236,51 @@ public final class GeneratorSettings implements Serializable {
   }
 
   /**
+   * A campaign planted in the generated purchases (kindred.generate.campaign).
+   *
+   * @param audience the audience's name ("" for none)
+   * @param customers its customers: indices 0 .. customers - 1
+   * @param nightBeforeEnd the campaign night, in days before the last generated day
+   * @param days the days after the campaign night whose purchases get the uplift
+   * @param purchaseUplift the chance each such purchase of a treated customer brings a second one that day
+   * @param control how the pipeline draws control groups (kindred.audiences.control); null before it is known
+   */
+  public record Campaign(String audience, long customers, int nightBeforeEnd, int days, double purchaseUplift,
+      Audiences.ControlGroups control) implements Serializable {
+
+    public static final Campaign NONE = new Campaign("", 0, 0, 1, 0, null);
+
+    public boolean planted() {
+      return !audience.isEmpty() && customers > 0 && purchaseUplift > 0 && control != null;
+    }
+
+    /**
+     * The customer's group in the campaign's audience: treatment or control, drawn as publish-audiences draws it;
+     * null for a customer outside the audience or in the global holdout.
+     */
+    public String groupOf(long index, String customerId) {
+      return index < customers ? Audiences.groupOf(control, audience, customerId) : null;
+    }
+  }
+
+  /**
    * Reads and checks the {@code kindred.generate} section.
    *
    * @throws IllegalArgumentException naming the key, its value and what was expected
    */
   public static GeneratorSettings from(Config generateSection) {
+    return from(generateSection, null);
+  }
+
+  /**
+   * Reads and checks the {@code kindred.generate} section; a planted campaign draws its control group as
+   * {@code control} does (the pipeline's kindred.audiences.control), which it needs to plant anything.
+   *
+   * @throws IllegalArgumentException naming the key, its value and what was expected
+   */
+  public static GeneratorSettings from(Config generateSection, Audiences.ControlGroups control) {
     try {
-      return new GeneratorSettings(generateSection);
+      return new GeneratorSettings(generateSection, control);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("Configuration kindred.generate: " + e.getMessage(), e);
     }
@@ -268,6 +313,14 @@ public final class GeneratorSettings implements Serializable {
     long v = c.getLong(key);
     if (v <= 0) {
       throw new IllegalArgumentException("kindred.generate." + key + " is " + v + "; expected an integer above 0");
+    }
+    return v;
+  }
+
+  private static long nonNegativeLong(Config c, String key) {
+    long v = c.getLong(key);
+    if (v < 0) {
+      throw new IllegalArgumentException("kindred.generate." + key + " is " + v + "; expected an integer >= 0");
     }
     return v;
   }

@@ -96,7 +96,7 @@ public final class RawFeeds {
   /** Columns of {@code truth/customers.csv}. */
   public static final List<String> TRUTH_CUSTOMER_COLUMNS = List.of("customer_id", "archetype", "community",
       "is_influencer", "signup_date", "first_purchase_at", "lambda", "p", "nu", "dropout_date", "purchases",
-      "boosted_purchases", "returns");
+      "boosted_purchases", "returns", "campaign_group", "campaign_purchases");
   /** Columns of {@code truth/social_users.csv}. */
   public static final List<String> TRUTH_SOCIAL_USER_COLUMNS = List.of("user_id", "community", "is_influencer",
       "is_customer");

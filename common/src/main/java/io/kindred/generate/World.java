@@ -6,6 +6,7 @@ import io.kindred.generate.RawFeeds.CustomerFields;
 import io.kindred.generate.RawFeeds.FxFields;
 import io.kindred.generate.RawFeeds.InteractionFields;
 import io.kindred.generate.RawFeeds.TransactionFields;
+import io.kindred.lake.Tables.AudienceColumns;
 import io.kindred.quality.Reason;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -59,6 +60,7 @@ public final class World implements Serializable {
   private static final long S_INFLUENCER = 10;
   private static final long S_FX = 11;
   private static final long S_PERMUTATION = 12;
+  private static final long S_CAMPAIGN = 13;
 
   private static final String[] ENGAGEMENTS = {"like", "comment", "share", "mention"};
   private static final String[] BAD_CURRENCIES = {"XAU", "BTC", "ZZZ", "US$"};
@@ -843,6 +845,24 @@ public final class World implements Serializable {
         }
       }
     }
+    // The planted campaign: each purchase of a treated customer in the days after the campaign night brings a second
+    // one later that day with chance purchase-uplift, so treated customers buy that much more often, in expectation.
+    String campaignGroup = s.campaign.planted() ? s.campaign.groupOf(i, id) : null;
+    int planted = 0;
+    if (AudienceColumns.TREATMENT.equals(campaignGroup)) {
+      SplittableRandom campaign = Rand.stream(spec.seed(), S_CAMPAIGN, i);
+      long from = (days - s.campaign.nightBeforeEnd()) * DAY;
+      long to = Math.min(windowSeconds, from + s.campaign.days() * DAY);
+      for (Txn bought : new ArrayList<>(all)) {
+        if (bought.sec >= from && bought.sec < to && campaign.nextDouble() < s.campaign.purchaseUplift()) {
+          long endOfDay = (bought.sec / DAY + 1) * DAY;
+          Txn t = purchase(campaign, core, 0, bought.sec + campaign.nextLong(endOfDay - bought.sec), -1);
+          t.seq = e.nextTxnSeq();
+          all.add(t);
+          planted++;
+        }
+      }
+    }
     SplittableRandom returns = Rand.stream(spec.seed(), S_RETURN, i);
     List<Txn> returned = new ArrayList<>();
     for (Txn t : all) {
@@ -873,7 +893,8 @@ public final class World implements Serializable {
         Boolean.toString(core.archetype == Archetype.INFLUENCERS), dayNames[(int) (core.signupSec / DAY)],
         ts(core.purchases.get(0).sec, 0, "Z"), Double.toString(core.lambda), Double.toString(core.p),
         Double.toString(core.nu), core.dropoutSec < 0 ? "" : dayNames[(int) (core.dropoutSec / DAY)],
-        Integer.toString(core.purchases.size()), Integer.toString(boosted), Integer.toString(returned.size()));
+        Integer.toString(core.purchases.size()), Integer.toString(boosted), Integer.toString(returned.size()),
+        campaignGroup == null ? "" : campaignGroup, Integer.toString(planted));
     e.sink.line(truthFeed(RawFeeds.TRUTH_CUSTOMERS), NO_DAY, id, truth, core.archetype.code());
   }
 

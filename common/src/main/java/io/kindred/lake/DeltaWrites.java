@@ -62,7 +62,8 @@ public final class DeltaWrites {
    * Applies {@link #changes} to {@code table} in one MERGE commit: matched by key and flagged, deleted; matched,
    * every column updated; not matched, inserted. Returns the commit's operation metrics
    * ({@code numTargetRowsInserted}, {@code numTargetRowsUpdated}, {@code numTargetRowsDeleted},
-   * {@code numTargetFilesAdded}, {@code numTargetFilesRemoved}, {@code numTargetRowsCopied}, ...).
+   * {@code numTargetFilesAdded}, {@code numTargetFilesRemoved}, {@code numTargetRowsCopied}, ...); none when
+   * the MERGE committed nothing.
    *
    * @param userMetadata recorded as the commit's {@code userMetadata} (null for none)
    */
@@ -77,6 +78,7 @@ public final class DeltaWrites {
       Column eq = col("t.`" + k + "`").eqNullSafe(col("s.`" + k + "`"));
       on = on == null ? eq : on.and(eq);
     }
+    long before = lastCommit(table).version();
     String previous = spark.conf().getOption(USER_METADATA_CONF).getOrElse(() -> null);
     if (userMetadata != null) {
       spark.conf().set(USER_METADATA_CONF, userMetadata);
@@ -94,7 +96,9 @@ public final class DeltaWrites {
         spark.conf().set(USER_METADATA_CONF, previous);
       }
     }
-    return lastCommit(table).operationMetrics();
+    Commit commit = lastCommit(table);
+    // a MERGE that changes nothing may commit nothing: the latest commit is then an earlier one's
+    return commit.version() == before ? Map.of() : commit.operationMetrics();
   }
 
   /** The latest commit of {@code table}: version, operation, its parameters and metrics, user metadata. */

@@ -1106,12 +1106,108 @@ public final class Tables {
           + "audience_group treatment or control (the audience's control group, not exported).")
       .withStatsColumns(AudienceColumns.AUDIENCE, AudienceColumns.CUSTOMER_ID);
 
+  /** Columns of {@link #GOLD_AUDIENCE_MEMBERSHIP}. */
+  public static final class AudienceMembershipColumns {
+    public static final String CUSTOMER_ID = AudienceColumns.CUSTOMER_ID;
+    public static final String AUDIENCE = AudienceColumns.AUDIENCE;
+    public static final String AUDIENCE_TYPE = AudienceColumns.AUDIENCE_TYPE;
+    /** treatment or control, as in gold/audiences: a customer keeps it while in the audience. */
+    public static final String AUDIENCE_GROUP = AudienceColumns.AUDIENCE_GROUP;
+    /** The first night the customer was published in the audience. */
+    public static final String FROM_DATE = "from_date";
+    /** The first night the customer was no longer in it; null while still in it. */
+    public static final String TO_DATE = "to_date";
+
+    private AudienceMembershipColumns() {
+    }
+  }
+
+  /** {@code gold/audience_membership}: each stay of a customer in an audience, from the night in to the night out. */
+  public static final TableDef GOLD_AUDIENCE_MEMBERSHIP = new TableDef(Layer.GOLD, "audience_membership",
+      createStructType(new StructField[] {
+          createStructField(AudienceMembershipColumns.CUSTOMER_ID, StringType, false),
+          createStructField(AudienceMembershipColumns.AUDIENCE, StringType, false),
+          createStructField(AudienceMembershipColumns.AUDIENCE_TYPE, StringType, false),
+          createStructField(AudienceMembershipColumns.AUDIENCE_GROUP, StringType, false),
+          createStructField(AudienceMembershipColumns.FROM_DATE, DateType, false),
+          createStructField(AudienceMembershipColumns.TO_DATE, DateType, true),
+      }),
+      List.of(),
+      "Each stay of a customer in an audience: group, the first night in (from_date) and the first night out "
+          + "(to_date, null while in it); kept by publish-audiences, one MERGE a night.")
+      .withStatsColumns(AudienceMembershipColumns.CUSTOMER_ID, AudienceMembershipColumns.AUDIENCE,
+          AudienceMembershipColumns.FROM_DATE, AudienceMembershipColumns.TO_DATE);
+
+  /** Columns of {@link #GOLD_AUDIENCE_LIFT}. */
+  public static final class AudienceLiftColumns {
+    /** The night measured: outcomes count up to and including it. */
+    public static final String AS_OF = "as_of";
+    public static final String AUDIENCE = AudienceColumns.AUDIENCE;
+    /** The night the cohort's customers entered the audience. */
+    public static final String COHORT_DATE = "cohort_date";
+    /** Days after entry counted: cohort_date + 1 .. as_of. */
+    public static final String DAYS_OBSERVED = "days_observed";
+    /** conversion_rate, purchases_per_customer or net_revenue_per_customer. */
+    public static final String METRIC = "metric";
+    public static final String TREATMENT_CUSTOMERS = "treatment_customers";
+    public static final String CONTROL_CUSTOMERS = "control_customers";
+    public static final String TREATMENT_VALUE = "treatment_value";
+    public static final String CONTROL_VALUE = "control_value";
+    /** treatment_value - control_value, with its 95% interval. */
+    public static final String ABSOLUTE_LIFT = "absolute_lift";
+    public static final String ABSOLUTE_LIFT_LOW = "absolute_lift_low";
+    public static final String ABSOLUTE_LIFT_HIGH = "absolute_lift_high";
+    /** treatment_value / control_value - 1, with its 95% interval; null where control_value is 0. */
+    public static final String RELATIVE_LIFT = "relative_lift";
+    public static final String RELATIVE_LIFT_LOW = "relative_lift_low";
+    public static final String RELATIVE_LIFT_HIGH = "relative_lift_high";
+    public static final String P_VALUE = "p_value";
+    /** measured, or too_small (a group below kindred.audiences.measure.min-group-customers: no lift given). */
+    public static final String STATUS = "status";
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+    public static final String MEASURED = "measured";
+    public static final String TOO_SMALL = "too_small";
+    public static final String CONVERSION_RATE = "conversion_rate";
+    public static final String PURCHASES_PER_CUSTOMER = "purchases_per_customer";
+    public static final String NET_REVENUE_PER_CUSTOMER = "net_revenue_per_customer";
+
+    private AudienceLiftColumns() {
+    }
+  }
+
+  /** {@code gold/audience_lift}: per night measured, audience, cohort and metric, treatment against control. */
+  public static final TableDef GOLD_AUDIENCE_LIFT = new TableDef(Layer.GOLD, "audience_lift",
+      createStructType(new StructField[] {
+          createStructField(AudienceLiftColumns.AS_OF, DateType, false),
+          createStructField(AudienceLiftColumns.AUDIENCE, StringType, false),
+          createStructField(AudienceLiftColumns.COHORT_DATE, DateType, false),
+          createStructField(AudienceLiftColumns.DAYS_OBSERVED, IntegerType, false),
+          createStructField(AudienceLiftColumns.METRIC, StringType, false),
+          createStructField(AudienceLiftColumns.TREATMENT_CUSTOMERS, LongType, false),
+          createStructField(AudienceLiftColumns.CONTROL_CUSTOMERS, LongType, false),
+          createStructField(AudienceLiftColumns.TREATMENT_VALUE, DoubleType, true),
+          createStructField(AudienceLiftColumns.CONTROL_VALUE, DoubleType, true),
+          createStructField(AudienceLiftColumns.ABSOLUTE_LIFT, DoubleType, true),
+          createStructField(AudienceLiftColumns.ABSOLUTE_LIFT_LOW, DoubleType, true),
+          createStructField(AudienceLiftColumns.ABSOLUTE_LIFT_HIGH, DoubleType, true),
+          createStructField(AudienceLiftColumns.RELATIVE_LIFT, DoubleType, true),
+          createStructField(AudienceLiftColumns.RELATIVE_LIFT_LOW, DoubleType, true),
+          createStructField(AudienceLiftColumns.RELATIVE_LIFT_HIGH, DoubleType, true),
+          createStructField(AudienceLiftColumns.P_VALUE, DoubleType, true),
+          createStructField(AudienceLiftColumns.STATUS, StringType, false),
+          createStructField(AudienceLiftColumns.RUN_ID, StringType, false),
+      }),
+      List.of(AudienceLiftColumns.AS_OF),
+      "Per night measured, audience, cohort (night of entry) and metric: treatment against control over the same "
+          + "days after entry, absolute and relative lift with 95% intervals and p-value (measure-audiences).");
+
   /** Every table, in nightly order; docs/tables.md is generated from this list. */
   public static List<TableDef> all() {
     return List.of(SILVER_FX_RATES, SILVER_CUSTOMERS, QUARANTINE_CUSTOMERS, SILVER_TRANSACTIONS,
         QUARANTINE_TRANSACTIONS, SILVER_INTERACTIONS, QUARANTINE_INTERACTIONS, SILVER_FOLLOWS,
         GOLD_CUSTOMER_STATE, GOLD_CUSTOMER_FEATURES, GOLD_CLV_MODELS, GOLD_CLV_HOLDOUT, GOLD_CHURN_MODELS,
         GOLD_SOCIAL_FEATURES, GOLD_SEGMENT_MODELS, GOLD_SEGMENT_MODEL_SWEEPS, GOLD_SEGMENT_PROFILES,
-        GOLD_CUSTOMER_SEGMENTS, GOLD_SEGMENT_MEMBERSHIP_CHANGES, GOLD_AUDIENCES, RUN_METRICS, EXPORTS);
+        GOLD_CUSTOMER_SEGMENTS, GOLD_SEGMENT_MEMBERSHIP_CHANGES, GOLD_AUDIENCES, GOLD_AUDIENCE_MEMBERSHIP, GOLD_AUDIENCE_LIFT, RUN_METRICS,
+        EXPORTS);
   }
 }

@@ -9,8 +9,10 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import io.kindred.lake.Tables.AudienceColumns;
+import io.kindred.lake.Tables.AudienceMembershipColumns;
 import io.kindred.lake.Tables.CustomerColumns;
 import io.kindred.lake.Tables.CustomerSegmentColumns;
+import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -90,6 +92,37 @@ public final class Audiences {
     return kept.withColumn(AudienceColumns.AUDIENCE_GROUP, when(unitHash(control.salt(),
         col(AudienceColumns.AUDIENCE), col(AudienceColumns.CUSTOMER_ID)).lt(share), lit(AudienceColumns.CONTROL))
         .otherwise(lit(AudienceColumns.TREATMENT)));
+  }
+
+  /**
+   * The unit hash of {@link #unitHash(String, Column...)} computed in Java, for the same inputs the same number.
+   */
+  public static double unitHash(String salt, String... parts) {
+    StringBuilder text = new StringBuilder(salt);
+    for (String part : parts) {
+      text.append('\u0001').append(part);
+    }
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String hex = java.util.HexFormat.of().formatHex(digest, 0, 7).substring(0, 13);
+      return Long.parseLong(hex, 16) / 4503599627370496.0;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /**
+   * A customer's group in an audience, as {@link #withGroups} draws it: control or treatment; null for a customer
+   * of the global holdout (in no audience).
+   */
+  public static String groupOf(ControlGroups control, String audience, String customerId) {
+    if (control.globalHoldout() > 0 && unitHash(control.salt(), "global holdout", customerId)
+        < control.globalHoldout()) {
+      return null;
+    }
+    double share = control.shares().getOrDefault(audience, control.share());
+    return unitHash(control.salt(), audience, customerId) < share ? AudienceColumns.CONTROL : AudienceColumns.TREATMENT;
   }
 
   /** SHA-256 (lower-case hex) of an e-mail lower-cased and trimmed; null when it is null or blank. */
@@ -201,5 +234,42 @@ public final class Audiences {
       out = out.unionByName(part);
     }
     return out;
+  }
+
+  /**
+   * The stays of {@code gold/audience_membership} a night's publication decides: those open when the night began
+   * (no {@code to_date}, or closed on {@code night} by an earlier run of it) and those a run of the night opened.
+   */
+  public static Dataset<Row> staysOpenAt(Dataset<Row> membership, LocalDate night) {
+    Column date = lit(Date.valueOf(night));
+    return membership.filter(col(AudienceMembershipColumns.TO_DATE).isNull()
+        .or(col(AudienceMembershipColumns.TO_DATE).equalTo(date))
+        .or(col(AudienceMembershipColumns.FROM_DATE).equalTo(date)));
+  }
+
+  /**
+   * What {@link #staysOpenAt} becomes after the night's publication: a stay begun before {@code night} stays open
+   * when the customer is published in its audience that night and ends on {@code night} otherwise; a customer
+   * published in an audience without an open stay begins one on {@code night}, in the group published. A rerun of
+   * the night gives the same stays: what a run of the night began or ended is decided again.
+   *
+   * @param open {@link #staysOpenAt} of the night
+   * @param published the night's rows of gold/audiences
+   */
+  public static Dataset<Row> staysAfter(Dataset<Row> open, Dataset<Row> published, LocalDate night) {
+    Column date = lit(Date.valueOf(night));
+    String in = "_in_audience";
+    Dataset<Row> before = open.filter(col(AudienceMembershipColumns.FROM_DATE).lt(date));
+    Dataset<Row> members = published.select(col(AudienceColumns.CUSTOMER_ID), col(AudienceColumns.AUDIENCE),
+        col(AudienceColumns.AUDIENCE_TYPE), col(AudienceColumns.AUDIENCE_GROUP)).distinct();
+    String[] key = {AudienceMembershipColumns.CUSTOMER_ID, AudienceMembershipColumns.AUDIENCE};
+    Dataset<Row> continued = before.join(members.select(col(AudienceColumns.CUSTOMER_ID),
+        col(AudienceColumns.AUDIENCE), lit(true).as(in)), key, "left")
+        .withColumn(AudienceMembershipColumns.TO_DATE, when(col(in), lit(null).cast("date")).otherwise(date))
+        .drop(in);
+    Dataset<Row> begun = members.join(before.select(key[0], key[1]), key, "left_anti")
+        .withColumn(AudienceMembershipColumns.FROM_DATE, date)
+        .withColumn(AudienceMembershipColumns.TO_DATE, lit(null).cast("date"));
+    return continued.unionByName(begun);
   }
 }

@@ -11,6 +11,7 @@ import io.kindred.generate.SampleSpec;
 import io.kindred.jobs.cli.CommonOptions;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.jobs.segments.SegmentSettings;
 import io.kindred.lake.Layer;
 import io.kindred.lake.Location;
 
@@ -125,7 +126,8 @@ public final class GenerateCommand implements KindredCommand {
   /** Generates into {@code out}; the demo calls this as its first step. */
   public static GenerationSummary generate(JobContext context, long customers, int days, long seed, Location out,
       boolean overwrite) throws Exception {
-    GeneratorSettings settings = GeneratorSettings.from(context.config().section("generate"));
+    GeneratorSettings settings = GeneratorSettings.from(context.config().section("generate"),
+        SegmentSettings.controlGroups(context.config()));
     SampleSpec spec = new SampleSpec(customers, days, context.runDate(), seed, settings);
     context.log().info("generate: {} customers ({} social users), {} days {} .. {}, seed {}, into {}", customers,
         spec.socialUsers(), days, spec.startDate(), spec.endDate(), seed, out);

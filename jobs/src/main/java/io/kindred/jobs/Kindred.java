@@ -42,6 +42,7 @@ public final class Kindred {
         new TrainSegmentsCommand(),
         new ScoreSegmentsCommand(),
         new PublishAudiencesCommand(),
+        new MeasureAudiencesCommand(),
         new ExportAudienceCommand(),
         new SqlCommand(),
         new ReportCommand(),

@@ -5,17 +5,21 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
+import io.delta.tables.DeltaTable;
 import io.kindred.jobs.cli.CommonOptions;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
 import io.kindred.jobs.segments.SegmentSettings;
+import io.kindred.lake.DeltaWrites;
 import io.kindred.lake.Lakehouse;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.AudienceColumns;
+import io.kindred.lake.Tables.AudienceMembershipColumns;
 import io.kindred.ops.RunMetrics;
 import io.kindred.segments.Audiences;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
@@ -42,7 +46,11 @@ import org.apache.spark.storage.StorageLevel;
  * (rows in = memberships of consenting customers = rows written; customers left out for lack of consent in its
  * details).
  *
- * <p>A re-run of the same date is safe: it replaces that date's audiences. A run for a date earlier than the latest
+ * <p>Keeps {@code gold/audience_membership}: a customer published in an audience without an open stay begins one
+ * that night (from_date = D, in the group published); an open stay whose customer is not published in its audience
+ * ends (to_date = D). One MERGE touching only the stays that change.
+ *
+ * <p>A re-run of the same date is safe: it replaces that date's audiences and decides that night's stays again. A run for a date earlier than the latest
  * scoring of gold/customer_segments (a clear or backfill of an old night) writes nothing and says so in its log and
  * run metrics: the audiences published that night stay.
  *
@@ -61,8 +69,8 @@ public final class PublishAudiencesCommand implements KindredCommand {
   }
 
   @Override
-  public java.util.List<String> upstream() {
-    return java.util.List.of("clean-customers", "score-segments");
+  public List<String> upstream() {
+    return List.of("clean-customers", "score-segments");
   }
 
   /**
@@ -125,6 +133,11 @@ public final class PublishAudiencesCommand implements KindredCommand {
           byAudience.put(r.getString(0), r.getLong(1));
           control.put(r.getString(0), r.getLong(2));
         }
+        Map<String, String> stays = context.steps().run("update " + Tables.GOLD_AUDIENCE_MEMBERSHIP.relativePath(),
+            () -> updateMembership(spark, lake, written, date, context.runId()));
+        context.log().info("{}: {} stays begun, {} ended or reopened, {} undone (a rerun's)",
+            Tables.GOLD_AUDIENCE_MEMBERSHIP.relativePath(), stays.getOrDefault("numTargetRowsInserted", "0"),
+            stays.getOrDefault("numTargetRowsUpdated", "0"), stays.getOrDefault("numTargetRowsDeleted", "0"));
         long total = byAudience.values().stream().mapToLong(Long::longValue).sum();
         Row customers = context.steps().run("count consent", () -> segments.agg(functions.count(lit(1)))
             .crossJoin(written.agg(functions.countDistinct(col(AudienceColumns.CUSTOMER_ID)))).first());
@@ -135,11 +148,30 @@ public final class PublishAudiencesCommand implements KindredCommand {
             + "group", audience, n, control.get(audience)));
         m.addRowsIn(total).addRowsWritten(total).detail("audiences", byAudience.size())
             .detail("control_memberships", control.values().stream().mapToLong(Long::longValue).sum())
-            .detail("customers_without_consent", excluded).detail("customers_in_audiences", customers.getLong(1));
+            .detail("customers_without_consent", excluded).detail("customers_in_audiences", customers.getLong(1))
+            .detail("stays_begun", stays.getOrDefault("numTargetRowsInserted", "0"))
+            .detail("stays_ended_or_reopened", stays.getOrDefault("numTargetRowsUpdated", "0"))
+            .detail("stays_undone", stays.getOrDefault("numTargetRowsDeleted", "0"));
       } finally {
         memberships.unpersist();
       }
     });
     return new Result(metrics, byAudience.values().stream().mapToLong(Long::longValue).sum(), Map.copyOf(byAudience));
+  }
+
+  /**
+   * Begins and ends the stays of gold/audience_membership from the night's published audiences, in one MERGE that
+   * touches only the stays that change; returns the commit's operation metrics.
+   */
+  static Map<String, String> updateMembership(SparkSession spark, Lakehouse lake, Dataset<Row> published,
+      LocalDate date, String runId) {
+    lake.createIfNotExists(spark, Tables.GOLD_AUDIENCE_MEMBERSHIP);
+    DeltaTable table = DeltaTable.forPath(spark, lake.location(Tables.GOLD_AUDIENCE_MEMBERSHIP).uri());
+    Dataset<Row> open = Audiences.staysOpenAt(table.toDF(), date);
+    Dataset<Row> changes = DeltaWrites.changes(open, Audiences.staysAfter(open, published, date),
+        List.of(AudienceMembershipColumns.CUSTOMER_ID, AudienceMembershipColumns.AUDIENCE,
+            AudienceMembershipColumns.FROM_DATE));
+    return DeltaWrites.mergeChanges(spark, table, changes, List.of(AudienceMembershipColumns.CUSTOMER_ID,
+        AudienceMembershipColumns.AUDIENCE, AudienceMembershipColumns.FROM_DATE), runId);
   }
 }

@@ -24,8 +24,8 @@ class SegmentsCommandLineTest {
     List<String> names = Kindred.commands().stream().map(c -> c.name()).toList();
     int features = names.indexOf("build-features");
     // then the tools that read what the night wrote
-    assertEquals(List.of("train-segments", "score-segments", "publish-audiences", "export-audience", "sql", "report",
-        "runs"), names.subList(names.size() - 7, names.size()));
+    assertEquals(List.of("train-segments", "score-segments", "publish-audiences", "measure-audiences",
+        "export-audience", "sql", "report", "runs"), names.subList(names.size() - 8, names.size()));
     assertTrue(features >= 0 && features < names.indexOf("train-segments"));
   }
 

@@ -20,6 +20,8 @@ import io.kindred.lake.Location;
 import io.kindred.lake.TableDef;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.AudienceColumns;
+import io.kindred.lake.Tables.AudienceLiftColumns;
+import io.kindred.lake.Tables.AudienceMembershipColumns;
 import io.kindred.lake.Tables.CustomerColumns;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
 import io.kindred.lake.Tables.CustomerSegmentColumns;
@@ -28,6 +30,8 @@ import io.kindred.lake.Tables.MembershipChangeColumns;
 import io.kindred.lake.Tables.SegmentModelColumns;
 import io.kindred.lake.Tables.SegmentSweepColumns;
 import io.kindred.lake.Tables.TransactionColumns;
+import io.kindred.measure.Lift;
+import io.kindred.ops.RunMetrics;
 import io.kindred.segments.ClusteringAlgorithm;
 import io.kindred.testing.SharedSpark;
 import java.io.ByteArrayOutputStream;
@@ -574,6 +578,115 @@ class SegmentsJobTest {
     assertEquals(expectedAudiences(lakehouse, customersAt(lakehouse, NEXT_WEEK)), nextWeek);
     // D's audiences stay as they were: consent was given then
     assertEquals(published, audiencesOf(lakehouse, D));
+
+    // gold/audience_membership, computed here from both nights' audiences: each of D's memberships began on D and
+    // ended on NEXT_WEEK when the customer is not in that audience then; each new one began on NEXT_WEEK
+    Map<String, String> groupsD = groupsOf(lakehouse, D);
+    Map<String, String> groupsNext = groupsOf(lakehouse, NEXT_WEEK);
+    List<String> stays = new ArrayList<>();
+    groupsD.forEach((k, g) -> stays.add(k + "|" + g + "|" + D + "|" + (groupsNext.containsKey(k) ? "" : NEXT_WEEK)));
+    groupsNext.forEach((k, g) -> {
+      if (!groupsD.containsKey(k)) {
+        stays.add(k + "|" + g + "|" + NEXT_WEEK + "|");
+      }
+    });
+    stays.sort(null);
+    assertTrue(stays.stream().anyMatch(x -> x.endsWith("|" + NEXT_WEEK)), "some stays ended");
+    assertTrue(stays.stream().anyMatch(x -> x.contains("|" + NEXT_WEEK + "|")), "some stays began a week later");
+    assertEquals(stays, staysOf(lakehouse));
+    // a rerun of the night decides its stays again, to the same
+    new PublishAudiencesCommand().publish(context(lakehouse, "publish-audiences", NEXT_WEEK));
+    assertEquals(stays, staysOf(lakehouse));
+
+    // measure-audiences a week on: D's cohorts over the 7 days after D, sums computed here from silver/transactions
+    Map<String, double[]> outcomes = new HashMap<>();
+    for (Row t : lake(lakehouse).read(spark, Tables.SILVER_TRANSACTIONS).filter(col(TransactionColumns.TRANSACTION_DATE)
+        .gt(lit(Date.valueOf(D))).and(col(TransactionColumns.TRANSACTION_DATE).leq(lit(Date.valueOf(NEXT_WEEK)))))
+        .collectAsList()) {
+      double[] o = outcomes.computeIfAbsent(t.getAs(TransactionColumns.CUSTOMER_ID), c -> new double[2]);
+      o[0] += t.<Boolean>getAs(TransactionColumns.IS_RETURN) ? 0 : 1;
+      o[1] += t.<java.math.BigDecimal>getAs(TransactionColumns.AMOUNT).doubleValue();
+    }
+    // audience -> {treatment, control} x {customers, converted, purchases, purchases², revenue, revenue²}
+    Map<String, double[][]> sums = new TreeMap<>();
+    groupsD.forEach((k, g) -> {
+      double[] o = outcomes.getOrDefault(k.substring(0, k.indexOf('|')), new double[2]);
+      double[] x = sums.computeIfAbsent(k.substring(k.indexOf('|') + 1), a -> new double[2][6])[
+          g.equals(AudienceColumns.CONTROL) ? 1 : 0];
+      x[0]++;
+      x[1] += o[0] > 0 ? 1 : 0;
+      x[2] += o[0];
+      x[3] += o[0] * o[0];
+      x[4] += o[1];
+      x[5] += o[1] * o[1];
+    });
+    // this world's audiences are small: a group of 10 customers is measured here (30 by default)
+    RunMetrics measured = new MeasureAudiencesCommand().window(7).measure(context(lakehouse, "measure-audiences",
+        NEXT_WEEK, Map.of("kindred.audiences.measure.min-group-customers", "10")));
+    List<Row> lift = lake(lakehouse).read(spark, Tables.GOLD_AUDIENCE_LIFT).orderBy(AudienceLiftColumns.AUDIENCE,
+        AudienceLiftColumns.METRIC).collectAsList();
+    assertEquals(3 * sums.size(), lift.size());
+    assertEquals(lift.size(), measured.rowsIn());
+    assertEquals(lift.size(), measured.rowsWritten());
+    int tooSmall = 0;
+    int measuredRows = 0;
+    for (Row r : lift) {
+      double[][] x = sums.get(r.<String>getAs(AudienceLiftColumns.AUDIENCE));
+      String metric = r.getAs(AudienceLiftColumns.METRIC);
+      assertEquals(List.of(Date.valueOf(NEXT_WEEK), Date.valueOf(D), 7, (long) x[0][0], (long) x[1][0]), List.of(
+          r.getAs(AudienceLiftColumns.AS_OF), r.getAs(AudienceLiftColumns.COHORT_DATE),
+          r.getAs(AudienceLiftColumns.DAYS_OBSERVED), r.getAs(AudienceLiftColumns.TREATMENT_CUSTOMERS),
+          r.getAs(AudienceLiftColumns.CONTROL_CUSTOMERS)), r.toString());
+      int k = switch (metric) {
+        case AudienceLiftColumns.CONVERSION_RATE -> 1;
+        case AudienceLiftColumns.PURCHASES_PER_CUSTOMER -> 2;
+        default -> 4;
+      };
+      assertEquals(x[0][k] / x[0][0], r.<Double>getAs(AudienceLiftColumns.TREATMENT_VALUE), 1e-9, r.toString());
+      if (x[1][0] > 0) {
+        assertEquals(x[1][k] / x[1][0], r.<Double>getAs(AudienceLiftColumns.CONTROL_VALUE), 1e-9, r.toString());
+      }
+      if (x[0][0] < 10 || x[1][0] < 10) {
+        tooSmall++;
+        assertEquals(AudienceLiftColumns.TOO_SMALL, r.getAs(AudienceLiftColumns.STATUS));
+        assertNull(r.getAs(AudienceLiftColumns.ABSOLUTE_LIFT));
+        continue;
+      }
+      Lift.Estimate e = k == 1
+          ? Lift.proportions((long) x[0][1], (long) x[0][0], (long) x[1][1], (long) x[1][0], 0.95)
+          : Lift.means((long) x[0][0], x[0][k], x[0][k + 1], (long) x[1][0], x[1][k], x[1][k + 1], 0.95);
+      assertEquals(AudienceLiftColumns.MEASURED, r.getAs(AudienceLiftColumns.STATUS));
+      assertEquals(e.absolute(), r.<Double>getAs(AudienceLiftColumns.ABSOLUTE_LIFT), 1e-9, r.toString());
+      assertEquals(e.absoluteLow(), r.<Double>getAs(AudienceLiftColumns.ABSOLUTE_LIFT_LOW), 1e-9, r.toString());
+      assertEquals(e.absoluteHigh(), r.<Double>getAs(AudienceLiftColumns.ABSOLUTE_LIFT_HIGH), 1e-9, r.toString());
+      assertEquals(e.pValue(), r.<Double>getAs(AudienceLiftColumns.P_VALUE), 1e-9, r.toString());
+      measuredRows++;
+    }
+    assertTrue(measuredRows > 0, measuredRows + " rows measured, " + tooSmall + " too small");
+  }
+
+  /** "customer|audience" -> group, published for {@code date}. */
+  private Map<String, String> groupsOf(Path lakehouse, LocalDate date) {
+    Map<String, String> out = new TreeMap<>();
+    for (Row r : lake(lakehouse).read(spark, Tables.GOLD_AUDIENCES)
+        .filter(col(AudienceColumns.AS_OF).equalTo(lit(Date.valueOf(date)))).collectAsList()) {
+      out.put(r.getAs(AudienceColumns.CUSTOMER_ID) + "|" + r.getAs(AudienceColumns.AUDIENCE),
+          r.getAs(AudienceColumns.AUDIENCE_GROUP));
+    }
+    return out;
+  }
+
+  /** gold/audience_membership as "customer|audience|group|from|to" ("" while open), sorted. */
+  private List<String> staysOf(Path lakehouse) {
+    List<String> out = new ArrayList<>();
+    for (Row r : lake(lakehouse).read(spark, Tables.GOLD_AUDIENCE_MEMBERSHIP).collectAsList()) {
+      Object to = r.getAs(AudienceMembershipColumns.TO_DATE);
+      out.add(String.join("|", r.getAs(AudienceMembershipColumns.CUSTOMER_ID),
+          r.getAs(AudienceMembershipColumns.AUDIENCE), r.getAs(AudienceMembershipColumns.AUDIENCE_GROUP),
+          String.valueOf((Object) r.getAs(AudienceMembershipColumns.FROM_DATE)), to == null ? "" : to.toString()));
+    }
+    out.sort(null);
+    return out;
   }
 
   private static String nullToEmpty(String s) {

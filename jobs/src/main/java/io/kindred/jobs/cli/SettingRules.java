@@ -26,6 +26,9 @@ public final class SettingRules {
       rate("quarantine.max-rate"),
       new Rule("audiences.control.share", "a share in [0, 1)", v -> v >= 0 && v < 1),
       new Rule("audiences.control.global-holdout", "a share in [0, 1)", v -> v >= 0 && v < 1),
+      count("audiences.measure.window-days", 1),
+      count("audiences.measure.min-group-customers", 2),
+      new Rule("audiences.measure.confidence", "a level in (0, 1)", v -> v > 0 && v < 1),
       count("features.quantile-accuracy", 1),
       count("features.clv.horizon-months", 1),
       new Rule("features.clv.monthly-discount-rate", "a rate in [0, 1)", v -> v >= 0 && v < 1),
@@ -72,14 +75,16 @@ public final class SettingRules {
       }
     }
     for (Map.Entry<String, Object> entry : config.section("audiences.control.shares").root().unwrapped().entrySet()) {
-      if (!(entry.getValue() instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() >= 1) {
+      Double n = number(entry.getValue());
+      if (n == null || n < 0 || n >= 1) {
         problems.add(describe(config, "audiences.control.shares.\"" + entry.getKey() + "\"",
             "expected a share in [0, 1)"));
       }
     }
     for (String section : List.of("social.weights", "segments.naming")) {
       for (Map.Entry<String, Object> entry : config.section(section).root().unwrapped().entrySet()) {
-        if (!(entry.getValue() instanceof Number n) || n.doubleValue() < 0) {
+        Double n = number(entry.getValue());
+        if (n == null || n < 0) {
           problems.add(describe(config, section + "." + entry.getKey(), "expected a number >= 0"));
         }
       }
@@ -114,6 +119,18 @@ public final class SettingRules {
 
   private static Rule rate(String key) {
     return new Rule(key, "a rate in [0, 1]", v -> v >= 0 && v <= 1);
+  }
+
+  /** A number, or a string that is one (as a --set value is); null otherwise. */
+  private static Double number(Object value) {
+    if (value instanceof Number n) {
+      return n.doubleValue();
+    }
+    try {
+      return value instanceof String text ? Double.valueOf(text.trim()) : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static Rule count(String key, long min) {

@@ -44,12 +44,19 @@ public record SegmentSettings(List<String> features, List<String> logFeatures, C
   public static final String SEGMENTS = "kindred.segments";
   public static final String AUDIENCES = "kindred.audiences";
 
+  /** How control groups are drawn (kindred.audiences.control), for a command that needs nothing else of these. */
+  public static Audiences.ControlGroups controlGroups(KindredConfig config) {
+    return control(config.raw());
+  }
+
   /** The control groups' settings (their ranges are checked with every setting's, by SettingRules). */
   private static Audiences.ControlGroups control(Config c) {
     String k = AUDIENCES + ".control.";
     Map<String, Double> shares = new TreeMap<>();
-    for (Map.Entry<String, ConfigValue> e : c.getConfig(k + "shares").root().entrySet()) {
-      shares.put(e.getKey(), ((Number) e.getValue().unwrapped()).doubleValue());
+    Config byAudience = c.getConfig(k + "shares");
+    for (String audience : byAudience.root().keySet()) {
+      // getDouble: a value set on the command line (--set) is a string until read as a number
+      shares.put(audience, byAudience.getDouble(com.typesafe.config.ConfigUtil.joinPath(audience)));
     }
     return new Audiences.ControlGroups(c.getDouble(k + "share"), shares, c.getDouble(k + "global-holdout"),
         c.getString(k + "salt"));
