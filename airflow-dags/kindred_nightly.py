@@ -1,5 +1,6 @@
 """Kindred nightly: clean the day's raw feeds into Delta tables, build the customer and social features, retrain the
-segment model when a week old, score every customer into its segment and publish the audiences.
+segment model when a week old, score every customer into its segment, publish the audiences and measure what each
+audience earned.
 
 What it does
     One run per day (UTC). Each task is one ``kindred`` command of the jar, submitted with ``spark-submit`` in client
@@ -12,8 +13,9 @@ What it does
     quarantine), build-features and build-social-features (gold/customer_features and gold/social_features as of the
     day), train-segments --if-due (the weekly retraining: the job trains a new segment model when none exists or the
     one in force was trained kindred.segments.retrain-interval-days or more before the day, and otherwise keeps it),
-    score-segments (MERGE into gold/customer_segments, change data feed on) and publish-audiences (gold/audiences,
-    consented customers, hashed identifiers). A rerun of a night older than the latest scoring (a clear or a
+    score-segments (MERGE into gold/customer_segments, change data feed on), publish-audiences (gold/audiences,
+    consented customers, hashed identifiers; gold/audience_membership) and measure-audiences (gold/audience_lift:
+    each audience's treatment group against its control group). A rerun of a night older than the latest scoring (a clear or a
     backfill) leaves the published segment table and audiences as they are, so activation never goes back in time.
 
 When a task fails
@@ -74,7 +76,8 @@ class Stage(NamedTuple):
 
 # The nightly order of the pipeline's commands. STAGES follows it.
 NIGHTLY_ORDER = ("clean-customers", "clean-transactions", "clean-interactions", "build-features",
-                 "build-social-features", "train-segments", "score-segments", "publish-audiences")
+                 "build-social-features", "train-segments", "score-segments", "publish-audiences",
+                 "measure-audiences")
 
 # The nightly stages, in order. Raw feeds are read from the lakehouse's raw/ folder, through each command's default
 # source definition.
@@ -91,6 +94,7 @@ STAGES: list[Stage] = [
     Stage("train-segments", date_option="--as-of", inputs=(("--if-due", ""),)),
     Stage("score-segments"),
     Stage("publish-audiences"),
+    Stage("measure-audiences"),
 ]
 
 

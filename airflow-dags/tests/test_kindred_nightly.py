@@ -46,7 +46,8 @@ def test_schedule_catchup_and_concurrency(dagbag):
 # The designed nightly chain: the nightly order, with the weekly retraining (train-segments --if-due) between
 # the features and the scoring.
 DESIGNED_TASKS = ["clean-customers", "clean-transactions", "clean-interactions", "build-features",
-                  "build-social-features", "train-segments", "score-segments", "publish-audiences"]
+                  "build-social-features", "train-segments", "score-segments", "publish-audiences",
+                  "measure-audiences"]
 
 
 def test_tasks_are_the_stages_in_nightly_order_each_after_the_previous(dagbag, nightly):

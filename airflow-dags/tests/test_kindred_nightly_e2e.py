@@ -50,6 +50,8 @@ NIGHTLY_TABLES = {
     "gold/segment_membership_changes": "change_date",
     "gold/segment_profiles": "as_of",
     "gold/audiences": "as_of",
+    "gold/audience_membership": None,
+    "gold/audience_lift": "as_of",
 }
 
 
@@ -207,6 +209,14 @@ def test_nightly_dag_runs_two_nights_and_scoring_an_older_night_again_changes_no
     features = lake_reader.rows(lake, "gold/customer_features", ["customer_id"], f"as_of = DATE'{SECOND}'")
     assert {c for (c,) in features} == _buyers_by(lake, SECOND)
     _check_segments_and_audiences(lake, SECOND, _buyers_by(lake, SECOND))
+    # measure-audiences: each of the first night's audiences a day on, in three metrics, each group's customers
+    lift = lake_reader.rows(lake, "gold/audience_lift", ["audience", "cohort_date", "days_observed", "metric",
+                                                         "treatment_customers", "control_customers"],
+                            f"as_of = DATE'{SECOND}'")
+    groups = lake_reader.table(lake, "gold/audiences").where(f"as_of = DATE'{FIRST}'") \
+        .groupBy("audience").pivot("audience_group", ["treatment", "control"]).count().collect()
+    assert lift == {(g["audience"], FIRST, 1, metric, g["treatment"] or 0, g["control"] or 0) for g in groups
+                    for metric in ("conversion_rate", "purchases_per_customer", "net_revenue_per_customer")}
     # a day after the first model: not due, the model in force scores the second night
     assert lake_reader.rows(lake, "gold/segment_models", ["version", "as_of"]) == models
     segments_version = lake_reader.version(lake, "gold/customer_segments")
@@ -215,7 +225,7 @@ def test_nightly_dag_runs_two_nights_and_scoring_an_older_night_again_changes_no
     # segment table, its changes and the audiences as they are.
     run, states = _run_nightly(FIRST, from_task="score-segments")
     assert str(run.state) == "success", states
-    assert states == {"score-segments": "success", "publish-audiences": "success"}
+    assert states == {"score-segments": "success", "publish-audiences": "success", "measure-audiences": "success"}
     again = {table: _content(lake, table) for table in NIGHTLY_TABLES}
     # not a commit to the segment table: its change feed gives activation tools nothing from the rerun
     assert lake_reader.version(lake, "gold/customer_segments") == segments_version
@@ -245,11 +255,13 @@ def _report_shows_every_section(lake, conf, master: str, day: date) -> None:
     churn_nights = (lake / "gold" / "churn_models" / "_delta_log").is_dir() and \
         len(lake_reader.rows(lake, "gold/churn_models", ["as_of"], f"as_of <= DATE'{day}'"))
     charts = {}
-    for section in ("segments", "rfm", "movement", "clv", "churn", "social", "quality"):
+    for section in ("segments", "rfm", "movement", "clv", "churn", "social", "lift", "quality"):
         start = html.index(f'<section id="{section}">')
         charts[section] = html[start:html.index("</section>", start)].count("<svg ")
+    measured = lake_reader.table(lake, "gold/audience_lift").where(
+        f"as_of = DATE'{day}' AND status = 'measured'").count()
     assert charts == {"segments": 3, "rfm": 1, "movement": 2, "clv": 1, "churn": 2 if churn_nights else 0,
-                      "social": 1, "quality": 1}
+                      "social": 1, "lift": 1 if measured else 0, "quality": 1}
     assert [p.name for p in out.parent.iterdir()] == ["report.html"], "nothing but the report is left behind"
 
 

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.kindred.lake.Tables;
+import io.kindred.lake.Tables.AudienceLiftColumns;
 import io.kindred.lake.Tables.ChurnModelColumns;
 import io.kindred.lake.Tables.ClvModelColumns;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
@@ -302,6 +303,99 @@ public final class ReportSections {
             + (value(last, ChurnModelColumns.AUC) < value(last, ChurnModelColumns.BASELINE_AUC)
                 ? " On that evaluation the baseline ranked leavers better than the model: read its scores with care."
                 : ""));
+  }
+
+  /** Cohorts the lift chart shows at most: the largest. */
+  static final int MAX_LIFT_ROWS = 25;
+
+  /**
+   * What each audience earned (gold/audience_lift as of D): its treatment group against its control group, per
+   * cohort of customers who entered it on one night.
+   *
+   * @param confidence the intervals' level (kindred.audiences.measure.confidence), for the text
+   */
+  public static Section audienceLift(Dataset<Row> lift, double confidence) {
+    String level = Readable.number(100 * confidence, 0) + "%";
+    Section section = new Section("lift", "What audiences earned", "Each audience keeps a control group that is "
+        + "not contacted. A cohort is the customers who entered an audience on one night; its treatment and control "
+        + "groups are compared over the same days since then. Lift is how much more the treatment group bought: "
+        + "the line is the " + level + " interval, the range the true lift lies in with that confidence. An interval "
+        + "that crosses the dashed line (no effect) is no evidence the audience earned anything yet.");
+    Map<String, Map<String, Row>> cohorts = new TreeMap<>();
+    for (Row r : lift.collectAsList()) {
+      cohorts.computeIfAbsent(r.getAs(AudienceLiftColumns.AUDIENCE) + "\u0001" + r.getAs(
+          AudienceLiftColumns.COHORT_DATE), k -> new TreeMap<>()).put(r.getAs(AudienceLiftColumns.METRIC), r);
+    }
+    if (cohorts.isEmpty()) {
+      return section.paragraph("No audience measured for this night: measure-audiences compares an audience's "
+          + "groups once its customers have been in it for at least a day.");
+    }
+    List<Map<String, Row>> measured = new ArrayList<>();
+    List<String> tooSmall = new ArrayList<>();
+    for (Map<String, Row> cohort : cohorts.values()) {
+      Row any = cohort.values().iterator().next();
+      if (AudienceLiftColumns.MEASURED.equals(any.getAs(AudienceLiftColumns.STATUS))) {
+        measured.add(cohort);
+      } else {
+        tooSmall.add(any.getAs(AudienceLiftColumns.AUDIENCE) + " (" + any.getAs(AudienceLiftColumns.COHORT_DATE)
+            + ": " + Readable.count(any.getAs(AudienceLiftColumns.TREATMENT_CUSTOMERS)) + " and "
+            + Readable.count(any.getAs(AudienceLiftColumns.CONTROL_CUSTOMERS)) + ")");
+      }
+    }
+    List<Map<String, Row>> shown = measured.stream().sorted(java.util.Comparator.comparingLong(
+        (Map<String, Row> c) -> -c.get(AudienceLiftColumns.PURCHASES_PER_CUSTOMER).<Long>getAs(
+            AudienceLiftColumns.TREATMENT_CUSTOMERS))).limit(MAX_LIFT_ROWS).toList();
+    if (!shown.isEmpty()) {
+      List<String> labels = new ArrayList<>();
+      double[] point = new double[shown.size()];
+      double[] low = new double[shown.size()];
+      double[] high = new double[shown.size()];
+      for (int i = 0; i < shown.size(); i++) {
+        Row r = shown.get(i).get(AudienceLiftColumns.PURCHASES_PER_CUSTOMER);
+        labels.add(r.getAs(AudienceLiftColumns.AUDIENCE) + ", " + r.getAs(AudienceLiftColumns.COHORT_DATE));
+        point[i] = value(r, AudienceLiftColumns.RELATIVE_LIFT);
+        low[i] = value(r, AudienceLiftColumns.RELATIVE_LIFT_LOW);
+        high[i] = value(r, AudienceLiftColumns.RELATIVE_LIFT_HIGH);
+      }
+      section.chart("Lift in purchases per customer, treatment over control, with its " + level + " interval"
+          + (measured.size() > shown.size() ? "; the " + shown.size() + " largest of " + measured.size()
+          + " cohorts." : "."), Svg.intervals("Lift in purchases per customer", labels, point, low, high,
+              v -> (v > 0 ? "+" : "") + Readable.percent(v)));
+      List<List<String>> table = new ArrayList<>();
+      for (Map<String, Row> c : shown) {
+        Row conversion = c.get(AudienceLiftColumns.CONVERSION_RATE);
+        Row purchases = c.get(AudienceLiftColumns.PURCHASES_PER_CUSTOMER);
+        Row revenue = c.get(AudienceLiftColumns.NET_REVENUE_PER_CUSTOMER);
+        table.add(List.of(purchases.getAs(AudienceLiftColumns.AUDIENCE),
+            purchases.getAs(AudienceLiftColumns.COHORT_DATE).toString(),
+            Readable.count(purchases.<Integer>getAs(AudienceLiftColumns.DAYS_OBSERVED)),
+            Readable.count(purchases.getAs(AudienceLiftColumns.TREATMENT_CUSTOMERS)) + " / "
+                + Readable.count(purchases.getAs(AudienceLiftColumns.CONTROL_CUSTOMERS)),
+            Readable.percent(value(conversion, AudienceLiftColumns.TREATMENT_VALUE)) + " / "
+                + Readable.percent(value(conversion, AudienceLiftColumns.CONTROL_VALUE)),
+            Readable.number(value(purchases, AudienceLiftColumns.TREATMENT_VALUE), 2) + " / "
+                + Readable.number(value(purchases, AudienceLiftColumns.CONTROL_VALUE), 2),
+            signedPercent(value(purchases, AudienceLiftColumns.RELATIVE_LIFT)) + " ("
+                + signedPercent(value(purchases, AudienceLiftColumns.RELATIVE_LIFT_LOW)) + " to "
+                + signedPercent(value(purchases, AudienceLiftColumns.RELATIVE_LIFT_HIGH)) + ")",
+            Readable.number(value(purchases, AudienceLiftColumns.P_VALUE), 3),
+            Readable.money(value(revenue, AudienceLiftColumns.TREATMENT_VALUE), CURRENCY) + " / "
+                + Readable.money(value(revenue, AudienceLiftColumns.CONTROL_VALUE), CURRENCY)));
+      }
+      section.table(List.of("Audience", "Entered", "Days", "Customers (treatment / control)",
+          "Bought (treatment / control)", "Purchases per customer", "Lift in purchases (" + level + " interval)",
+          "p-value", "Net revenue per customer"), table);
+    }
+    if (!tooSmall.isEmpty()) {
+      section.paragraph(Readable.count(tooSmall.size()) + " cohorts too small to measure (treatment and control "
+          + "customers): " + String.join("; ", tooSmall.subList(0, Math.min(10, tooSmall.size())))
+          + (tooSmall.size() > 10 ? "; ..." : "") + ".");
+    }
+    return section;
+  }
+
+  private static String signedPercent(double share) {
+    return (share > 0 ? "+" : "") + Readable.percent(share);
   }
 
   /** Opinion leaders, communities and referrals of the night (gold/social_features at D). */

@@ -210,6 +210,53 @@ public final class Svg {
     return out.append("</svg>").toString();
   }
 
+  /**
+   * One estimate per label with its interval: a whisker from {@code low} to {@code high}, a dot at {@code point},
+   * on a scale that always holds 0 (a dashed line: no effect), the estimate and its interval written after the
+   * whisker. A NaN interval draws the dot alone.
+   */
+  public static String intervals(String title, List<String> labels, double[] point, double[] low, double[] high,
+      DoubleFunction<String> format) {
+    int rowHeight = 26;
+    int labelWidth = Math.max(80, Math.min(300, 16 + 7 * labels.stream().mapToInt(String::length).max().orElse(0)));
+    int area = WIDTH - labelWidth - 200;
+    int height = 10 + rowHeight * labels.size();
+    double lo = 0;
+    double hi = 0;
+    for (int i = 0; i < labels.size(); i++) {
+      for (double v : new double[] {point[i], low[i], high[i]}) {
+        if (!Double.isNaN(v)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+    }
+    double span = hi - lo <= 0 ? 1 : hi - lo;
+    double scale = area / span;
+    double zero = labelWidth + (0 - lo) * scale;
+    StringBuilder out = open(title, WIDTH, height);
+    out.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%d\" stroke=\"#999999\" "
+        + "stroke-dasharray=\"4 3\"/>", zero, zero, height));
+    for (int i = 0; i < labels.size(); i++) {
+      int mid = 5 + i * rowHeight + rowHeight / 2;
+      out.append(text(labelWidth - 8, mid + 4, "end", labels.get(i)));
+      String interval = Double.isNaN(low[i]) || Double.isNaN(high[i]) ? ""
+          : " (" + format.apply(low[i]) + " to " + format.apply(high[i]) + ")";
+      double right = labelWidth + ((Double.isNaN(high[i]) ? point[i] : high[i]) - lo) * scale;
+      if (!interval.isEmpty()) {
+        out.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
+            + "stroke=\"%s\" stroke-width=\"2\"/>", labelWidth + (low[i] - lo) * scale, right, mid, mid,
+            PALETTE.get(0)));
+      }
+      out.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%d\" r=\"4\" fill=\"%s\"><title>%s: %s%s"
+          + "</title></circle>", labelWidth + (point[i] - lo) * scale, mid, PALETTE.get(1), html(labels.get(i)),
+          html(format.apply(point[i])), html(interval)));
+      out.append(text((int) Math.ceil(Math.max(right, zero)) + 8, mid + 4, "start", format.apply(point[i])
+          + interval));
+    }
+    return out.append("</svg>").toString();
+  }
+
   /** {@code label} in lines of at most {@code width} characters, broken at spaces (a longer word stays whole). */
   static List<String> wrap(String label, int width) {
     List<String> lines = new java.util.ArrayList<>();

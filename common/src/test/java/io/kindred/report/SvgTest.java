@@ -80,4 +80,19 @@ class SvgTest {
     assertTrue(svg.contains("<rect x=\"250.0\" y=\"10\" width=\"20.0\""), svg);
     assertTrue(svg.contains("median $30"), svg);
   }
+
+  @Test
+  void intervalsPlaceEachEstimateAndItsWhiskerOnAScaleHoldingZero() {
+    String svg = Svg.intervals("Lift", List.of("a", "b"), new double[] {0.2, -0.1},
+        new double[] {0.05, Double.NaN}, new double[] {0.3, Double.NaN}, v -> Math.round(v * 100) + "%");
+
+    // labels take 80, the scale 480 pixels from -0.1 (x=80) to 0.3 (x=560): 1200 pixels per unit, 0 at x=200
+    assertTrue(svg.contains("<line x1=\"200.0\" x2=\"200.0\" y1=\"0\" y2=\"62\""), svg);
+    assertTrue(svg.contains("<line x1=\"260.0\" x2=\"560.0\" y1=\"18\" y2=\"18\""), "a's whisker: " + svg);
+    assertTrue(svg.contains("<circle cx=\"440.0\" cy=\"18\" r=\"4\" fill=\"#e07b39\"><title>a: 20% (5% to 30%)"
+        + "</title>"), svg);
+    // b has no interval: its dot alone, at -0.1
+    assertTrue(svg.contains("<circle cx=\"80.0\" cy=\"44\" r=\"4\" fill=\"#e07b39\"><title>b: -10%</title>"), svg);
+    assertEquals(2, svg.split("<line ", -1).length - 1, "the zero line and a's whisker");
+  }
 }

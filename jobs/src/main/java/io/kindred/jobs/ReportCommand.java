@@ -98,6 +98,9 @@ public final class ReportCommand implements KindredCommand {
         context.steps().run("churn", () -> ReportSections.churn(upTo(spark, lake, Tables.GOLD_CHURN_MODELS, day))),
         context.steps().run("social", () -> ReportSections.social(
             night(spark, lake, Tables.GOLD_SOCIAL_FEATURES, day))),
+        context.steps().run("audience lift", () -> ReportSections.audienceLift(
+            night(spark, lake, Tables.GOLD_AUDIENCE_LIFT, day),
+            context.config().getDouble("audiences.measure.confidence"))),
         context.steps().run("data quality", () -> ReportSections.dataQuality(
             lake.readOrEmpty(spark, Tables.RUN_METRICS), day)));
     String html = ReportPage.render("Kindred: customers on " + day, "The night of " + day + ", from " + lake

@@ -32,6 +32,7 @@ import io.kindred.lake.Tables.SegmentSweepColumns;
 import io.kindred.lake.Tables.TransactionColumns;
 import io.kindred.measure.Lift;
 import io.kindred.ops.RunMetrics;
+import io.kindred.report.Readable;
 import io.kindred.segments.ClusteringAlgorithm;
 import io.kindred.testing.SharedSpark;
 import java.io.ByteArrayOutputStream;
@@ -663,6 +664,33 @@ class SegmentsJobTest {
       measuredRows++;
     }
     assertTrue(measuredRows > 0, measuredRows + " rows measured, " + tooSmall + " too small");
+
+    // the report of that night: a lift chart, and a table row per measured cohort with the figures of gold/audience_lift
+    Path report = dir.resolve("report.html");
+    new ReportCommand().out(report.toString()).report(context(lakehouse, "report", NEXT_WEEK));
+    String html = Files.readString(report);
+    String lifts = html.substring(html.indexOf("<section id=\"lift\">"), html.indexOf("</section>",
+        html.indexOf("<section id=\"lift\">")));
+    assertEquals(1, lifts.split("<svg ", -1).length - 1);
+    for (Row r : lift) {
+      if (!r.<String>getAs(AudienceLiftColumns.METRIC).equals(AudienceLiftColumns.PURCHASES_PER_CUSTOMER)
+          || !AudienceLiftColumns.MEASURED.equals(r.getAs(AudienceLiftColumns.STATUS))) {
+        continue;
+      }
+      String row = String.format(java.util.Locale.ROOT, "<tr><td>%s</td><td>%s</td><td class=\"n\">7</td>"
+          + "<td>%,d / %,d</td>", Readable.html(r.getAs(AudienceLiftColumns.AUDIENCE)), D,
+          r.<Long>getAs(AudienceLiftColumns.TREATMENT_CUSTOMERS), r.<Long>getAs(AudienceLiftColumns.CONTROL_CUSTOMERS));
+      assertTrue(lifts.contains(row), row + " in " + lifts);
+      // no relative lift where the control group did not buy: "-"
+      String interval = signed(r.getAs(AudienceLiftColumns.RELATIVE_LIFT)) + " ("
+          + signed(r.getAs(AudienceLiftColumns.RELATIVE_LIFT_LOW)) + " to "
+          + signed(r.getAs(AudienceLiftColumns.RELATIVE_LIFT_HIGH)) + ")";
+      assertTrue(lifts.contains(interval), interval + " in " + lifts);
+    }
+  }
+
+  private static String signed(Double share) {
+    return share == null ? "-" : String.format(java.util.Locale.ROOT, "%+.1f%%", 100 * share);
   }
 
   /** "customer|audience" -> group, published for {@code date}. */
@@ -728,7 +756,7 @@ class SegmentsJobTest {
 
     String html = Files.readString(out);
     Map<String, Integer> charts = new LinkedHashMap<>();
-    for (String id : List.of("segments", "rfm", "movement", "clv", "churn", "social", "quality")) {
+    for (String id : List.of("segments", "rfm", "movement", "clv", "churn", "social", "lift", "quality")) {
       int start = html.indexOf("<section id=\"" + id + "\">");
       assertTrue(start > 0, "section " + id);
       String section = html.substring(start, html.indexOf("</section>", start));
@@ -736,8 +764,9 @@ class SegmentsJobTest {
     }
     // churn is off, no social features were built in this world and its feeds were cleaned as of the next week:
     // those sections say so instead of a chart
-    assertEquals(Map.of("segments", 3, "rfm", 1, "movement", 2, "clv", 1, "churn", 0, "social", 0, "quality", 0),
-        charts);
+    assertEquals(Map.of("segments", 3, "rfm", 1, "movement", 2, "clv", 1, "churn", 0, "social", 0, "lift", 0,
+        "quality", 0), charts);
+    assertTrue(html.contains("No audience measured for this night"), "the lift says why it is empty");
     assertTrue(html.contains("No cleaning runs in the 30 nights to " + D + "."));
     assertTrue(html.contains("No churn model evaluated yet"), "churn says why it is empty");
     assertTrue(html.contains("No social features for this night: run build-social-features first."));
