@@ -320,7 +320,9 @@ public final class ReportSections {
         + "not contacted. A cohort is the customers who entered an audience on one night; its treatment and control "
         + "groups are compared over the same days since then. Lift is how much more the treatment group bought: "
         + "the line is the " + level + " interval, the range the true lift lies in with that confidence. An interval "
-        + "that crosses the dashed line (no effect) is no evidence the audience earned anything yet.");
+        + "that crosses the dashed line (no effect) is no evidence the audience earned anything yet. With many "
+        + "audiences, about one in twenty shows a lift outside its " + level + " interval by chance alone: look "
+        + "for lifts that hold night after night.");
     Map<String, Map<String, Row>> cohorts = new TreeMap<>();
     for (Row r : lift.collectAsList()) {
       cohorts.computeIfAbsent(r.getAs(AudienceLiftColumns.AUDIENCE) + "\u0001" + r.getAs(
@@ -350,14 +352,20 @@ public final class ReportSections {
       double[] point = new double[shown.size()];
       double[] low = new double[shown.size()];
       double[] high = new double[shown.size()];
+      // the night of entry in the labels only when the cohorts entered on more than one night
+      boolean oneNight = shown.stream().map(c -> c.get(AudienceLiftColumns.PURCHASES_PER_CUSTOMER)
+          .getAs(AudienceLiftColumns.COHORT_DATE)).distinct().count() == 1;
       for (int i = 0; i < shown.size(); i++) {
         Row r = shown.get(i).get(AudienceLiftColumns.PURCHASES_PER_CUSTOMER);
-        labels.add(r.getAs(AudienceLiftColumns.AUDIENCE) + ", " + r.getAs(AudienceLiftColumns.COHORT_DATE));
+        labels.add(r.getAs(AudienceLiftColumns.AUDIENCE) + (oneNight ? "" : ", " + r.getAs(
+            AudienceLiftColumns.COHORT_DATE)));
         point[i] = value(r, AudienceLiftColumns.RELATIVE_LIFT);
         low[i] = value(r, AudienceLiftColumns.RELATIVE_LIFT_LOW);
         high[i] = value(r, AudienceLiftColumns.RELATIVE_LIFT_HIGH);
       }
       section.chart("Lift in purchases per customer, treatment over control, with its " + level + " interval"
+          + (oneNight ? ", of the customers who entered on " + shown.get(0).get(
+              AudienceLiftColumns.PURCHASES_PER_CUSTOMER).getAs(AudienceLiftColumns.COHORT_DATE) : "")
           + (measured.size() > shown.size() ? "; the " + shown.size() + " largest of " + measured.size()
           + " cohorts." : "."), Svg.intervals("Lift in purchases per customer", labels, point, low, high,
               v -> (v > 0 ? "+" : "") + Readable.percent(v)));

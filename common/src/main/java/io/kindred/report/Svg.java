@@ -239,7 +239,7 @@ public final class Svg {
         + "stroke-dasharray=\"4 3\"/>", zero, zero, height));
     for (int i = 0; i < labels.size(); i++) {
       int mid = 5 + i * rowHeight + rowHeight / 2;
-      out.append(text(labelWidth - 8, mid + 4, "end", labels.get(i)));
+      out.append(text(labelWidth - 8, mid + 4, "end", shortened(labels.get(i), (labelWidth - 16) / 7)));
       String interval = Double.isNaN(low[i]) || Double.isNaN(high[i]) ? ""
           : " (" + format.apply(low[i]) + " to " + format.apply(high[i]) + ")";
       double right = labelWidth + ((Double.isNaN(high[i]) ? point[i] : high[i]) - lo) * scale;
@@ -255,6 +255,11 @@ public final class Svg {
           + interval));
     }
     return out.append("</svg>").toString();
+  }
+
+  /** {@code label} cut to {@code width} characters, its end replaced by an ellipsis when cut. */
+  static String shortened(String label, int width) {
+    return label.length() <= width ? label : label.substring(0, Math.max(1, width - 1)) + "\u2026";
   }
 
   /** {@code label} in lines of at most {@code width} characters, broken at spaces (a longer word stays whole). */

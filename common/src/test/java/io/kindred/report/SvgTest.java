@@ -95,4 +95,10 @@ class SvgTest {
     assertTrue(svg.contains("<circle cx=\"80.0\" cy=\"44\" r=\"4\" fill=\"#e07b39\"><title>b: -10%</title>"), svg);
     assertEquals(2, svg.split("<line ", -1).length - 1, "the zero line and a's whisker");
   }
+
+  @Test
+  void aLabelTooLongForItsColumnEndsInAnEllipsis() {
+    assertEquals("segment: Low\u2026", Svg.shortened("segment: Low value, active", 13));
+    assertEquals("rfm: new", Svg.shortened("rfm: new", 8));
+  }
 }

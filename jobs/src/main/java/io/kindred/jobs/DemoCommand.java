@@ -35,6 +35,11 @@ public final class DemoCommand implements KindredCommand {
 
   /** The file that marks a lakehouse as the demo's own, so that a re-run may delete it. */
   public static final String MARKER = ".kindred-demo";
+  /** The audience of the campaign the demo plants, and the days from its night to the last. */
+  static final String CAMPAIGN = "winter campaign";
+  static final int CAMPAIGN_DAYS = 14;
+  /** History a campaign night needs before it (four weeks): the features and segments of that night are built. */
+  static final int MIN_HISTORY_DAYS = 28;
   /** Where the demo writes unless --lakehouse says otherwise. */
   public static final String DEFAULT_LAKEHOUSE = "demo-lakehouse";
 
@@ -83,22 +88,25 @@ public final class DemoCommand implements KindredCommand {
     context.log().info("demo: {} customers, {} days {} .. {}, seed {}, lakehouse {}", customers, days, firstDay,
         runDate, seed, context.lake());
     context.steps().run("fresh lakehouse", () -> freshLakehouse(context));
-    JobContext demo = withDemoChurnHorizon(context);
+    JobContext demo = withDemoCampaign(withDemoChurnHorizon(context));
+    boolean campaign = !demo.config().getString("generate.campaign.audience").isEmpty();
+    LocalDate campaignNight = runDate.minusDays(demo.config().getInt("generate.campaign.night-before-end"));
 
-    // 1. Raw feeds with a known truth.
+    // 1. Raw feeds with a known truth and a planted campaign (see withDemoCampaign).
     GenerateCommand.generate(demo.forJob("generate", runDate), customers, days, seed,
         demo.lake().root().resolve(Layer.RAW.folder()), true);
     // 2. Cleaning: every delivery day of each feed in one run per feed.
     CleanJob.cleanGeneratedFeeds(demo, demo.lake().location(Layer.RAW, "").uri(), firstDay, runDate);
-    // 3. Customer features as of the last night.
-    new BuildFeaturesCommand().build(demo.forJob("build-features", runDate));
-    // 4. Social features for the same night: influence, communities, peer value, referrals.
-    new BuildSocialFeaturesCommand().build(demo.forJob("build-social-features", runDate));
-    // 5. Segments: train when due (no model yet, or the latest older than the retrain interval), score, publish.
-    new TrainSegmentsCommand().ifDue(true).train(demo.forJob("train-segments", runDate));
-    new ScoreSegmentsCommand().score(demo.forJob("score-segments", runDate));
-    PublishAudiencesCommand.Result audiences = new PublishAudiencesCommand()
-        .publish(demo.forJob("publish-audiences", runDate));
+    // 3-5 for the campaign night: the audiences the campaign went out to.
+    if (campaign) {
+      nightly(demo, campaignNight);
+    }
+    // 3-5 for the last night: features, social features, segments (trained when due), audiences.
+    PublishAudiencesCommand.Result audiences = nightly(demo, runDate);
+    // What each audience earned since the campaign night: treatment against control.
+    if (campaign) {
+      new MeasureAudiencesCommand().measure(demo.forJob("measure-audiences", runDate));
+    }
     // 6. The largest segment audience as a file an ad platform could upload.
     String exported = exportLargestSegmentAudience(demo, audiences);
     // 7. The night's report for the marketing team.
@@ -112,6 +120,48 @@ public final class DemoCommand implements KindredCommand {
       out.println("Exported audience: " + exported);
     }
     out.println("Report: " + report + " (open it in a browser)");
+  }
+
+  /**
+   * One night's features, social features, segments (trained when due: no model yet, or the latest older than the
+   * retrain interval) and audiences.
+   */
+  private static PublishAudiencesCommand.Result nightly(JobContext demo, LocalDate night) throws Exception {
+    // Customer features as of the night, then its social features: influence, communities, peer value, referrals.
+    new BuildFeaturesCommand().build(demo.forJob("build-features", night));
+    new BuildSocialFeaturesCommand().build(demo.forJob("build-social-features", night));
+    new TrainSegmentsCommand().ifDue(true).train(demo.forJob("train-segments", night));
+    new ScoreSegmentsCommand().score(demo.forJob("score-segments", night));
+    return new PublishAudiencesCommand().publish(demo.forJob("publish-audiences", night));
+  }
+
+  /**
+   * Plants a campaign, unless the configuration plants one of its own or the history is shorter than six weeks:
+   * the audience {@value #CAMPAIGN} (the first
+   * half of the customer ids, a filter audience) goes out on the night {@value #CAMPAIGN_DAYS} days before the last,
+   * and its treatment group buys 20% more often over the days after; its control group does not. The report of the
+   * last night shows what measure-audiences made of it.
+   */
+  private JobContext withDemoCampaign(JobContext context) {
+    if (!context.config().getString("generate.campaign.audience").isEmpty()) {
+      return context;
+    }
+    if (days < CAMPAIGN_DAYS + MIN_HISTORY_DAYS) {
+      context.log().info("demo: {} days of history are too few to plant a campaign ({} days before its night and {} "
+          + "after are needed); none planted", days, MIN_HISTORY_DAYS, CAMPAIGN_DAYS);
+      return context;
+    }
+    long campaignCustomers = Math.max(1, customers / 2);
+    String root = KindredConfig.ROOT + ".";
+    Map<String, Object> campaign = new java.util.LinkedHashMap<>();
+    campaign.put(root + "generate.campaign.audience", CAMPAIGN);
+    campaign.put(root + "generate.campaign.customers", campaignCustomers);
+    campaign.put(root + "generate.campaign.night-before-end", CAMPAIGN_DAYS);
+    campaign.put(root + "generate.campaign.days", CAMPAIGN_DAYS);
+    campaign.put(root + "generate.campaign.purchase-uplift", 0.2);
+    campaign.put(com.typesafe.config.ConfigUtil.joinPath(KindredConfig.ROOT, "audiences", "filters", CAMPAIGN),
+        String.format(java.util.Locale.ROOT, "customer_id <= 'C%08d'", campaignCustomers));
+    return context.withConfig(context.config().withOverrides(campaign));
   }
 
   /** Exports the segment audience with the most customers to {@code <lakehouse>/exports/}; returns its path. */
