@@ -386,7 +386,7 @@ public final class ReportSections {
             signedPercent(value(purchases, AudienceLiftColumns.RELATIVE_LIFT)) + " ("
                 + signedPercent(value(purchases, AudienceLiftColumns.RELATIVE_LIFT_LOW)) + " to "
                 + signedPercent(value(purchases, AudienceLiftColumns.RELATIVE_LIFT_HIGH)) + ")",
-            Readable.number(value(purchases, AudienceLiftColumns.P_VALUE), 3),
+            pValue(value(purchases, AudienceLiftColumns.P_VALUE)),
             Readable.money(value(revenue, AudienceLiftColumns.TREATMENT_VALUE), CURRENCY) + " / "
                 + Readable.money(value(revenue, AudienceLiftColumns.CONTROL_VALUE), CURRENCY)));
       }
@@ -400,6 +400,10 @@ public final class ReportSections {
           + (tooSmall.size() > 10 ? "; ..." : "") + ".");
     }
     return section;
+  }
+
+  private static String pValue(double p) {
+    return p < 0.001 ? "< 0.001" : Readable.number(p, 3);
   }
 
   private static String signedPercent(double share) {
