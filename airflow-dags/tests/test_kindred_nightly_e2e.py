@@ -215,8 +215,10 @@ def test_nightly_dag_runs_two_nights_and_scoring_an_older_night_again_changes_no
                             f"as_of = DATE'{SECOND}'")
     groups = lake_reader.table(lake, "gold/audiences").where(f"as_of = DATE'{FIRST}'") \
         .groupBy("audience").pivot("audience_group", ["treatment", "control"]).count().collect()
+    # (the change in CLV counts the customers with features on both nights: every buyer of the first night here)
     assert lift == {(g["audience"], FIRST, 1, metric, g["treatment"] or 0, g["control"] or 0) for g in groups
-                    for metric in ("conversion_rate", "purchases_per_customer", "net_revenue_per_customer")}
+                    for metric in ("conversion_rate", "purchases_per_customer", "net_revenue_per_customer",
+                                   "clv_change_per_customer")}
     # a day after the first model: not due, the model in force scores the second night
     assert lake_reader.rows(lake, "gold/segment_models", ["version", "as_of"]) == models
     segments_version = lake_reader.version(lake, "gold/customer_segments")

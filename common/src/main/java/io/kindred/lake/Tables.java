@@ -1147,8 +1147,12 @@ public final class Tables {
     public static final String COHORT_DATE = "cohort_date";
     /** Days after entry counted: cohort_date + 1 .. as_of. */
     public static final String DAYS_OBSERVED = "days_observed";
-    /** conversion_rate, purchases_per_customer or net_revenue_per_customer. */
+    /**
+     * conversion_rate, purchases_per_customer, net_revenue_per_customer or clv_change_per_customer (CLV at as_of
+     * less CLV on the night of entry).
+     */
     public static final String METRIC = "metric";
+    /** The group's customers with a value of the metric (for CLV: with features on both nights). */
     public static final String TREATMENT_CUSTOMERS = "treatment_customers";
     public static final String CONTROL_CUSTOMERS = "control_customers";
     public static final String TREATMENT_VALUE = "treatment_value";
@@ -1170,6 +1174,7 @@ public final class Tables {
     public static final String CONVERSION_RATE = "conversion_rate";
     public static final String PURCHASES_PER_CUSTOMER = "purchases_per_customer";
     public static final String NET_REVENUE_PER_CUSTOMER = "net_revenue_per_customer";
+    public static final String CLV_CHANGE_PER_CUSTOMER = "clv_change_per_customer";
 
     private AudienceLiftColumns() {
     }
@@ -1207,7 +1212,7 @@ public final class Tables {
         QUARANTINE_TRANSACTIONS, SILVER_INTERACTIONS, QUARANTINE_INTERACTIONS, SILVER_FOLLOWS,
         GOLD_CUSTOMER_STATE, GOLD_CUSTOMER_FEATURES, GOLD_CLV_MODELS, GOLD_CLV_HOLDOUT, GOLD_CHURN_MODELS,
         GOLD_SOCIAL_FEATURES, GOLD_SEGMENT_MODELS, GOLD_SEGMENT_MODEL_SWEEPS, GOLD_SEGMENT_PROFILES,
-        GOLD_CUSTOMER_SEGMENTS, GOLD_SEGMENT_MEMBERSHIP_CHANGES, GOLD_AUDIENCES, GOLD_AUDIENCE_MEMBERSHIP, GOLD_AUDIENCE_LIFT, RUN_METRICS,
-        EXPORTS);
+        GOLD_CUSTOMER_SEGMENTS, GOLD_SEGMENT_MEMBERSHIP_CHANGES, GOLD_AUDIENCES, GOLD_AUDIENCE_MEMBERSHIP,
+        GOLD_AUDIENCE_LIFT, RUN_METRICS, EXPORTS);
   }
 }

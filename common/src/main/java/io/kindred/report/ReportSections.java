@@ -374,6 +374,7 @@ public final class ReportSections {
         Row conversion = c.get(AudienceLiftColumns.CONVERSION_RATE);
         Row purchases = c.get(AudienceLiftColumns.PURCHASES_PER_CUSTOMER);
         Row revenue = c.get(AudienceLiftColumns.NET_REVENUE_PER_CUSTOMER);
+        Row clv = c.get(AudienceLiftColumns.CLV_CHANGE_PER_CUSTOMER);
         table.add(List.of(purchases.getAs(AudienceLiftColumns.AUDIENCE),
             purchases.getAs(AudienceLiftColumns.COHORT_DATE).toString(),
             Readable.count(purchases.<Integer>getAs(AudienceLiftColumns.DAYS_OBSERVED)),
@@ -388,11 +389,13 @@ public final class ReportSections {
                 + signedPercent(value(purchases, AudienceLiftColumns.RELATIVE_LIFT_HIGH)) + ")",
             pValue(value(purchases, AudienceLiftColumns.P_VALUE)),
             Readable.money(value(revenue, AudienceLiftColumns.TREATMENT_VALUE), CURRENCY) + " / "
-                + Readable.money(value(revenue, AudienceLiftColumns.CONTROL_VALUE), CURRENCY)));
+                + Readable.money(value(revenue, AudienceLiftColumns.CONTROL_VALUE), CURRENCY),
+            clv == null ? "-" : Readable.money(value(clv, AudienceLiftColumns.TREATMENT_VALUE), CURRENCY) + " / "
+                + Readable.money(value(clv, AudienceLiftColumns.CONTROL_VALUE), CURRENCY)));
       }
       section.table(List.of("Audience", "Entered", "Days", "Customers (treatment / control)",
           "Bought (treatment / control)", "Purchases per customer", "Lift in purchases (" + level + " interval)",
-          "p-value", "Net revenue per customer"), table);
+          "p-value", "Net revenue per customer", "Change in CLV per customer"), table);
     }
     if (!tooSmall.isEmpty()) {
       section.paragraph(Readable.count(tooSmall.size()) + " cohorts too small to measure (treatment and control "

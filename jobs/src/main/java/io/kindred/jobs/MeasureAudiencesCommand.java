@@ -9,6 +9,7 @@ import io.kindred.jobs.cli.CommonOptions;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
 import io.kindred.lake.Lakehouse;
+import io.kindred.lake.TableDef;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.AudienceColumns;
 import io.kindred.lake.Tables.AudienceLiftColumns;
@@ -31,15 +32,16 @@ import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 /**
  * {@code kindred measure-audiences}: the lift each audience earned, its treatment group against its control group.
  *
- * <p>Reads {@code gold/audience_membership} (kept by publish-audiences) and {@code silver/transactions}. For each
+ * <p>Reads {@code gold/audience_membership} (kept by publish-audiences), {@code silver/transactions} and
+ * {@code gold/customer_features} (CLV on the night of entry and on D). For each
  * audience and each cohort (the customers who entered it on one of the {@code --window} nights before the run date),
  * compares treatment with control over the same days, from the day after entry to the run date (by assignment: see
- * {@link AudienceOutcomes}), on three metrics: conversion rate (bought at least once), purchases per customer and
- * net revenue per customer (USD). Absolute and relative lift with their intervals and the p-value are
- * {@link Lift}'s: Newcombe's hybrid score interval and Katz's log interval for the rate, Welch's t and the delta
- * method for the means. A cohort whose treatment or control group has fewer than
- * {@code kindred.audiences.measure.min-group-customers} customers is written with {@code status = too_small} and no
- * lift: an interval from a handful of customers would mislead.
+ * {@link AudienceOutcomes}), on four metrics: conversion rate (bought at least once), purchases per customer, net
+ * revenue per customer (USD) and the change in CLV per customer (USD, from the night of entry to D). Absolute and
+ * relative lift with their intervals and the p-value are {@link Lift}'s: Newcombe's hybrid score interval and Katz's
+ * log interval for the rate, Welch's t and the delta method for the means. A metric of a cohort whose treatment or
+ * control group has fewer than {@code kindred.audiences.measure.min-group-customers} customers with a value of it
+ * is written with {@code status = too_small} and no lift: an interval from a handful of customers would mislead.
  *
  * <p>Writes the {@code as_of = D} partition of {@code gold/audience_lift} (replaced in one commit; one row per
  * audience, cohort and metric) and one row of {@code ops/run_metrics} (rows in = lift rows computed = rows written).
@@ -50,6 +52,11 @@ import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 @Parameters(commandNames = "measure-audiences", commandDescription = "Measure each audience's lift for a run date: "
     + "treatment against control for the cohorts that entered it in the window, written to gold/audience_lift.")
 public final class MeasureAudiencesCommand implements KindredCommand {
+
+  /** The metrics measured, in the order of each cohort's rows. */
+  static final List<String> METRICS = List.of(AudienceLiftColumns.CONVERSION_RATE,
+      AudienceLiftColumns.PURCHASES_PER_CUSTOMER, AudienceLiftColumns.NET_REVENUE_PER_CUSTOMER,
+      AudienceLiftColumns.CLV_CHANGE_PER_CUSTOMER);
 
   @ParametersDelegate
   private final CommonOptions common = new CommonOptions();
@@ -65,7 +72,7 @@ public final class MeasureAudiencesCommand implements KindredCommand {
 
   @Override
   public List<String> upstream() {
-    return List.of("clean-transactions", "publish-audiences");
+    return List.of("clean-transactions", "build-features", "publish-audiences");
   }
 
   /** Sets {@code --window}. */
@@ -91,14 +98,18 @@ public final class MeasureAudiencesCommand implements KindredCommand {
     int minGroup = context.config().getInt("audiences.measure.min-group-customers");
     double confidence = context.config().getDouble("audiences.measure.confidence");
     return context.accounted(m -> {
-      for (var table : List.of(Tables.GOLD_AUDIENCE_MEMBERSHIP, Tables.SILVER_TRANSACTIONS)) {
-        if (!lake.exists(spark, table)) {
-          throw new IllegalStateException(table.relativePath() + " does not exist in " + lake + ": run "
-              + (table == Tables.SILVER_TRANSACTIONS ? "clean-transactions" : "publish-audiences") + " first");
+      Map<TableDef, String> makers = new java.util.LinkedHashMap<>();
+      makers.put(Tables.GOLD_AUDIENCE_MEMBERSHIP, "publish-audiences");
+      makers.put(Tables.SILVER_TRANSACTIONS, "clean-transactions");
+      makers.put(Tables.GOLD_CUSTOMER_FEATURES, "build-features");
+      for (Map.Entry<TableDef, String> e : makers.entrySet()) {
+        if (!lake.exists(spark, e.getKey())) {
+          throw new IllegalStateException(e.getKey().relativePath() + " does not exist in " + lake + ": run "
+              + e.getValue() + " first");
         }
       }
       Dataset<Row> sums = AudienceOutcomes.cohortSums(lake.read(spark, Tables.GOLD_AUDIENCE_MEMBERSHIP),
-          lake.read(spark, Tables.SILVER_TRANSACTIONS), date, days);
+          lake.read(spark, Tables.SILVER_TRANSACTIONS), lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES), date, days);
       List<Row> groups = context.steps().run("sum outcomes of the cohorts of " + date.minusDays(days) + " .. "
           + date.minusDays(1), () -> sums.orderBy(col(AudienceMembershipColumns.AUDIENCE),
               col(AudienceMembershipColumns.FROM_DATE)).collectAsList());
@@ -134,19 +145,20 @@ public final class MeasureAudiencesCommand implements KindredCommand {
     });
   }
 
-  /** The three metrics' rows of one cohort; {@code treatment} or {@code control} null when that group is empty. */
+  /** The rows of one cohort, one per metric; {@code treatment} or {@code control} null when that group is empty. */
   static List<Row> liftRows(Row treatment, Row control, LocalDate asOf, int minGroup, double confidence,
       String runId) {
     Row any = treatment != null ? treatment : control;
     String audience = any.getAs(AudienceMembershipColumns.AUDIENCE);
     Date cohort = any.getAs(AudienceMembershipColumns.FROM_DATE);
     int observed = (int) ChronoUnit.DAYS.between(cohort.toLocalDate(), asOf);
-    long nT = count(treatment, AudienceOutcomes.CUSTOMERS);
-    long nC = count(control, AudienceOutcomes.CUSTOMERS);
-    boolean enough = nT >= minGroup && nC >= minGroup;
     List<Row> rows = new ArrayList<>();
-    for (String metric : List.of(AudienceLiftColumns.CONVERSION_RATE, AudienceLiftColumns.PURCHASES_PER_CUSTOMER,
-        AudienceLiftColumns.NET_REVENUE_PER_CUSTOMER)) {
+    for (String metric : METRICS) {
+      String counted = metric.equals(AudienceLiftColumns.CLV_CHANGE_PER_CUSTOMER) ? AudienceOutcomes.CLV_CUSTOMERS
+          : AudienceOutcomes.CUSTOMERS;
+      long nT = count(treatment, counted);
+      long nC = count(control, counted);
+      boolean enough = nT >= minGroup && nC >= minGroup;
       Double valueT = value(treatment, metric);
       Double valueC = value(control, metric);
       Lift.Estimate e = null;
@@ -157,12 +169,16 @@ public final class MeasureAudiencesCommand implements KindredCommand {
           case AudienceLiftColumns.PURCHASES_PER_CUSTOMER -> Lift.means(nT,
               sum(treatment, AudienceOutcomes.PURCHASES), sum(treatment, AudienceOutcomes.PURCHASES_SQUARED), nC,
               sum(control, AudienceOutcomes.PURCHASES), sum(control, AudienceOutcomes.PURCHASES_SQUARED), confidence);
-          default -> Lift.means(nT, sum(treatment, AudienceOutcomes.REVENUE),
+          case AudienceLiftColumns.NET_REVENUE_PER_CUSTOMER -> Lift.means(nT, sum(treatment, AudienceOutcomes.REVENUE),
               sum(treatment, AudienceOutcomes.REVENUE_SQUARED), nC, sum(control, AudienceOutcomes.REVENUE),
               sum(control, AudienceOutcomes.REVENUE_SQUARED), confidence);
+          default -> Lift.means(nT, sum(treatment, AudienceOutcomes.CLV_CHANGE),
+              sum(treatment, AudienceOutcomes.CLV_CHANGE_SQUARED), nC, sum(control, AudienceOutcomes.CLV_CHANGE),
+              sum(control, AudienceOutcomes.CLV_CHANGE_SQUARED), confidence);
         };
       }
-      rows.add(new GenericRowWithSchema(new Object[] {Date.valueOf(asOf), audience, cohort, observed, metric, nT, nC, valueT, valueC,
+      rows.add(new GenericRowWithSchema(new Object[] {Date.valueOf(asOf), audience, cohort, observed, metric, nT, nC,
+          valueT, valueC,
           e == null ? null : finite(e.absolute()), e == null ? null : finite(e.absoluteLow()),
           e == null ? null : finite(e.absoluteHigh()), e == null ? null : finite(e.relative()),
           e == null ? null : finite(e.relativeLow()), e == null ? null : finite(e.relativeHigh()),
@@ -180,16 +196,16 @@ public final class MeasureAudiencesCommand implements KindredCommand {
     return group == null ? 0 : group.<Double>getAs(column);
   }
 
-  /** A group's value of the metric: its rate or mean; null for an empty group. */
+  /** A group's value of the metric: its rate or mean; null for a group without a value of it. */
   private static Double value(Row group, String metric) {
     long n = count(group, AudienceOutcomes.CUSTOMERS);
-    if (n == 0) {
-      return null;
-    }
+    long withClv = count(group, AudienceOutcomes.CLV_CUSTOMERS);
     return switch (metric) {
-      case AudienceLiftColumns.CONVERSION_RATE -> (double) count(group, AudienceOutcomes.CONVERTED) / n;
-      case AudienceLiftColumns.PURCHASES_PER_CUSTOMER -> sum(group, AudienceOutcomes.PURCHASES) / n;
-      default -> sum(group, AudienceOutcomes.REVENUE) / n;
+      case AudienceLiftColumns.CONVERSION_RATE -> n == 0 ? null
+          : (double) count(group, AudienceOutcomes.CONVERTED) / n;
+      case AudienceLiftColumns.PURCHASES_PER_CUSTOMER -> n == 0 ? null : sum(group, AudienceOutcomes.PURCHASES) / n;
+      case AudienceLiftColumns.NET_REVENUE_PER_CUSTOMER -> n == 0 ? null : sum(group, AudienceOutcomes.REVENUE) / n;
+      default -> withClv == 0 ? null : sum(group, AudienceOutcomes.CLV_CHANGE) / withClv;
     };
   }
 

@@ -50,9 +50,9 @@ import org.apache.spark.storage.StorageLevel;
  * that night (from_date = D, in the group published); an open stay whose customer is not published in its audience
  * ends (to_date = D). One MERGE touching only the stays that change.
  *
- * <p>A re-run of the same date is safe: it replaces that date's audiences and decides that night's stays again. A run for a date earlier than the latest
- * scoring of gold/customer_segments (a clear or backfill of an old night) writes nothing and says so in its log and
- * run metrics: the audiences published that night stay.
+ * <p>A re-run of the same date is safe: it replaces that date's audiences and decides that night's stays again. A
+ * run for a date earlier than the latest scoring of gold/customer_segments (a clear or backfill of an old night)
+ * writes nothing and says so in its log and run metrics: the audiences published that night stay.
  *
  * <p>Example: {@code ./kindred publish-audiences --run-date 2026-03-04}
  */

@@ -106,13 +106,19 @@ class AudienceLiftTruthTest {
     spark.createDataFrame(stays, Tables.GOLD_AUDIENCE_MEMBERSHIP.schema()).write().format("delta").mode("append")
         .save(lake.location(Tables.GOLD_AUDIENCE_MEMBERSHIP).uri());
 
+    // no features built in this world: the change in CLV has no values to measure
+    lake.createIfNotExists(spark, Tables.GOLD_CUSTOMER_FEATURES);
     new MeasureAudiencesCommand().window(14).measure(context(lakehouse, "measure-audiences", END));
 
     Map<String, Row> lift = new HashMap<>();
     for (Row r : lake.read(spark, Tables.GOLD_AUDIENCE_LIFT).collectAsList()) {
       lift.put(r.getAs(AudienceLiftColumns.AUDIENCE) + "/" + r.getAs(AudienceLiftColumns.METRIC), r);
     }
-    assertEquals(6, lift.size());
+    assertEquals(8, lift.size());
+    Row clv = lift.get(CAMPAIGN + "/" + AudienceLiftColumns.CLV_CHANGE_PER_CUSTOMER);
+    assertEquals(List.of(0L, 0L, AudienceLiftColumns.TOO_SMALL), List.of(clv.getAs(
+        AudienceLiftColumns.TREATMENT_CUSTOMERS), clv.getAs(AudienceLiftColumns.CONTROL_CUSTOMERS),
+        clv.getAs(AudienceLiftColumns.STATUS)));
     Row campaign = lift.get(CAMPAIGN + "/" + AudienceLiftColumns.PURCHASES_PER_CUSTOMER);
     assertEquals(List.of(members[0], members[1], 14, AudienceLiftColumns.MEASURED), List.of(
         campaign.getAs(AudienceLiftColumns.TREATMENT_CUSTOMERS), campaign.getAs(AudienceLiftColumns.CONTROL_CUSTOMERS),

@@ -608,11 +608,19 @@ class SegmentsJobTest {
       o[0] += t.<Boolean>getAs(TransactionColumns.IS_RETURN) ? 0 : 1;
       o[1] += t.<java.math.BigDecimal>getAs(TransactionColumns.AMOUNT).doubleValue();
     }
-    // audience -> {treatment, control} x {customers, converted, purchases, purchases², revenue, revenue²}
+    // each customer's CLV on D and a week on, from gold/customer_features
+    Map<String, double[]> clv = new HashMap<>();
+    for (Row f : lake(lakehouse).read(spark, Tables.GOLD_CUSTOMER_FEATURES).collectAsList()) {
+      clv.computeIfAbsent(f.getAs(CustomerFeatureColumns.CUSTOMER_ID), c -> new double[] {Double.NaN, Double.NaN})[
+          f.getAs(CustomerFeatureColumns.AS_OF).equals(Date.valueOf(D)) ? 0 : 1] = f.getAs(CustomerFeatureColumns.CLV);
+    }
+    // audience -> {treatment, control} x {customers, converted, purchases, purchases², revenue, revenue², customers
+    // with CLV both nights, CLV change, CLV change²}
     Map<String, double[][]> sums = new TreeMap<>();
     groupsD.forEach((k, g) -> {
-      double[] o = outcomes.getOrDefault(k.substring(0, k.indexOf('|')), new double[2]);
-      double[] x = sums.computeIfAbsent(k.substring(k.indexOf('|') + 1), a -> new double[2][6])[
+      String customer = k.substring(0, k.indexOf('|'));
+      double[] o = outcomes.getOrDefault(customer, new double[2]);
+      double[] x = sums.computeIfAbsent(k.substring(k.indexOf('|') + 1), a -> new double[2][9])[
           g.equals(AudienceColumns.CONTROL) ? 1 : 0];
       x[0]++;
       x[1] += o[0] > 0 ? 1 : 0;
@@ -620,13 +628,19 @@ class SegmentsJobTest {
       x[3] += o[0] * o[0];
       x[4] += o[1];
       x[5] += o[1] * o[1];
+      double[] v = clv.get(customer);
+      if (v != null && !Double.isNaN(v[0]) && !Double.isNaN(v[1])) {
+        x[6]++;
+        x[7] += v[1] - v[0];
+        x[8] += (v[1] - v[0]) * (v[1] - v[0]);
+      }
     });
     // this world's audiences are small: a group of 10 customers is measured here (30 by default)
     RunMetrics measured = new MeasureAudiencesCommand().window(7).measure(context(lakehouse, "measure-audiences",
         NEXT_WEEK, Map.of("kindred.audiences.measure.min-group-customers", "10")));
     List<Row> lift = lake(lakehouse).read(spark, Tables.GOLD_AUDIENCE_LIFT).orderBy(AudienceLiftColumns.AUDIENCE,
         AudienceLiftColumns.METRIC).collectAsList();
-    assertEquals(3 * sums.size(), lift.size());
+    assertEquals(4 * sums.size(), lift.size());
     assertEquals(lift.size(), measured.rowsIn());
     assertEquals(lift.size(), measured.rowsWritten());
     int tooSmall = 0;
@@ -634,20 +648,23 @@ class SegmentsJobTest {
     for (Row r : lift) {
       double[][] x = sums.get(r.<String>getAs(AudienceLiftColumns.AUDIENCE));
       String metric = r.getAs(AudienceLiftColumns.METRIC);
-      assertEquals(List.of(Date.valueOf(NEXT_WEEK), Date.valueOf(D), 7, (long) x[0][0], (long) x[1][0]), List.of(
-          r.getAs(AudienceLiftColumns.AS_OF), r.getAs(AudienceLiftColumns.COHORT_DATE),
-          r.getAs(AudienceLiftColumns.DAYS_OBSERVED), r.getAs(AudienceLiftColumns.TREATMENT_CUSTOMERS),
-          r.getAs(AudienceLiftColumns.CONTROL_CUSTOMERS)), r.toString());
       int k = switch (metric) {
         case AudienceLiftColumns.CONVERSION_RATE -> 1;
         case AudienceLiftColumns.PURCHASES_PER_CUSTOMER -> 2;
-        default -> 4;
+        case AudienceLiftColumns.NET_REVENUE_PER_CUSTOMER -> 4;
+        default -> 7;
       };
-      assertEquals(x[0][k] / x[0][0], r.<Double>getAs(AudienceLiftColumns.TREATMENT_VALUE), 1e-9, r.toString());
-      if (x[1][0] > 0) {
-        assertEquals(x[1][k] / x[1][0], r.<Double>getAs(AudienceLiftColumns.CONTROL_VALUE), 1e-9, r.toString());
+      // the customers counted: for the CLV change, those with features on both nights
+      int n = k == 7 ? 6 : 0;
+      assertEquals(List.of(Date.valueOf(NEXT_WEEK), Date.valueOf(D), 7, (long) x[0][n], (long) x[1][n]), List.of(
+          r.getAs(AudienceLiftColumns.AS_OF), r.getAs(AudienceLiftColumns.COHORT_DATE),
+          r.getAs(AudienceLiftColumns.DAYS_OBSERVED), r.getAs(AudienceLiftColumns.TREATMENT_CUSTOMERS),
+          r.getAs(AudienceLiftColumns.CONTROL_CUSTOMERS)), r.toString());
+      assertEquals(x[0][k] / x[0][n], r.<Double>getAs(AudienceLiftColumns.TREATMENT_VALUE), 1e-9, r.toString());
+      if (x[1][n] > 0) {
+        assertEquals(x[1][k] / x[1][n], r.<Double>getAs(AudienceLiftColumns.CONTROL_VALUE), 1e-9, r.toString());
       }
-      if (x[0][0] < 10 || x[1][0] < 10) {
+      if (x[0][n] < 10 || x[1][n] < 10) {
         tooSmall++;
         assertEquals(AudienceLiftColumns.TOO_SMALL, r.getAs(AudienceLiftColumns.STATUS));
         assertNull(r.getAs(AudienceLiftColumns.ABSOLUTE_LIFT));
@@ -655,7 +672,7 @@ class SegmentsJobTest {
       }
       Lift.Estimate e = k == 1
           ? Lift.proportions((long) x[0][1], (long) x[0][0], (long) x[1][1], (long) x[1][0], 0.95)
-          : Lift.means((long) x[0][0], x[0][k], x[0][k + 1], (long) x[1][0], x[1][k], x[1][k + 1], 0.95);
+          : Lift.means((long) x[0][n], x[0][k], x[0][k + 1], (long) x[1][n], x[1][k], x[1][k + 1], 0.95);
       assertEquals(AudienceLiftColumns.MEASURED, r.getAs(AudienceLiftColumns.STATUS));
       assertEquals(e.absolute(), r.<Double>getAs(AudienceLiftColumns.ABSOLUTE_LIFT), 1e-9, r.toString());
       assertEquals(e.absoluteLow(), r.<Double>getAs(AudienceLiftColumns.ABSOLUTE_LIFT_LOW), 1e-9, r.toString());
