@@ -13,10 +13,9 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
-import io.kindred.lake.TableDef;
+import io.kindred.lake.DeltaWrites;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.CustomerColumns;
-import io.kindred.lake.Tables.FollowColumns;
 import io.kindred.lake.Tables.FxRateColumns;
 import io.kindred.lake.Tables.InteractionColumns;
 import io.kindred.lake.Tables.LineageColumns;
@@ -202,7 +201,7 @@ public final class Cleaning {
   /** Accepted transactions as rows of {@code silver/transactions}. */
   public static Dataset<Row> transactionsSilver(Dataset<Row> accepted, String source, String runId) {
     Column quantity = col("quantity");
-    return conform(Tables.SILVER_TRANSACTIONS, accepted.select(
+    return DeltaWrites.conform(Tables.SILVER_TRANSACTIONS, accepted.select(
         col("transaction_id").as(TransactionColumns.TRANSACTION_ID),
         col("customer_id").as(TransactionColumns.CUSTOMER_ID),
         col("timestamp").as(TransactionColumns.TRANSACTION_TS),
@@ -227,7 +226,7 @@ public final class Cleaning {
 
   /** Accepted FX-rate records as rows of {@code silver/fx_rates}. */
   public static Dataset<Row> fxRatesSilver(Dataset<Row> accepted, String source, String runId) {
-    return conform(Tables.SILVER_FX_RATES, accepted.select(
+    return DeltaWrites.conform(Tables.SILVER_FX_RATES, accepted.select(
         col("date").as(FxRateColumns.DATE),
         col("currency").as(FxRateColumns.CURRENCY),
         col("rate_to_usd").cast(Tables.FX_RATE).as(FxRateColumns.RATE_TO_USD),
@@ -254,7 +253,7 @@ public final class Cleaning {
    */
   public static Dataset<Row> customerVersions(Dataset<Row> accepted, String source, String runId) {
     Column email = lower(trim(col("email")));
-    return conform(Tables.SILVER_CUSTOMERS, accepted.select(
+    return DeltaWrites.conform(Tables.SILVER_CUSTOMERS, accepted.select(
         col("customer_id").as(CustomerColumns.CUSTOMER_ID),
         when(email.equalTo(""), lit(null).cast("string")).otherwise(email).as(CustomerColumns.EMAIL),
         E164.apply(col("phone"), col("country")).as(CustomerColumns.PHONE),
@@ -280,14 +279,14 @@ public final class Cleaning {
   public static Dataset<Row> withCustomerHistory(Dataset<Row> versions) {
     WindowSpec w = Window.partitionBy(col(CustomerColumns.CUSTOMER_ID)).orderBy(col(CustomerColumns.VALID_FROM));
     Column next = lead(col(CustomerColumns.VALID_FROM), 1).over(w);
-    return conform(Tables.SILVER_CUSTOMERS, versions
+    return DeltaWrites.conform(Tables.SILVER_CUSTOMERS, versions
         .withColumn(CustomerColumns.VALID_TO, next)
         .withColumn(CustomerColumns.IS_CURRENT, col(CustomerColumns.VALID_TO).isNull()));
   }
 
   /** Accepted interaction records as rows of {@code silver/interactions}. */
   public static Dataset<Row> interactionsSilver(Dataset<Row> accepted, String source, String runId) {
-    return conform(Tables.SILVER_INTERACTIONS, accepted.select(
+    return DeltaWrites.conform(Tables.SILVER_INTERACTIONS, accepted.select(
         col("event_id").as(InteractionColumns.EVENT_ID),
         col("actor").as(InteractionColumns.ACTOR),
         col("target").as(InteractionColumns.TARGET),
@@ -353,7 +352,7 @@ public final class Cleaning {
 
   /** Rejected records (reason set, not an exact duplicate) as rows of a quarantine table. */
   public static Dataset<Row> quarantineRows(Dataset<Row> records, String source, LocalDate runDate, String runId) {
-    return conform(Tables.QUARANTINE_TRANSACTIONS, records
+    return DeltaWrites.conform(Tables.QUARANTINE_TRANSACTIONS, records
         .filter(col(RecordParser.REASON).isNotNull()
             .and(col(RecordParser.REASON).notEqual(Reason.EXACT_DUPLICATE.code())))
         .select(
@@ -385,11 +384,5 @@ public final class Cleaning {
   /** Accepted records: reason is null. */
   public static Dataset<Row> accepted(Dataset<Row> records) {
     return records.filter(col(RecordParser.REASON).isNull());
-  }
-
-  /** {@code data} with exactly the columns of {@code table}, in order, cast to its types. */
-  public static Dataset<Row> conform(TableDef table, Dataset<Row> data) {
-    return data.select(Arrays.stream(table.schema().fields())
-        .map(f -> col(f.name()).cast(f.dataType()).as(f.name())).toArray(Column[]::new));
   }
 }

@@ -2,6 +2,7 @@ package io.kindred.clean;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.kindred.lake.DeltaWrites;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.CustomerColumns;
 import io.kindred.lake.Tables.FollowColumns;
@@ -54,9 +55,9 @@ public final class IncrementalHistory {
    * @param versions the run's new versions, rows of {@code silver/customers}
    */
   public static Dataset<Row> customerHistoryOf(Dataset<Row> touched, Dataset<Row> kept, Dataset<Row> versions) {
-    return Cleaning.withCustomerHistory(Cleaning.conform(Tables.SILVER_CUSTOMERS,
+    return Cleaning.withCustomerHistory(DeltaWrites.conform(Tables.SILVER_CUSTOMERS,
             kept.join(touched, List.of(CustomerColumns.CUSTOMER_ID).stream().collect(toSeq()), "left_semi"))
-        .unionByName(Cleaning.conform(Tables.SILVER_CUSTOMERS, versions)));
+        .unionByName(DeltaWrites.conform(Tables.SILVER_CUSTOMERS, versions)));
   }
 
   /** The rows of {@code rows} (a table's rows) whose customer is in {@code touched}. */
@@ -111,6 +112,6 @@ public final class IncrementalHistory {
 
   /** The rows of {@code follows} that are edges (not orphan unfollows), as rows of {@code silver/follows}. */
   public static Dataset<Row> edgesOnly(Dataset<Row> followEdges) {
-    return Cleaning.conform(Tables.SILVER_FOLLOWS, followEdges.filter(functions.not(col(Cleaning.ORPHAN_UNFOLLOW))));
+    return DeltaWrites.conform(Tables.SILVER_FOLLOWS, followEdges.filter(functions.not(col(Cleaning.ORPHAN_UNFOLLOW))));
   }
 }

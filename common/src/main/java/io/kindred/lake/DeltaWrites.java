@@ -15,9 +15,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * Writing only what changed: the rows of a group of a table (a customer's history, a follow pair's edges) are
- * recomputed elsewhere; {@link #changes} compares them with the rows the table holds for the same groups and keeps
- * only the differences, and {@link #mergeChanges} applies those in one Delta MERGE commit.
+ * Writing Kindred's tables. {@link #conform} shapes rows to a table's schema and {@link #replace} replaces a part of
+ * a table (a night, a range of days) in one commit. Writing only what changed: the rows of a group of a table (a
+ * customer's history, a follow pair's edges) are recomputed elsewhere; {@link #changes} compares them with the rows
+ * the table holds for the same groups and keeps only the differences, and {@link #mergeChanges} applies those in one
+ * Delta MERGE commit.
  *
  * <p>A row is identified by a key (columns that are unique in the table); key parts are compared null-safely
  * ({@code <=>}), so a nullable key part matches a null.
@@ -30,6 +32,31 @@ public final class DeltaWrites {
   public static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
 
   private DeltaWrites() {
+  }
+
+  /**
+   * The columns of {@code table}, in its order and types; a nullable column {@code data} lacks is null (the social
+   * columns of gold/customer_features, which build-social-features fills in). A missing column that may not be null
+   * fails, naming it.
+   */
+  public static Dataset<Row> conform(TableDef table, Dataset<Row> data) {
+    List<String> present = java.util.Arrays.asList(data.columns());
+    return data.select(java.util.Arrays.stream(table.schema().fields())
+        .map(f -> (present.contains(f.name()) || !f.nullable() ? col(f.name()) : lit(null))
+            .cast(f.dataType()).as(f.name()))
+        .toArray(Column[]::new));
+  }
+
+  /**
+   * Replaces the rows matching {@code predicate} in {@code table} with {@code rows} (which must have its schema), in
+   * one Delta commit; the table is created first when missing.
+   */
+  public static void replace(SparkSession spark, Lakehouse lake, TableDef table, Dataset<Row> rows,
+      String predicate) {
+    table.requireSchemaOf(rows);
+    lake.createIfNotExists(spark, table);
+    rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
+        .save(lake.location(table).uri());
   }
 
   /**

@@ -19,6 +19,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.kindred.clean.Cleaning;
 import io.kindred.clean.RecordParser;
+import io.kindred.lake.DeltaWrites;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
 import io.kindred.lake.Tables.FollowColumns;
@@ -699,7 +700,7 @@ public final class SocialFeatures {
         coalesce(col(SocialFeatureColumns.REFERRAL_REVENUE_90D), zeroAmount)
             .as(SocialFeatureColumns.REFERRAL_REVENUE_90D),
         lit(runId).as(SocialFeatureColumns.RUN_ID));
-    return Cleaning.conform(Tables.GOLD_SOCIAL_FEATURES, rows);
+    return DeltaWrites.conform(Tables.GOLD_SOCIAL_FEATURES, rows);
   }
 
   /**

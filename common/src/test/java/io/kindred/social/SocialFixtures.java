@@ -1,6 +1,7 @@
 package io.kindred.social;
 
 import io.kindred.clean.Cleaning;
+import io.kindred.lake.DeltaWrites;
 import io.kindred.lake.Tables;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -94,7 +95,7 @@ final class SocialFixtures {
 
   /** silver/follows as clean-interactions builds it from the same events (all of them, whatever their date). */
   static Dataset<Row> follows(SparkSession spark, List<Ev> events) {
-    return Cleaning.conform(Tables.SILVER_FOLLOWS, Cleaning.followEdges(interactions(spark, events))
+    return DeltaWrites.conform(Tables.SILVER_FOLLOWS, Cleaning.followEdges(interactions(spark, events))
         .filter(functions.not(functions.col(Cleaning.ORPHAN_UNFOLLOW))));
   }
 

@@ -27,6 +27,7 @@ import io.kindred.features.RfmSegments;
 import io.kindred.jobs.cli.CommonOptions;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.lake.DeltaWrites;
 import io.kindred.lake.Lakehouse;
 import io.kindred.lake.Layer;
 import io.kindred.lake.TableDef;
@@ -319,8 +320,8 @@ public final class BuildFeaturesCommand implements KindredCommand {
           features = features.withColumn(CustomerFeatureColumns.CHURN_PROBABILITY, lit(null).cast("double"))
               .withColumn(CustomerFeatureColumns.CHURN_MODEL_VERSION, lit(null).cast("string"));
         }
-        Dataset<Row> rows = conform(Tables.GOLD_CUSTOMER_FEATURES, features);
-        context.steps().run("write " + Tables.GOLD_CUSTOMER_FEATURES.relativePath(), () -> replace(spark, lake,
+        Dataset<Row> rows = DeltaWrites.conform(Tables.GOLD_CUSTOMER_FEATURES, features);
+        context.steps().run("write " + Tables.GOLD_CUSTOMER_FEATURES.relativePath(), () -> DeltaWrites.replace(spark, lake,
             Tables.GOLD_CUSTOMER_FEATURES, rows, CustomerFeatureColumns.AS_OF + " = DATE'" + asOf + "'"));
         long written = context.steps().run("count written", () -> lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES)
             .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(asOf)))).count());
@@ -433,8 +434,8 @@ public final class BuildFeaturesCommand implements KindredCommand {
     m.detail("aggregation", "incremental").detail("state_prior_as_of", priorNight == null ? "none" : priorNight);
     context.log().info("folding deliveries after {} up to {} into the customer state of {}",
         priorNight == null ? "the beginning" : priorNight, asOf, priorNight == null ? "nobody" : priorNight);
-    Dataset<Row> state = conform(stateTable, CustomerState.fold(prior, deliveries, asOf));
-    context.steps().run("write " + stateTable.relativePath(), () -> replace(spark, lake, stateTable, state,
+    Dataset<Row> state = DeltaWrites.conform(stateTable, CustomerState.fold(prior, deliveries, asOf));
+    context.steps().run("write " + stateTable.relativePath(), () -> DeltaWrites.replace(spark, lake, stateTable, state,
         CustomerStateColumns.AS_OF + " = DATE'" + asOf + "'"));
     // from the two states' counts (every transaction is a purchase or a return), not a second scan of silver
     long folded = context.steps().run("count folded transactions", () -> CustomerState.transactionsFolded(
@@ -609,7 +610,7 @@ public final class BuildFeaturesCommand implements KindredCommand {
       out.add(RowFactory.create(Date.valueOf(asOf), Date.valueOf(holdoutEnd), r.xGroup(), r.customers(),
           r.actualMean(), r.predictedMean(), context.runId()));
     }
-    replace(spark, lake, Tables.GOLD_CLV_HOLDOUT, spark.createDataFrame(out, Tables.GOLD_CLV_HOLDOUT.schema()),
+    DeltaWrites.replace(spark, lake, Tables.GOLD_CLV_HOLDOUT, spark.createDataFrame(out, Tables.GOLD_CLV_HOLDOUT.schema()),
         Tables.ClvHoldoutColumns.AS_OF + " = DATE'" + asOf + "' AND " + Tables.ClvHoldoutColumns.HOLDOUT_END
             + " = DATE'" + holdoutEnd + "'");
     return rows;
@@ -669,25 +670,5 @@ public final class BuildFeaturesCommand implements KindredCommand {
 
   private static scala.collection.Map<String, Double> scalaMap(java.util.Map<String, Double> map) {
     return CollectionConverters.asScala(new java.util.LinkedHashMap<>(map));
-  }
-
-  /**
-   * The columns of {@code table}, in its order and types; a nullable column {@code data} lacks is null (the social
-   * columns of gold/customer_features, which build-social-features fills in).
-   */
-  static Dataset<Row> conform(TableDef table, Dataset<Row> data) {
-    List<String> present = Arrays.asList(data.columns());
-    return data.select(Arrays.stream(table.schema().fields())
-        .map(f -> (present.contains(f.name()) || !f.nullable() ? col(f.name()) : lit(null))
-            .cast(f.dataType()).as(f.name()))
-        .toArray(Column[]::new));
-  }
-
-  /** Replaces the rows matching {@code predicate} in {@code table} with {@code rows}, in one Delta commit. */
-  static void replace(SparkSession spark, Lakehouse lake, TableDef table, Dataset<Row> rows, String predicate) {
-    lake.createIfNotExists(spark, table);
-    table.requireSchemaOf(rows);
-    rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
-        .save(lake.location(table).uri());
   }
 }

@@ -12,6 +12,7 @@ import io.kindred.jobs.cli.CommonOptions;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
 import io.kindred.jobs.social.SocialRuns;
+import io.kindred.lake.DeltaWrites;
 import io.kindred.lake.Lakehouse;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
@@ -289,17 +290,17 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         Dataset<Row> rows = SocialFeatures.socialFeatures(asOf, context.runId(), segmentNames, parts);
         String where = SocialFeatureColumns.AS_OF + " = DATE'" + asOf + "'";
         context.steps().run("write " + Tables.GOLD_SOCIAL_FEATURES.relativePath(), () ->
-            BuildFeaturesCommand.replace(spark, lake, Tables.GOLD_SOCIAL_FEATURES, rows, where));
+            DeltaWrites.replace(spark, lake, Tables.GOLD_SOCIAL_FEATURES, rows, where));
         Dataset<Row> written = lake.read(spark, Tables.GOLD_SOCIAL_FEATURES)
             .filter(col(SocialFeatureColumns.AS_OF).equalTo(lit(day)));
         long socialWritten = context.steps().run("count written", written::count);
         context.log().info("{} rows written to {} for {}", socialWritten, Tables.GOLD_SOCIAL_FEATURES.relativePath(),
             asOf);
 
-        Dataset<Row> filled = BuildFeaturesCommand.conform(Tables.GOLD_CUSTOMER_FEATURES,
+        Dataset<Row> filled = DeltaWrites.conform(Tables.GOLD_CUSTOMER_FEATURES,
             SocialFeatures.withSocialColumns(snapshot, written));
         context.steps().run("fill " + Tables.GOLD_CUSTOMER_FEATURES.relativePath(), () ->
-            BuildFeaturesCommand.replace(spark, lake, Tables.GOLD_CUSTOMER_FEATURES, filled,
+            DeltaWrites.replace(spark, lake, Tables.GOLD_CUSTOMER_FEATURES, filled,
                 CustomerFeatureColumns.AS_OF + " = DATE'" + asOf + "'"));
         long customersWritten = context.steps().run("count customers written", () -> lake.read(spark,
             Tables.GOLD_CUSTOMER_FEATURES).filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(day))).count());

@@ -8,6 +8,7 @@ import com.beust.jcommander.ParametersDelegate;
 import io.kindred.jobs.cli.CommonOptions;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
+import io.kindred.lake.DeltaWrites;
 import io.kindred.lake.Lakehouse;
 import io.kindred.lake.TableDef;
 import io.kindred.lake.Tables;
@@ -133,7 +134,7 @@ public final class MeasureAudiencesCommand implements KindredCommand {
         logCohort(context, lifts, confidence);
       }
       Dataset<Row> out = spark.createDataFrame(rows, Tables.GOLD_AUDIENCE_LIFT.schema());
-      context.steps().run("write " + Tables.GOLD_AUDIENCE_LIFT.relativePath(), () -> BuildFeaturesCommand.replace(
+      context.steps().run("write " + Tables.GOLD_AUDIENCE_LIFT.relativePath(), () -> DeltaWrites.replace(
           spark, lake, Tables.GOLD_AUDIENCE_LIFT, out, AudienceLiftColumns.AS_OF + " = DATE'" + date + "'"));
       long audiences = cohorts.keySet().stream().map(k -> k.substring(0, k.indexOf('\u0001'))).distinct().count();
       context.log().info(String.format(java.util.Locale.ROOT, "%,d cohorts of %,d audiences measured over the nights "

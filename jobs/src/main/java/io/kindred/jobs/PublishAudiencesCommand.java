@@ -118,11 +118,11 @@ public final class PublishAudiencesCommand implements KindredCommand {
       Dataset<Row> memberships = Audiences.withGroups(Audiences.memberships(segments, filters), settings.control())
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        Dataset<Row> rows = BuildFeaturesCommand.conform(Tables.GOLD_AUDIENCES, memberships
+        Dataset<Row> rows = DeltaWrites.conform(Tables.GOLD_AUDIENCES, memberships
             .join(consenting, AudienceColumns.CUSTOMER_ID)
             .withColumn(AudienceColumns.AS_OF, lit(Date.valueOf(date)))
             .withColumn(AudienceColumns.RUN_ID, lit(context.runId())));
-        context.steps().run("write " + Tables.GOLD_AUDIENCES.relativePath(), () -> BuildFeaturesCommand.replace(
+        context.steps().run("write " + Tables.GOLD_AUDIENCES.relativePath(), () -> DeltaWrites.replace(
             spark, lake, Tables.GOLD_AUDIENCES, rows, AudienceColumns.AS_OF + " = DATE'" + date + "'"));
         Dataset<Row> written = lake.read(spark, Tables.GOLD_AUDIENCES)
             .filter(col(AudienceColumns.AS_OF).equalTo(lit(Date.valueOf(date))));

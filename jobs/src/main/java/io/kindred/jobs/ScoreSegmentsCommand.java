@@ -11,6 +11,7 @@ import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
 import io.kindred.jobs.segments.SegmentModels;
 import io.kindred.jobs.segments.SegmentSettings;
+import io.kindred.lake.DeltaWrites;
 import io.kindred.lake.Lakehouse;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
@@ -154,13 +155,13 @@ public final class ScoreSegmentsCommand implements KindredCommand {
 
         Dataset<Row> before = CustomerSegments.assignmentBefore(
             lake.readOrEmpty(spark, Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES), date);
-        Dataset<Row> changes = BuildFeaturesCommand.conform(Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES,
+        Dataset<Row> changes = DeltaWrites.conform(Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES,
             CustomerSegments.membershipChanges(before, segmented.select(
                 col(CustomerFeatureColumns.CUSTOMER_ID).as(CustomerSegmentColumns.CUSTOMER_ID),
                 col(CustomerSegmentColumns.SEGMENT_ID), col(CustomerSegmentColumns.SEGMENT_NAME)), date,
                 model.version(), context.runId()));
         context.steps().run("write " + Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES.relativePath(),
-            () -> BuildFeaturesCommand.replace(spark, lake, Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES, changes,
+            () -> DeltaWrites.replace(spark, lake, Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES, changes,
                 MembershipChangeColumns.CHANGE_DATE + " = DATE'" + date + "'"));
         merged[3] = context.steps().run("count membership changes", () -> lake.read(spark,
             Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES).filter(col(MembershipChangeColumns.CHANGE_DATE)
@@ -172,7 +173,7 @@ public final class ScoreSegmentsCommand implements KindredCommand {
             () -> SegmentProfiles.profiles(segmented, model.features()));
         Map<Integer, String> names = new LinkedHashMap<>();
         model.byCluster(settings.names()).values().forEach(e -> names.put(e.getKey(), e.getValue()));
-        context.steps().run("write " + Tables.GOLD_SEGMENT_PROFILES.relativePath(), () -> BuildFeaturesCommand
+        context.steps().run("write " + Tables.GOLD_SEGMENT_PROFILES.relativePath(), () -> DeltaWrites
             .replace(spark, lake, Tables.GOLD_SEGMENT_PROFILES, spark.createDataFrame(
                     TrainSegmentsCommand.profileRows(context.runId(), date, model.version(), profiles, names),
                     Tables.GOLD_SEGMENT_PROFILES.schema()),

@@ -13,6 +13,7 @@ import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
 import io.kindred.jobs.segments.SegmentModels;
 import io.kindred.jobs.segments.SegmentSettings;
+import io.kindred.lake.DeltaWrites;
 import io.kindred.lake.Lakehouse;
 import io.kindred.lake.Layer;
 import io.kindred.lake.Tables;
@@ -412,7 +413,7 @@ public final class TrainSegmentsCommand implements KindredCommand {
       List<SegmentProfiles.Profile> profiles, Map<Integer, String> names) {
     Dataset<Row> rows = context.spark().createDataFrame(profileRows(context.runId(), asOf, version, profiles, names),
         Tables.GOLD_SEGMENT_PROFILES.schema());
-    BuildFeaturesCommand.replace(context.spark(), context.lake(), Tables.GOLD_SEGMENT_PROFILES, rows,
+    DeltaWrites.replace(context.spark(), context.lake(), Tables.GOLD_SEGMENT_PROFILES, rows,
         SegmentProfileColumns.AS_OF + " = DATE'" + asOf + "'");
   }
 

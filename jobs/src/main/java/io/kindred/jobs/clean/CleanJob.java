@@ -236,14 +236,9 @@ public final class CleanJob {
 
   /** Replaces the rows matching {@code predicate} in {@code table} with {@code rows}, in one Delta commit. */
   static void replace(SparkSession spark, Lakehouse lake, TableDef table, Dataset<Row> rows, String predicate) {
-    table.requireSchemaOf(rows);
-    lake.createIfNotExists(spark, table);
-    if (!table.partitionColumns().isEmpty()) {
-      // one task per partition value: one file per date instead of one per date and task
-      rows = rows.repartition(table.partitionColumns().stream().map(functions::col).toArray(Column[]::new));
-    }
-    rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
-        .save(lake.location(table).uri());
+    // one task per partition value: one file per date instead of one per date and task
+    DeltaWrites.replace(spark, lake, table, table.partitionColumns().isEmpty() ? rows
+        : rows.repartition(table.partitionColumns().stream().map(functions::col).toArray(Column[]::new)), predicate);
   }
 
   /**
@@ -371,7 +366,7 @@ public final class CleanJob {
     Lakehouse lake = context.lake();
     DeltaTable table = lake.createIfNotExists(spark, Tables.SILVER_CUSTOMERS);
     if (!context.config().getBoolean(INCREMENTAL_KEY)) {
-      Dataset<Row> history = Cleaning.withCustomerHistory(Cleaning.conform(Tables.SILVER_CUSTOMERS, prior)
+      Dataset<Row> history = Cleaning.withCustomerHistory(DeltaWrites.conform(Tables.SILVER_CUSTOMERS, prior)
           .unionByName(versions));
       Tables.SILVER_CUSTOMERS.requireSchemaOf(history);
       history.write().format("delta").mode("overwrite").save(lake.location(Tables.SILVER_CUSTOMERS).uri());
