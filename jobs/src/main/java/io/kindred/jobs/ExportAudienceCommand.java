@@ -16,10 +16,12 @@ import io.kindred.lake.SingleFile;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.AudienceColumns;
 import io.kindred.ops.RunMetrics;
+import java.io.PrintStream;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +29,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * {@code kindred export-audience}: one audience of a run date as a single file an ad platform or e-mail tool can
@@ -39,6 +42,9 @@ import org.apache.spark.sql.SparkSession;
  * {@code ops/exports} naming the file (the files to recall when a customer is forgotten); and one row of
  * {@code ops/run_metrics} (rows in = the audience's rows = rows written). An unknown audience fails naming the
  * audiences published for that date; an existing file is replaced only with {@code --overwrite}.
+ *
+ * <p>{@code --list} prints the audiences published for the run date instead (type, customers in treatment and in
+ * control), writing nothing.
  *
  * <p>A re-run with {@code --overwrite} is safe: the same rows give the same file.
  *
@@ -65,14 +71,20 @@ public final class ExportAudienceCommand implements KindredCommand {
   @ParametersDelegate
   private final CommonOptions common = new CommonOptions();
 
-  @Parameter(names = "--audience", required = true, description = "The audience's name, e.g. \"segment: High "
-      + "value, active\", \"rfm: champions\" or a configured filter audience.")
+  private PrintStream stdout = new PrintStream(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
+
+  @Parameter(names = "--audience", description = "The audience's name, e.g. \"segment: High value, active\", "
+      + "\"rfm: champions\" or a configured filter audience (--list shows them).")
   private String audience;
+
+  @Parameter(names = "--list", description = "List the audiences published for the run date, with their customers "
+      + "in treatment and control, instead of writing a file.")
+  private boolean list;
 
   @Parameter(names = "--format", description = "csv (with a header) or parquet.")
   private String format = "csv";
 
-  @Parameter(names = "--out", required = true, description = "The file to write (a local path or a URI).")
+  @Parameter(names = "--out", description = "The file to write (a local path or a URI).")
   private String out;
 
   @Parameter(names = "--overwrite", description = "Replace the file when it exists.")
@@ -122,15 +134,73 @@ public final class ExportAudienceCommand implements KindredCommand {
         .orElseThrow(() -> new ParameterException("--format is '" + format + "'; expected csv or parquet"));
   }
 
+  /** Sets --list. */
+  public ExportAudienceCommand list(boolean value) {
+    this.list = value;
+    return this;
+  }
+
+  /** Where --list prints (standard output by default). */
+  public ExportAudienceCommand printTo(PrintStream value) {
+    this.stdout = value;
+    return this;
+  }
+
   @Override
   public void validate() {
+    if (list) {
+      if (audience != null || out != null) {
+        throw new ParameterException("--list prints the audiences of the run date; leave out --audience and --out");
+      }
+      return;
+    }
+    if (audience == null || out == null) {
+      throw new ParameterException("export-audience needs --audience and --out (--list shows the audiences of a "
+          + "night)");
+    }
     parsedFormat();
     Location.parse(out);
   }
 
   @Override
   public void run(JobContext context) throws Exception {
-    export(context);
+    if (list) {
+      listAudiences(context);
+    } else {
+      export(context);
+    }
+  }
+
+  /**
+   * Prints the audiences published for the run date, one line each: type, customers, of them in treatment and in
+   * control. Read-only: writes no file and no run record.
+   */
+  public void listAudiences(JobContext context) {
+    LocalDate date = context.runDate();
+    List<Row> audiences = context.steps().run("list audiences", () -> context.lake().readOrEmpty(context.spark(),
+            Tables.GOLD_AUDIENCES).filter(col(AudienceColumns.AS_OF).equalTo(lit(Date.valueOf(date))))
+        .groupBy(AudienceColumns.AUDIENCE, AudienceColumns.AUDIENCE_TYPE)
+        .agg(functions.count(lit(1)), functions.count(functions.when(col(AudienceColumns.AUDIENCE_GROUP)
+            .equalTo(AudienceColumns.CONTROL), lit(1))))
+        .orderBy(AudienceColumns.AUDIENCE).collectAsList());
+    if (audiences.isEmpty()) {
+      stdout.println("No audiences published for " + date + " in " + context.lake() + " (kindred publish-audiences "
+          + "--run-date " + date + " publishes them)");
+      return;
+    }
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"audience", "type", "customers", "treatment", "control"});
+    for (Row r : audiences) {
+      long all = r.getLong(2);
+      long control = r.getLong(3);
+      rows.add(new String[] {r.getString(0), r.getString(1), count(all), count(all - control), count(control)});
+    }
+    stdout.println("Audiences of " + date + " (export-audience writes the treatment group)");
+    stdout.print(RunSummary.table(rows));
+  }
+
+  private static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
   }
 
   /** Runs the job; returns its metrics. */

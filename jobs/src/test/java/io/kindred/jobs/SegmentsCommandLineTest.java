@@ -37,7 +37,9 @@ class SegmentsCommandLineTest {
         new String[] {"--check-args", "score-segments", "--run-date", "2026-03-04"},
         new String[] {"--check-args", "publish-audiences", "--run-date", "2026-03-04"},
         new String[] {"--check-args", "export-audience", "--run-date", "2026-03-04", "--audience", "rfm: champions",
-            "--format", "parquet", "--out", "s3a://bucket/champions.parquet", "--overwrite"})) {
+            "--format", "parquet", "--out", "s3a://bucket/champions.parquet", "--overwrite"},
+        new String[] {"--check-args", "export-audience", "--run-date", "2026-03-04", "--list"},
+        new String[] {"--check-args", "measure-audiences", "--run-date", "2026-03-31", "--window", "14"})) {
       CommandLine.Parsed parsed = parse(args);
       assertEquals(CommandLine.OK, parsed.exitCode(), parsed.stderr());
       assertTrue(parsed.stdout().startsWith("ok: "), parsed.stdout());
@@ -57,10 +59,14 @@ class SegmentsCommandLineTest {
   void anExportNeedsAnAudienceAnOutputAndAKnownFormat() {
     CommandLine.Parsed noAudience = parse("export-audience", "--out", "/tmp/x.csv");
     CommandLine.Parsed badFormat = parse("export-audience", "--audience", "a", "--out", "/tmp/x", "--format", "xlsx");
+    CommandLine.Parsed listAndOut = parse("export-audience", "--list", "--out", "/tmp/x.csv");
 
     assertEquals(CommandLine.USAGE, noAudience.exitCode());
-    assertTrue(noAudience.stderr().startsWith("Error: The following option is required: [--audience]"),
-        noAudience.stderr());
+    assertTrue(noAudience.stderr().startsWith("Error: export-audience needs --audience and --out (--list shows the "
+        + "audiences of a night)\n"), noAudience.stderr());
+    assertEquals(CommandLine.USAGE, listAndOut.exitCode());
+    assertTrue(listAndOut.stderr().startsWith("Error: --list prints the audiences of the run date; leave out "
+        + "--audience and --out\n"), listAndOut.stderr());
     assertEquals(CommandLine.USAGE, badFormat.exitCode());
     assertTrue(badFormat.stderr().startsWith("Error: --format is 'xlsx'; expected csv or parquet\n"),
         badFormat.stderr());

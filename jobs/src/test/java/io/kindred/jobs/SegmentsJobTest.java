@@ -867,6 +867,35 @@ class SegmentsJobTest {
     Path csv = dir.resolve("out/audience.csv");
     Path parquet = dir.resolve("out/audience.parquet");
 
+    // --list: every audience of the night with its customers in treatment and control, counted here
+    List<String> listed = new ArrayList<>();
+    for (Row r : atD.groupBy(AudienceColumns.AUDIENCE, AudienceColumns.AUDIENCE_TYPE, AudienceColumns.AUDIENCE_GROUP)
+        .count().orderBy(AudienceColumns.AUDIENCE, AudienceColumns.AUDIENCE_GROUP).collectAsList()) {
+      listed.add(r.getString(0) + "|" + r.getString(1) + "|" + r.getString(2) + "|" + r.getLong(3));
+    }
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    JobContext listRun = context(lakehouse, "export-audience", D);
+    new ExportAudienceCommand().list(true).printTo(new PrintStream(printed, true, StandardCharsets.UTF_8))
+        .run(listRun);
+    String[] lines = printed.toString(StandardCharsets.UTF_8).split("\n");
+    assertEquals("Audiences of " + D + " (export-audience writes the treatment group)", lines[0]);
+    assertEquals(List.of("audience", "type", "customers", "treatment", "control"), List.of(lines[1].trim()
+        .split(" {2,}")));
+    List<String> shown = new ArrayList<>();
+    for (String line : java.util.Arrays.copyOfRange(lines, 2, lines.length)) {
+      String[] f = line.trim().split(" {2,}");
+      long treatment = Long.parseLong(f[3].replace(",", ""));
+      long control = Long.parseLong(f[4].replace(",", ""));
+      assertEquals(treatment + control, Long.parseLong(f[2].replace(",", "")), line);
+      if (control > 0) {
+        shown.add(f[0] + "|" + f[1] + "|control|" + control);
+      }
+      if (treatment > 0) {
+        shown.add(f[0] + "|" + f[1] + "|treatment|" + treatment);
+      }
+    }
+    assertEquals(listed, shown);
+
     JobContext csvRun = context(lakehouse, "export-audience", D);
     new ExportAudienceCommand().audience(audience).format(ExportAudienceCommand.Format.CSV).out(csv.toString())
         .export(csvRun);
