@@ -165,7 +165,9 @@ public final class PublishAudiencesCommand implements KindredCommand {
    */
   static Map<String, String> updateMembership(SparkSession spark, Lakehouse lake, Dataset<Row> published,
       LocalDate date, String runId) {
-    lake.createIfNotExists(spark, Tables.GOLD_AUDIENCE_MEMBERSHIP);
+    // Deletion vectors: the stays that end each night lie in the files of every night they began on; with them a
+    // MERGE marks the old rows gone and writes the changed ones, instead of rewriting each file that holds one.
+    lake.createIfNotExists(spark, Tables.GOLD_AUDIENCE_MEMBERSHIP, "delta.enableDeletionVectors", "true");
     DeltaTable table = DeltaTable.forPath(spark, lake.location(Tables.GOLD_AUDIENCE_MEMBERSHIP).uri());
     Dataset<Row> open = Audiences.staysOpenAt(table.toDF(), date);
     Dataset<Row> changes = DeltaWrites.changes(open, Audiences.staysAfter(open, published, date),
