@@ -1161,7 +1161,7 @@ public final class Tables {
     public static final String ABSOLUTE_LIFT = "absolute_lift";
     public static final String ABSOLUTE_LIFT_LOW = "absolute_lift_low";
     public static final String ABSOLUTE_LIFT_HIGH = "absolute_lift_high";
-    /** treatment_value / control_value - 1, with its 95% interval; null where control_value is 0. */
+    /** treatment_value / control_value - 1, with its 95% interval; null where control_value is 0 or below. */
     public static final String RELATIVE_LIFT = "relative_lift";
     public static final String RELATIVE_LIFT_LOW = "relative_lift_low";
     public static final String RELATIVE_LIFT_HIGH = "relative_lift_high";

@@ -35,7 +35,7 @@ public final class Lift {
    * @param absoluteLow  lower confidence limit of {@code absolute}
    * @param absoluteHigh upper confidence limit of {@code absolute}
    * @param relative     {@code treatment / control - 1}; NaN when undefined: for {@link #proportions} when either
-   *                     group has no conversions, for {@link #means} when the control mean is 0
+   *                     group has no conversions, for {@link #means} when the control mean is 0 or negative
    * @param relativeLow  lower confidence limit of {@code relative}; NaN exactly when {@code relative} is
    * @param relativeHigh upper confidence limit of {@code relative}; NaN exactly when {@code relative} is
    * @param pValue       two-sided p-value of the hypothesis that the two groups' rates or means are equal; NaN for
@@ -136,7 +136,8 @@ public final class Lift {
    *       {@code (sT^2/nT + (mT/mC)^2 sC^2/nC) / mC^2} so that it holds at {@code mT = 0}, and the interval
    *       {@code mT / mC +- z sqrt(Var) - 1} with the normal quantile {@code z}: there is no exact degrees of freedom
    *       for a ratio, and the method is already a large-sample one. NaN, with its interval, when the control mean
-   *       is 0.</li>
+   *       is 0 or negative: a share of a negative baseline reads backwards (a change in CLV of -6 against -59 would
+   *       be "-90%" for a treatment that lost far less).</li>
    *   <li>When both variances are 0 (every customer in a group has the same value) the standard errors are 0: both
    *       intervals are the point estimate itself, and the p-value is 1 when the means are equal, else 0 (Welch's
    *       degrees of freedom are then 0/0; the limit of the test is taken instead). "Equal" allows for the rounding
@@ -185,7 +186,7 @@ public final class Lift {
     double relative = Double.NaN;
     double relativeLow = Double.NaN;
     double relativeHigh = Double.NaN;
-    if (meanC != 0) {
+    if (meanC > 0) {
       double ratio = meanT / meanC;
       double ratioSe = Math.sqrt(squaredErrorT + ratio * ratio * squaredErrorC) / Math.abs(meanC);
       relative = difference / meanC;

@@ -236,4 +236,15 @@ class LiftTest {
   private static void assertMessage(String expected, Executable call) {
     assertEquals(expected, assertThrows(IllegalArgumentException.class, call).getMessage());
   }
+
+  @Test
+  void aNegativeControlMeanHasNoRelativeLift() {
+    // every customer's CLV fell, the control's more: treatment better by 53 a customer, no share of a negative base
+    Lift.Estimate e = Lift.means(4, -24, 4 * 36 + 8, 4, -236, 4 * 59 * 59 + 8, 0.95);
+    assertAll(
+        () -> assertEquals(53, e.absolute(), 1e-12),
+        () -> assertEquals(Double.NaN, e.relative()),
+        () -> assertEquals(Double.NaN, e.relativeLow()),
+        () -> assertEquals(Double.NaN, e.relativeHigh()));
+  }
 }
