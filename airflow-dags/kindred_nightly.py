@@ -15,7 +15,8 @@ What it does
     one in force was trained kindred.segments.retrain-interval-days or more before the day, and otherwise keeps it),
     score-segments (MERGE into gold/customer_segments, change data feed on), publish-audiences (gold/audiences,
     consented customers, hashed identifiers; gold/audience_membership) and measure-audiences (gold/audience_lift:
-    each audience's treatment group against its control group). A rerun of a night older than the latest scoring (a clear or a
+    each audience's treatment group against its control group), then vacuum (files the tables no longer use, older
+    than kindred.vacuum.retention-hours, deleted). A rerun of a night older than the latest scoring (a clear or a
     backfill) leaves the published segment table and audiences as they are, so activation never goes back in time.
 
 When a task fails
@@ -77,7 +78,7 @@ class Stage(NamedTuple):
 # The nightly order of the pipeline's commands. STAGES follows it.
 NIGHTLY_ORDER = ("clean-customers", "clean-transactions", "clean-interactions", "build-features",
                  "build-social-features", "train-segments", "score-segments", "publish-audiences",
-                 "measure-audiences")
+                 "measure-audiences", "vacuum")
 
 # The nightly stages, in order. Raw feeds are read from the lakehouse's raw/ folder, through each command's default
 # source definition.
@@ -95,6 +96,9 @@ STAGES: list[Stage] = [
     Stage("score-segments"),
     Stage("publish-audiences"),
     Stage("measure-audiences"),
+    # Last: the files the night's MERGEs and replaced days left unused, once older than kindred.vacuum.retention-hours
+    # (a week), are deleted, and with them personal data the tables no longer hold.
+    Stage("vacuum"),
 ]
 
 

@@ -47,7 +47,7 @@ def test_schedule_catchup_and_concurrency(dagbag):
 # the features and the scoring.
 DESIGNED_TASKS = ["clean-customers", "clean-transactions", "clean-interactions", "build-features",
                   "build-social-features", "train-segments", "score-segments", "publish-audiences",
-                  "measure-audiences"]
+                  "measure-audiences", "vacuum"]
 
 
 def test_tasks_are_the_stages_in_nightly_order_each_after_the_previous(dagbag, nightly):

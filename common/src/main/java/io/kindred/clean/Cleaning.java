@@ -50,8 +50,8 @@ import org.apache.spark.sql.types.StructType;
  * The cleaning stage's transformations: pure functions from datasets to datasets. I/O (listing and reading files,
  * writing tables) stays in {@link RawFiles} and the jobs.
  *
- * <p>A record's verdict is its {@code reason} column: null means accepted, {@code exact_duplicate} means dropped
- * and counted, anything else means quarantined with that reason.
+ * <p>A record's verdict is its {@code reason} column: null means accepted, {@code exact_duplicate} and
+ * {@code forgotten} mean dropped and counted, anything else means quarantined with that reason.
  */
 public final class Cleaning {
 
@@ -354,7 +354,8 @@ public final class Cleaning {
   public static Dataset<Row> quarantineRows(Dataset<Row> records, String source, LocalDate runDate, String runId) {
     return DeltaWrites.conform(Tables.QUARANTINE_TRANSACTIONS, records
         .filter(col(RecordParser.REASON).isNotNull()
-            .and(col(RecordParser.REASON).notEqual(Reason.EXACT_DUPLICATE.code())))
+            .and(col(RecordParser.REASON).notEqual(Reason.EXACT_DUPLICATE.code()))
+            .and(col(RecordParser.REASON).notEqual(Reason.FORGOTTEN.code())))
         .select(
             col(RecordParser.RAW).as(QuarantineColumns.RAW),
             col(RecordParser.REASON).as(QuarantineColumns.REASON),

@@ -65,6 +65,15 @@ public enum Feed {
     return this == CUSTOMERS ? java.util.Set.of("signup_date", "consent_updated_at") : java.util.Set.of();
   }
 
+  /** The fields holding a person's id: a record is forgotten with the person ({@code kindred forget}). */
+  public List<String> personFields() {
+    return switch (this) {
+      case TRANSACTIONS, CUSTOMERS -> List.of("customer_id");
+      case INTERACTIONS -> List.of("actor", "target");
+      case FX_RATES -> List.of();
+    };
+  }
+
   /** The field that identifies a record (transaction, customer or event id), or null. */
   public String idField() {
     return idField;

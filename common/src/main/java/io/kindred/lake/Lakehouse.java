@@ -22,6 +22,8 @@ public final class Lakehouse {
 
   /** The table property naming the columns Delta keeps statistics on. */
   public static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
+  /** The table property giving how many leading columns Delta keeps statistics on when none are named. */
+  public static final String NUM_INDEXED_COLUMNS = "delta.dataSkippingNumIndexedCols";
 
   private final Location root;
 
@@ -96,7 +98,8 @@ public final class Lakehouse {
   /**
    * Creates {@code table} empty, with its schema, partitioning and properties, if it does not exist yet; returns it.
    * Extra table properties (such as {@code delta.enableChangeDataFeed}) may be given as key, value pairs; with the
-   * table's statistics columns ({@link TableDef#statsColumns}) they are its properties, and a table created before
+   * table's statistics columns ({@link TableDef#statsColumns}; none at all for a table with personal data and no
+   * statistics columns named) they are its properties, and a table created before
    * a property was introduced or changed gets it set (one metadata commit; files written since follow it).
    */
   public DeltaTable createIfNotExists(SparkSession spark, TableDef table, String... properties) {
@@ -108,8 +111,12 @@ public final class Lakehouse {
     for (int i = 0; i < properties.length; i += 2) {
       wanted.put(properties[i], properties[i + 1]);
     }
+    boolean noStats = table.statsColumns().isEmpty() && table.holdsPersonalData();
     if (!table.statsColumns().isEmpty()) {
       wanted.put(STATS_COLUMNS, String.join(",", table.statsColumns()));
+    } else if (noStats) {
+      // Delta's default would index the first 32 columns, the personal ones among them
+      wanted.put(NUM_INDEXED_COLUMNS, "0");
     }
     if (exists(spark, table)) {
       DeltaTable existing = DeltaTable.forPath(spark, location(table).uri());
@@ -117,9 +124,13 @@ public final class Lakehouse {
       Map<String, String> has = existing.detail().select("properties").first().getJavaMap(0);
       List<String> changed = wanted.entrySet().stream().filter(e -> !e.getValue().equals(has.get(e.getKey())))
           .map(e -> "'" + e.getKey() + "' = '" + e.getValue() + "'").toList();
+      String name = "delta.`" + location(table).uri().replace("`", "``") + "`";
       if (!changed.isEmpty()) {
-        spark.sql("ALTER TABLE delta.`" + location(table).uri().replace("`", "``") + "` SET TBLPROPERTIES ("
-            + String.join(", ", changed) + ")");
+        spark.sql("ALTER TABLE " + name + " SET TBLPROPERTIES (" + String.join(", ", changed) + ")");
+      }
+      if (noStats && has.containsKey(STATS_COLUMNS)) {
+        // an earlier definition named statistics columns, which take precedence over the count
+        spark.sql("ALTER TABLE " + name + " UNSET TBLPROPERTIES ('" + STATS_COLUMNS + "')");
       }
       return existing;
     }
@@ -160,6 +171,54 @@ public final class Lakehouse {
     if (!added.isEmpty()) {
       spark.sql("ALTER TABLE " + name + " ADD COLUMNS (" + String.join(", ", added) + ")");
     }
+  }
+
+  /** Delta refuses a VACUUM retention under this many hours unless its check is turned off. */
+  public static final long DELTA_MIN_RETENTION_HOURS = 168;
+  private static final String RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled";
+  private static final String LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+
+  /**
+   * VACUUMs {@code tables} that exist: deletes the files no longer in them (and change data files) older than
+   * {@code hours}; with fewer hours than Delta's own floor (a week) its retention check is turned off for the call.
+   * Time travel to a version older than {@code hours} fails from then on.
+   *
+   * @return the tables vacuumed
+   */
+  public List<TableDef> vacuum(SparkSession spark, List<TableDef> tables, long hours) {
+    if (hours < 0) {
+      throw new IllegalArgumentException("A VACUUM retention of " + hours + " hours; expected 0 or more");
+    }
+    String previous = spark.conf().getOption(RETENTION_CHECK).getOrElse(() -> null);
+    String previousParallelism = spark.conf().getOption(LISTING_PARALLELISM).getOrElse(() -> null);
+    if (hours < DELTA_MIN_RETENTION_HOURS) {
+      spark.conf().set(RETENTION_CHECK, "false");
+    }
+    // VACUUM lists and deletes in this many tasks (Spark's default 10,000: 30 s of task overhead per small table on
+    // two cores); a few per core list a table of any size as fast
+    int tasks = Math.max(8, 4 * spark.sparkContext().defaultParallelism());
+    spark.conf().set(LISTING_PARALLELISM, Integer.toString(tasks));
+    List<TableDef> vacuumed = new ArrayList<>();
+    try {
+      for (TableDef table : tables) {
+        if (exists(spark, table)) {
+          DeltaTable.forPath(spark, location(table).uri()).vacuum(hours);
+          vacuumed.add(table);
+        }
+      }
+    } finally {
+      if (previous == null) {
+        spark.conf().unset(RETENTION_CHECK);
+      } else {
+        spark.conf().set(RETENTION_CHECK, previous);
+      }
+      if (previousParallelism == null) {
+        spark.conf().unset(LISTING_PARALLELISM);
+      } else {
+        spark.conf().set(LISTING_PARALLELISM, previousParallelism);
+      }
+    }
+    return vacuumed;
   }
 
   /** The latest version of {@code table}, or -1 when it does not exist yet. */

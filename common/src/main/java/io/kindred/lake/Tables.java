@@ -7,6 +7,7 @@ import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.apache.spark.sql.types.DataTypes.createArrayType;
 import static org.apache.spark.sql.types.DataTypes.createMapType;
 import static org.apache.spark.sql.types.DataTypes.createStructField;
 import static org.apache.spark.sql.types.DataTypes.createStructType;
@@ -45,6 +46,8 @@ public final class Tables {
     public static final String MESSAGE = "message";
     public static final String HOST = "host";
     public static final String PID = "pid";
+    /** Records dropped because their customer was forgotten (ops/erasure_requests); null in rows of older runs. */
+    public static final String ROWS_FORGOTTEN = "rows_forgotten";
 
     private RunMetricsColumns() {
     }
@@ -72,10 +75,53 @@ public final class Tables {
           createStructField(RunMetricsColumns.MESSAGE, StringType, true),
           createStructField(RunMetricsColumns.HOST, StringType, true),
           createStructField(RunMetricsColumns.PID, LongType, true),
+          createStructField(RunMetricsColumns.ROWS_FORGOTTEN, LongType, true),
       }),
       List.of(),
       "One row per job run, written when it starts (status running) and updated when it ends (succeeded or failed): "
-          + "rows in, written, quarantined by reason, duplicates dropped, step durations, the driver's host and pid.");
+          + "rows in, written, quarantined by reason, duplicates dropped, forgotten, step durations, the driver's host and "
+          + "pid.");
+
+  /** Columns of {@link #ERASURE_REQUESTS}. */
+  public static final class ErasureRequestColumns {
+    public static final String REQUEST_ID = "request_id";
+    public static final String REQUESTED_AT = "requested_at";
+    /** The person's id hashed with the lakehouse's salt (see io.kindred.privacy.Erasure): never the id itself. */
+    public static final String CUSTOMER_HASH = "customer_hash";
+    public static final String STATUS = "status";
+    public static final String COMPLETED_AT = "completed_at";
+    /** Rows removed by the request (all its customers), per table; community names renamed count as rows. */
+    public static final String ROWS_REMOVED = "rows_removed";
+    /** Raw and exported files the request rewrote without the customers' lines or rows. */
+    public static final String FILES_REWRITTEN = "files_rewritten";
+    public static final String RETENTION_HOURS = "retention_hours";
+    public static final String RUN_ID = LineageColumns.RUN_ID;
+    /** Recorded before anything is removed: from then on the cleaning jobs drop the customer's records. */
+    public static final String REQUESTED = "requested";
+    /** Every table, raw file and export rewritten and vacuumed. */
+    public static final String COMPLETED = "completed";
+
+    private ErasureRequestColumns() {
+    }
+  }
+
+  /** {@code ops/erasure_requests}: one row per customer of each forget request, the id hashed (salted). */
+  public static final TableDef ERASURE_REQUESTS = new TableDef(Layer.OPS, "erasure_requests",
+      createStructType(new StructField[] {
+          createStructField(ErasureRequestColumns.REQUEST_ID, StringType, false),
+          createStructField(ErasureRequestColumns.REQUESTED_AT, TimestampType, false),
+          createStructField(ErasureRequestColumns.CUSTOMER_HASH, StringType, false),
+          createStructField(ErasureRequestColumns.STATUS, StringType, false),
+          createStructField(ErasureRequestColumns.COMPLETED_AT, TimestampType, true),
+          createStructField(ErasureRequestColumns.ROWS_REMOVED, createMapType(StringType, LongType, false), true),
+          createStructField(ErasureRequestColumns.FILES_REWRITTEN, createArrayType(StringType, false), true),
+          createStructField(ErasureRequestColumns.RETENTION_HOURS, LongType, true),
+          createStructField(ErasureRequestColumns.RUN_ID, StringType, false),
+      }),
+      List.of(),
+      "One row per customer of each forget request: the id hashed with the lakehouse's salt, status requested then "
+          + "completed, rows removed per table and files rewritten by the request, the VACUUM retention used.")
+      .withStatsColumns(ErasureRequestColumns.REQUEST_ID, ErasureRequestColumns.REQUESTED_AT);
 
   /** Columns of {@link #EXPORTS}. */
   public static final class ExportColumns {
@@ -173,7 +219,8 @@ public final class Tables {
       List.of(TransactionColumns.TRANSACTION_DATE),
       "Cleaned transactions: UTC timestamps, amounts in USD (returns negative), linked returns, lineage.")
       // readers skip files by delivery day (a night's fold), time and customer; the other columns need no stats
-      .withStatsColumns(LineageColumns.INGEST_DAY, TransactionColumns.TRANSACTION_TS, TransactionColumns.CUSTOMER_ID);
+      .withStatsColumns(LineageColumns.INGEST_DAY, TransactionColumns.TRANSACTION_TS)
+      .withIdColumns(TransactionColumns.CUSTOMER_ID);
 
   /** Columns of {@link #SILVER_FX_RATES}. */
   public static final class FxRateColumns {
@@ -237,8 +284,9 @@ public final class Tables {
       }),
       List.of(),
       "Customer history (SCD type 2): normalised e-mail and E.164 phone, consent; is_current marks the latest.")
-      .withStatsColumns(LineageColumns.INGEST_DAY, CustomerColumns.CUSTOMER_ID, CustomerColumns.VALID_FROM,
-          LineageColumns.SOURCE);
+      .withStatsColumns(LineageColumns.INGEST_DAY, CustomerColumns.VALID_FROM, LineageColumns.SOURCE)
+      .withIdColumns(CustomerColumns.CUSTOMER_ID)
+      .withPersonalColumns(CustomerColumns.EMAIL, CustomerColumns.PHONE);
 
   /** Columns of {@link #SILVER_INTERACTIONS}. */
   public static final class InteractionColumns {
@@ -271,8 +319,8 @@ public final class Tables {
       }),
       List.of(InteractionColumns.EVENT_DATE),
       "Cleaned social events: follow, unfollow, like, comment, share, mention, referral, review (rating 1..5).")
-      .withStatsColumns(LineageColumns.INGEST_DAY, InteractionColumns.EVENT_TS, InteractionColumns.ACTOR,
-          InteractionColumns.TARGET);
+      .withStatsColumns(LineageColumns.INGEST_DAY, InteractionColumns.EVENT_TS)
+      .withIdColumns(InteractionColumns.ACTOR, InteractionColumns.TARGET);
 
   /** Columns of {@link #SILVER_FOLLOWS}. */
   public static final class FollowColumns {
@@ -298,7 +346,9 @@ public final class Tables {
           createStructField(FollowColumns.UNFOLLOW_EVENT_ID, StringType, true),
       }),
       List.of(),
-      "Follow edges rebuilt from follow/unfollow events: valid_from, valid_to (null while active).");
+      "Follow edges rebuilt from follow/unfollow events: valid_from, valid_to (null while active).")
+      .withStatsColumns(FollowColumns.VALID_FROM, FollowColumns.VALID_TO)
+      .withIdColumns(FollowColumns.FOLLOWER, FollowColumns.FOLLOWEE);
 
   /** Columns of every quarantine table. */
   public static final class QuarantineColumns {
@@ -340,19 +390,22 @@ public final class Tables {
   public static final TableDef QUARANTINE_TRANSACTIONS = new TableDef(Layer.QUARANTINE, "transactions",
       quarantineSchema(), List.of(), "Rejected transaction records, as they arrived, with reason codes.")
       .withStatsColumns(QuarantineColumns.INGEST_DAY, QuarantineColumns.SOURCE, QuarantineColumns.REASON,
-          QuarantineColumns.RUN_DATE);
+          QuarantineColumns.RUN_DATE)
+      .withPersonalColumns(QuarantineColumns.RAW, QuarantineColumns.RECORD_ID);
 
   /** {@code quarantine/customers}: rejected customer records with their reason. */
   public static final TableDef QUARANTINE_CUSTOMERS = new TableDef(Layer.QUARANTINE, "customers",
       quarantineSchema(), List.of(), "Rejected customer records, as they arrived, with reason codes.")
       .withStatsColumns(QuarantineColumns.INGEST_DAY, QuarantineColumns.SOURCE, QuarantineColumns.REASON,
-          QuarantineColumns.RUN_DATE);
+          QuarantineColumns.RUN_DATE)
+      .withPersonalColumns(QuarantineColumns.RAW, QuarantineColumns.RECORD_ID);
 
   /** {@code quarantine/interactions}: rejected interaction records with their reason. */
   public static final TableDef QUARANTINE_INTERACTIONS = new TableDef(Layer.QUARANTINE, "interactions",
       quarantineSchema(), List.of(), "Rejected interaction records, as they arrived, with reason codes.")
       .withStatsColumns(QuarantineColumns.INGEST_DAY, QuarantineColumns.SOURCE, QuarantineColumns.REASON,
-          QuarantineColumns.RUN_DATE);
+          QuarantineColumns.RUN_DATE)
+      .withPersonalColumns(QuarantineColumns.RAW, QuarantineColumns.RECORD_ID);
 
   /** Columns of {@link #GOLD_CUSTOMER_FEATURES}. */
   public static final class CustomerFeatureColumns {
@@ -476,7 +529,9 @@ public final class Tables {
       }),
       List.of(CustomerFeatureColumns.AS_OF),
       "Per customer and as-of date: RFM aggregates, R/F/M quintile scores and segment, BG/NBD + Gamma-Gamma CLV.")
-      .withStatsColumns(CustomerFeatureColumns.CUSTOMER_ID);
+      // no statistics: its one id column is personal, and a snapshot is read whole or by customer
+      .withIdColumns(CustomerFeatureColumns.CUSTOMER_ID)
+      .withIdNameColumns(CustomerFeatureColumns.COMMUNITY_ID);
 
   /** Columns of {@link #GOLD_CLV_MODELS}. */
   public static final class ClvModelColumns {
@@ -598,7 +653,7 @@ public final class Tables {
       }),
       List.of(CustomerStateColumns.AS_OF),
       "Incremental per-customer state (purchase days, counts, sums) by night, folded from each night's deliveries.")
-      .withStatsColumns(CustomerStateColumns.CUSTOMER_ID);
+      .withIdColumns(CustomerStateColumns.CUSTOMER_ID);
 
   /** Columns of {@link #GOLD_CHURN_MODELS}. */
   public static final class ChurnModelColumns {
@@ -786,7 +841,8 @@ public final class Tables {
       List.of(SocialFeatureColumns.AS_OF),
       "Per social user and as-of date: follows, interactions, influence, community, peer value, referrals.")
       // a snapshot is read whole or by user; statistics of its maps and sums would only cost the writer
-      .withStatsColumns(SocialFeatureColumns.USER_ID);
+      .withIdColumns(SocialFeatureColumns.USER_ID)
+      .withIdNameColumns(SocialFeatureColumns.COMMUNITY_ID);
   // Segments and audiences (train-segments, score-segments, publish-audiences).
 
   /** Fields of one element of {@link SegmentModelColumns#SEGMENTS}. */
@@ -1029,7 +1085,9 @@ public final class Tables {
           createStructField(CustomerSegmentColumns.SCORED_AT, TimestampType, false),
       }),
       List.of(),
-      "Each customer's segment and scores (latest scoring; MERGE on customer_id, change data feed on).");
+      "Each customer's segment and scores (latest scoring; MERGE on customer_id, change data feed on).")
+      .withIdColumns(CustomerSegmentColumns.CUSTOMER_ID)
+      .withIdNameColumns(CustomerSegmentColumns.COMMUNITY_ID);
 
   /** Columns of {@link #GOLD_SEGMENT_MEMBERSHIP_CHANGES}. */
   public static final class MembershipChangeColumns {
@@ -1063,7 +1121,9 @@ public final class Tables {
           createStructField(MembershipChangeColumns.RUN_ID, StringType, false),
       }),
       List.of(),
-      "Customers' moves between segments: customer, from segment, to segment, date (null from: first scoring).");
+      "Customers' moves between segments: customer, from segment, to segment, date (null from: first scoring).")
+      .withStatsColumns(MembershipChangeColumns.CHANGE_DATE)
+      .withIdColumns(MembershipChangeColumns.CUSTOMER_ID);
 
   /** Columns of {@link #GOLD_AUDIENCES}. */
   public static final class AudienceColumns {
@@ -1104,7 +1164,9 @@ public final class Tables {
       List.of(AudienceColumns.AS_OF),
       "Per run date: one row per customer with marketing consent and audience; e-mail and phone SHA-256 hashed; "
           + "audience_group treatment or control (the audience's control group, not exported).")
-      .withStatsColumns(AudienceColumns.AUDIENCE, AudienceColumns.CUSTOMER_ID);
+      .withStatsColumns(AudienceColumns.AUDIENCE)
+      .withIdColumns(AudienceColumns.CUSTOMER_ID)
+      .withPersonalColumns(AudienceColumns.EMAIL_SHA256, AudienceColumns.PHONE_SHA256);
 
   /** Columns of {@link #GOLD_AUDIENCE_MEMBERSHIP}. */
   public static final class AudienceMembershipColumns {
@@ -1135,8 +1197,9 @@ public final class Tables {
       List.of(),
       "Each stay of a customer in an audience: group, the first night in (from_date) and the first night out "
           + "(to_date, null while in it); kept by publish-audiences, one MERGE a night.")
-      .withStatsColumns(AudienceMembershipColumns.CUSTOMER_ID, AudienceMembershipColumns.AUDIENCE,
-          AudienceMembershipColumns.FROM_DATE, AudienceMembershipColumns.TO_DATE);
+      .withStatsColumns(AudienceMembershipColumns.AUDIENCE, AudienceMembershipColumns.FROM_DATE,
+          AudienceMembershipColumns.TO_DATE)
+      .withIdColumns(AudienceMembershipColumns.CUSTOMER_ID);
 
   /** Columns of {@link #GOLD_AUDIENCE_LIFT}. */
   public static final class AudienceLiftColumns {
@@ -1213,6 +1276,6 @@ public final class Tables {
         GOLD_CUSTOMER_STATE, GOLD_CUSTOMER_FEATURES, GOLD_CLV_MODELS, GOLD_CLV_HOLDOUT, GOLD_CHURN_MODELS,
         GOLD_SOCIAL_FEATURES, GOLD_SEGMENT_MODELS, GOLD_SEGMENT_MODEL_SWEEPS, GOLD_SEGMENT_PROFILES,
         GOLD_CUSTOMER_SEGMENTS, GOLD_SEGMENT_MEMBERSHIP_CHANGES, GOLD_AUDIENCES, GOLD_AUDIENCE_MEMBERSHIP,
-        GOLD_AUDIENCE_LIFT, RUN_METRICS, EXPORTS);
+        GOLD_AUDIENCE_LIFT, RUN_METRICS, EXPORTS, ERASURE_REQUESTS);
   }
 }

@@ -13,7 +13,8 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * What one run of a job did, written as one row of {@code ops/run_metrics} by {@link Runs}. A job that moves rows accounts for
- * every one of them: rows in = rows written + rows quarantined + duplicates dropped, checked by
+ * every one of them: rows in = rows written + rows quarantined + duplicates dropped + rows forgotten (records of
+ * customers forgotten by {@code kindred forget}), checked by
  * {@link #requireBalanced()} before the row is written.
  */
 public final class RunMetrics {
@@ -34,6 +35,7 @@ public final class RunMetrics {
   private long rowsIn;
   private long rowsWritten;
   private long duplicatesDropped;
+  private long forgotten;
   private final Map<String, Long> quarantinedByReason = new TreeMap<>();
   private final Map<String, String> details = new LinkedHashMap<>();
 
@@ -75,6 +77,16 @@ public final class RunMetrics {
     return this;
   }
 
+  /** Records dropped because their customer was forgotten. */
+  public RunMetrics addForgotten(long n) {
+    forgotten += n;
+    return this;
+  }
+
+  public long forgotten() {
+    return forgotten;
+  }
+
   public RunMetrics addQuarantined(String reason, long n) {
     if (n != 0) {
       quarantinedByReason.merge(reason, n, Long::sum);
@@ -113,16 +125,17 @@ public final class RunMetrics {
   }
 
   /**
-   * Checks rows in = written + quarantined + duplicates dropped.
+   * Checks rows in = written + quarantined + duplicates dropped + forgotten.
    *
    * @throws IllegalStateException naming every figure when they do not add up
    */
   public void requireBalanced() {
-    long accounted = rowsWritten + rowsQuarantined() + duplicatesDropped;
+    long accounted = rowsWritten + rowsQuarantined() + duplicatesDropped + forgotten;
     if (accounted != rowsIn) {
       throw new IllegalStateException("Row accounting of " + job + " run " + runId + " does not balance: rows in "
           + rowsIn + " != written " + rowsWritten + " + quarantined " + rowsQuarantined() + " "
-          + quarantinedByReason + " + duplicates dropped " + duplicatesDropped + " (= " + accounted + ")");
+          + quarantinedByReason + " + duplicates dropped " + duplicatesDropped
+          + (forgotten == 0 ? "" : " + forgotten " + forgotten) + " (= " + accounted + ")");
     }
   }
 
@@ -131,7 +144,7 @@ public final class RunMetrics {
     String reasons = quarantinedByReason.isEmpty() ? "" : " " + quarantinedByReason.entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ", "(", ")"));
     return "rows in " + rowsIn + ", written " + rowsWritten + ", quarantined " + rowsQuarantined() + reasons
-        + ", duplicates dropped " + duplicatesDropped;
+        + ", duplicates dropped " + duplicatesDropped + (forgotten == 0 ? "" : ", forgotten " + forgotten);
   }
 
   /**
@@ -146,7 +159,7 @@ public final class RunMetrics {
         Timestamp.from(startedAt), finishedAt == null ? null : Timestamp.from(finishedAt),
         finishedAt == null ? null : finishedAt.toEpochMilli() - startedAt.toEpochMilli(), status, rowsIn,
         rowsWritten, rowsQuarantined(), scalaMap(quarantinedByReason), duplicatesDropped, scalaMap(stepDurationsMs),
-        scalaMap(details), message, host, pid);
+        scalaMap(details), message, host, pid, forgotten);
   }
 
   private static <V> scala.collection.Map<String, V> scalaMap(Map<String, V> map) {

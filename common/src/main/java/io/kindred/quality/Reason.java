@@ -5,8 +5,8 @@ import java.util.Locale;
 
 /**
  * Why a raw record did not reach a silver table. Every quarantined row carries one of these codes; the generator
- * tags every record it dirties with the code the cleaning stage must give it. {@link #EXACT_DUPLICATE} is the one
- * reason that is dropped and counted instead of quarantined.
+ * tags every record it dirties with the code the cleaning stage must give it. {@link #EXACT_DUPLICATE} and
+ * {@link #FORGOTTEN} are the reasons that are dropped and counted instead of quarantined.
  */
 public enum Reason {
   /** The line does not parse in the source's format (wrong field count, broken quoting, invalid JSON). */
@@ -36,7 +36,12 @@ public enum Reason {
   /** A review rating outside 1..5. */
   RATING_OUT_OF_RANGE,
   /** The same record, to the byte, arrived again: dropped and counted, not quarantined. */
-  EXACT_DUPLICATE;
+  EXACT_DUPLICATE,
+  /**
+   * The record's customer (or the actor or target of an interaction) was forgotten ({@code kindred forget}): dropped
+   * and counted, never quarantined, whatever else is wrong with it.
+   */
+  FORGOTTEN;
 
   /** The code stored in tables and truth files, e.g. {@code missing_customer_id}. */
   public String code() {

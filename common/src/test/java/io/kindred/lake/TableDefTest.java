@@ -66,7 +66,39 @@ class TableDefTest {
         .get("delta.dataSkippingStatsColumns"));
     assertEquals(List.of("SET TBLPROPERTIES", "CREATE TABLE"), upgraded.history().select("operation")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
-    assertEquals(List.of("ingest_day", "transaction_ts", "customer_id"), Tables.SILVER_TRANSACTIONS.statsColumns());
+    assertEquals(List.of("ingest_day", "transaction_ts"), Tables.SILVER_TRANSACTIONS.statsColumns());
+  }
+
+  @Test
+  void personalColumnsNeverEnterTheDeltaLog(@TempDir Path root) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TABLE.withStatsColumns("id").withIdColumns("id"));
+    assertEquals("Personal column 'id' of table silver/things is a statistics column: its values would enter the "
+        + "Delta log, which forget cannot erase", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> TABLE.withPersonalColumns("email"));
+    assertEquals("Personal column 'email' of table silver/things is not in its schema [id, amount, day]",
+        e.getMessage());
+    for (TableDef table : Tables.all()) {
+      for (String column : table.idColumns()) {
+        assertTrue(!table.statsColumns().contains(column), table.relativePath() + "." + column);
+      }
+    }
+
+    // a table with personal data and no statistics columns named keeps no statistics at all, even one that had them
+    SparkSession spark = SharedSpark.session();
+    Lakehouse lake = new Lakehouse(Location.of(root));
+    lake.createIfNotExists(spark, TABLE.withStatsColumns("id"));
+    lake.createIfNotExists(spark, TABLE.withIdColumns("id"));
+    io.delta.tables.DeltaTable table = io.delta.tables.DeltaTable.forPath(spark, lake.location(TABLE).uri());
+    java.util.Map<String, String> properties = table.detail().select("properties").first().getJavaMap(0);
+    assertEquals("0", properties.get("delta.dataSkippingNumIndexedCols"));
+    assertEquals(null, properties.get("delta.dataSkippingStatsColumns"));
+    spark.createDataFrame(List.of(RowFactory.create("C00000042", new java.math.BigDecimal("1.50"),
+        java.sql.Date.valueOf("2026-01-02"))), SCHEMA).write().format("delta").mode("append")
+        .save(lake.location(TABLE).uri());
+    String log = spark.read().text(lake.location(TABLE).uri() + "/_delta_log/*.json").collectAsList().toString();
+    assertTrue(log.contains("numRecords"), log);
+    assertTrue(!log.contains("C00000042"), log);
   }
 
   @Test

@@ -46,7 +46,9 @@ public final class Kindred {
         new ExportAudienceCommand(),
         new SqlCommand(),
         new ReportCommand(),
-        new RunsCommand());
+        new RunsCommand(),
+        new VacuumCommand(),
+        new ForgetCommand());
   }
 
   public static void main(String[] args) {

@@ -23,9 +23,10 @@ class SegmentsCommandLineTest {
   void theCommandsFollowBuildFeaturesInNightlyOrder() {
     List<String> names = Kindred.commands().stream().map(c -> c.name()).toList();
     int features = names.indexOf("build-features");
-    // then the tools that read what the night wrote
+    // then the tools that read what the night wrote, then upkeep
     assertEquals(List.of("train-segments", "score-segments", "publish-audiences", "measure-audiences",
-        "export-audience", "sql", "report", "runs"), names.subList(names.size() - 8, names.size()));
+        "export-audience", "sql", "report", "runs", "vacuum", "forget"), names.subList(names.size() - 10,
+        names.size()));
     assertTrue(features >= 0 && features < names.indexOf("train-segments"));
   }
 

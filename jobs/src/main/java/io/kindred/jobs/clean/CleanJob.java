@@ -21,6 +21,8 @@ import io.kindred.lake.Tables.InteractionColumns;
 import io.kindred.lake.Tables.LineageColumns;
 import io.kindred.lake.Tables.TransactionColumns;
 import io.kindred.ops.RunMetrics;
+import io.kindred.privacy.Erasure;
+import io.kindred.privacy.ErasureLedger;
 import io.kindred.quality.Reason;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -115,6 +117,9 @@ public final class CleanJob {
       fxRates = context.steps().run("load fx rates", () -> loadFxRates(context, metrics, source, fxInput, from, to));
     }
 
+    // customers forgotten (kindred forget) stay forgotten when a raw feed outside the lakehouse is cleaned again
+    String salt = ErasureLedger.salt(spark, lake);
+    Dataset<Row> forgottenHashes = salt == null ? null : ErasureLedger.forgottenHashes(spark, lake);
     String replaced = replacedRows(source, from, to);
     TableDef silver = silverTable(feed);
     List<String> keys = keysOf(feed);
@@ -138,6 +143,10 @@ public final class CleanJob {
             new RecordParser(source, files.headers()).reportingUnmappedFieldsTo(unmappedJsonFields), feed);
         if (feed == Feed.TRANSACTIONS) {
           parsed = Cleaning.withFxRates(parsed, fx);
+        }
+        if (forgottenHashes != null) {
+          parsed = Erasure.markForgotten(parsed, feed.personFields(), forgottenHashes, salt, RecordParser.REASON,
+              RecordParser.DETAIL);
         }
         parsed.withColumn(Cleaning.ROW_ID, functions.monotonically_increasing_id())
             .write().mode("overwrite")
@@ -169,11 +178,17 @@ public final class CleanJob {
       long rowsIn = byReason.values().stream().mapToLong(Long::longValue).sum();
       long accepted = byReason.getOrDefault("", 0L);
       long duplicates = byReason.getOrDefault(Reason.EXACT_DUPLICATE.code(), 0L);
-      metrics.addRowsIn(rowsIn).addDuplicatesDropped(duplicates);
+      long forgotten = byReason.getOrDefault(Reason.FORGOTTEN.code(), 0L);
+      metrics.addRowsIn(rowsIn).addDuplicatesDropped(duplicates).addForgotten(forgotten);
+      if (forgotten > 0) {
+        context.log().info("{}: {} records of forgotten customers dropped (ops/erasure_requests)", source.name(),
+            forgotten);
+      }
       // counted now, added to the metrics once committed: a failed run's row claims only what it wrote
       Map<String, Long> quarantinedByReason = new java.util.TreeMap<>(byReason);
       quarantinedByReason.remove("");
       quarantinedByReason.remove(Reason.EXACT_DUPLICATE.code());
+      quarantinedByReason.remove(Reason.FORGOTTEN.code());
       long toQuarantine = quarantinedByReason.values().stream().mapToLong(Long::longValue).sum();
       // delimited files' headers were checked up front; JSON fields were seen while parsing
       java.util.Set<String> extra = new java.util.TreeSet<>(files.extraColumns());

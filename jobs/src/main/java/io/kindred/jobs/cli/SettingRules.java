@@ -56,7 +56,9 @@ public final class SettingRules {
       positive("segments.max-match-distance"),
       count("segments.retrain-interval-days", 1),
       count("segments.publish.score-decimals", 0),
-      count("segments.publish.clv-decimals", 0));
+      count("segments.publish.clv-decimals", 0),
+      count("forget.retention-hours", 0),
+      count("vacuum.retention-hours", 0));
 
   private SettingRules() {
   }
