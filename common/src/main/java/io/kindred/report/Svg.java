@@ -8,7 +8,8 @@ import java.util.function.DoubleFunction;
 
 /**
  * Charts as inline SVG, so that a report is one self-contained file: horizontal bars, a heat map, lines over
- * nights and box plots. Each method is a pure function of its data; sizes are in CSS pixels.
+ * nights, box plots, intervals and flows between groups. Each method is a pure function of its data; sizes are in
+ * CSS pixels.
  */
 public final class Svg {
 
@@ -109,12 +110,22 @@ public final class Svg {
    */
   public static String lines(String title, List<String> xLabels, List<Series> series, DoubleFunction<String> axis,
       double floor, double ceiling) {
+    return lines(title, null, null, xLabels, series, axis, floor, ceiling);
+  }
+
+  /**
+   * Lines as above with the axes named: {@code xTitle} under the x labels, {@code yTitle} upright beside the y axis
+   * (either null: none).
+   */
+  public static String lines(String title, String xTitle, String yTitle, List<String> xLabels, List<Series> series,
+      DoubleFunction<String> axis, double floor, double ceiling) {
     int left = 80;
     int right = 50;
     int top = 12;
     int plotHeight = 200;
+    int xTitleHeight = xTitle == null ? 0 : 20;
     int legendHeight = 22 * ((series.size() + 2) / 3);
-    int height = top + plotHeight + 40 + legendHeight;
+    int height = top + plotHeight + 40 + xTitleHeight + legendHeight;
     int plotWidth = WIDTH - left - right;
     double lo = Double.isNaN(floor) ? Double.POSITIVE_INFINITY : floor;
     double hi = Double.isNaN(ceiling) ? Double.NEGATIVE_INFINITY : ceiling;
@@ -134,6 +145,14 @@ public final class Svg {
       hi = lo + Math.max(1, Math.abs(lo) * 0.1);
     }
     StringBuilder out = open(title, WIDTH, height);
+    if (xTitle != null) {
+      out.append(text(left + plotWidth / 2, top + plotHeight + 38, "middle", xTitle));
+    }
+    if (yTitle != null) {
+      out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#222222\" "
+          + "transform=\"rotate(-90 %d %d)\">%s</text>", 14, top + plotHeight / 2, 14, top + plotHeight / 2,
+          html(yTitle)));
+    }
     for (int t = 0; t <= 4; t++) {
       double v = lo + (hi - lo) * t / 4;
       double y = top + plotHeight - (v - lo) / (hi - lo) * plotHeight;
@@ -168,7 +187,7 @@ public final class Svg {
             .append("\" stroke-width=\"2\"/>");
       }
       int lx = left + (s % 3) * 220;
-      int ly = top + plotHeight + 36 + (s / 3) * 22;
+      int ly = top + plotHeight + 36 + xTitleHeight + (s / 3) * 22;
       out.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/>", lx,
           ly - 4, color));
       out.append(text(lx + 20, ly, "start", series.get(s).name()));
@@ -255,6 +274,114 @@ public final class Svg {
           + interval));
     }
     return out.append("</svg>").toString();
+  }
+
+  /**
+   * Flows from the left nodes to the right ones (a Sankey diagram). Each node is a bar as tall as its total, labelled
+   * with its name and {@code format} of that total; the band from source {@code i} to target {@code j} is
+   * {@code moves[i][j]} tall at both ends, on one scale for the whole picture, coloured as its source and labelled
+   * with its number where it is tall enough for the text (every band names itself when hovered). At a source its
+   * bands leave in the order of the targets, at a target they arrive in the order of the sources.
+   */
+  public static String flows(String title, String leftTitle, List<String> sources, String rightTitle,
+      List<String> targets, double[][] moves, DoubleFunction<String> format) {
+    int top = 26;
+    int gap = 18;
+    int nodeWidth = 12;
+    int n = Math.max(1, Math.max(sources.size(), targets.size()));
+    int flowHeight = Math.max(200, 36 * n);
+    double[] out = new double[sources.size()];
+    double[] in = new double[targets.size()];
+    double total = 0;
+    for (int i = 0; i < sources.size(); i++) {
+      for (int j = 0; j < targets.size(); j++) {
+        double v = Double.isNaN(moves[i][j]) ? 0 : Math.max(0, moves[i][j]);
+        out[i] += v;
+        in[j] += v;
+        total += v;
+      }
+    }
+    double scale = total <= 0 ? 0 : (flowHeight - gap * (n - 1)) / total;
+    List<String> leftLabels = new java.util.ArrayList<>();
+    List<String> rightLabels = new java.util.ArrayList<>();
+    for (int i = 0; i < sources.size(); i++) {
+      leftLabels.add(sources.get(i) + " (" + format.apply(out[i]) + ")");
+    }
+    for (int j = 0; j < targets.size(); j++) {
+      rightLabels.add(targets.get(j) + " (" + format.apply(in[j]) + ")");
+    }
+    int leftWidth = Math.max(80, Math.min(240, 16 + 7 * leftLabels.stream().mapToInt(String::length).max()
+        .orElse(0)));
+    int rightWidth = Math.max(80, Math.min(240, 16 + 7 * rightLabels.stream().mapToInt(String::length).max()
+        .orElse(0)));
+    int x0 = leftWidth + nodeWidth;
+    int x1 = WIDTH - rightWidth - nodeWidth;
+    double middle = (x0 + x1) / 2.0;
+    double[] sourceY = stack(out, scale, gap, top, flowHeight);
+    double[] targetY = stack(in, scale, gap, top, flowHeight);
+    java.util.Map<String, String> colors = new java.util.LinkedHashMap<>();
+    for (String name : sources) {
+      colors.putIfAbsent(name, PALETTE.get(colors.size() % PALETTE.size()));
+    }
+    for (String name : targets) {
+      colors.putIfAbsent(name, PALETTE.get(colors.size() % PALETTE.size()));
+    }
+    StringBuilder svg = open(title, WIDTH, top + flowHeight + 10);
+    svg.append(text(x0, 14, "end", leftTitle)).append(text(x1, 14, "start", rightTitle));
+    double[] arrived = new double[targets.size()];
+    for (int i = 0; i < sources.size(); i++) {
+      double left = 0;
+      for (int j = 0; j < targets.size(); j++) {
+        double v = Double.isNaN(moves[i][j]) ? 0 : Math.max(0, moves[i][j]);
+        if (v == 0) {
+          continue;
+        }
+        double w = v * scale;
+        double a = sourceY[i] + left;
+        double b = targetY[j] + arrived[j];
+        left += w;
+        arrived[j] += w;
+        svg.append(String.format(Locale.ROOT, "<path d=\"M%d %.1f C%.1f %.1f, %.1f %.1f, %d %.1f L%d %.1f "
+            + "C%.1f %.1f, %.1f %.1f, %d %.1f Z\" fill=\"%s\" fill-opacity=\"0.45\"><title>%s</title></path>", x0, a,
+            middle, a, middle, b, x1, b, x1, b + w, middle, b + w, middle, a + w, x0, a + w,
+            colors.get(sources.get(i)), html(sources.get(i) + " \u2192 " + targets.get(j) + ": " + format.apply(v))));
+        if (w >= 13) {
+          svg.append(text(x0 + 6, (int) Math.round(a + w / 2) + 4, "start", format.apply(v)));
+        }
+      }
+    }
+    for (int i = 0; i < sources.size(); i++) {
+      svg.append(node(leftWidth, sourceY[i], nodeWidth, out[i] * scale, colors.get(sources.get(i)),
+          leftLabels.get(i)));
+      svg.append(text(leftWidth - 6, (int) Math.round(sourceY[i] + out[i] * scale / 2) + 4, "end",
+          leftLabels.get(i)));
+    }
+    for (int j = 0; j < targets.size(); j++) {
+      svg.append(node(x1, targetY[j], nodeWidth, in[j] * scale, colors.get(targets.get(j)), rightLabels.get(j)));
+      svg.append(text(x1 + nodeWidth + 6, (int) Math.round(targetY[j] + in[j] * scale / 2) + 4, "start",
+          rightLabels.get(j)));
+    }
+    return svg.append("</svg>").toString();
+  }
+
+  /** The top of each node of one side of {@link #flows}: stacked with gaps, the side centred in the height. */
+  private static double[] stack(double[] totals, double scale, int gap, int top, int height) {
+    double side = gap * (totals.length - 1.0);
+    for (double t : totals) {
+      side += t * scale;
+    }
+    double[] y = new double[totals.length];
+    double at = top + (height - side) / 2;
+    for (int k = 0; k < totals.length; k++) {
+      y[k] = at;
+      at += totals[k] * scale + gap;
+    }
+    return y;
+  }
+
+  private static String node(int x, double y, int width, double height, String color, String label) {
+    return String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\">"
+        + "<title>%s</title></rect>", x, y, width, height, color, html(label));
   }
 
   /** {@code label} cut to {@code width} characters, its end replaced by an ellipsis when cut. */

@@ -1,6 +1,7 @@
 package io.kindred.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -94,6 +95,82 @@ class SvgTest {
     // b has no interval: its dot alone, at -0.1
     assertTrue(svg.contains("<circle cx=\"80.0\" cy=\"44\" r=\"4\" fill=\"#e07b39\"><title>b: -10%</title>"), svg);
     assertEquals(2, svg.split("<line ", -1).length - 1, "the zero line and a's whisker");
+  }
+
+  private static List<String> paths(String svg) {
+    Matcher m = Pattern.compile("<path d=\"([^\"]+)\"").matcher(svg);
+    List<String> out = new java.util.ArrayList<>();
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
+  @Test
+  void flowBandsAreAsTallAsTheirMovesAtBothEnds() {
+    String svg = Svg.flows("Moves", "From", List.of("A & B", "New"), "To", List.of("C", "D"),
+        new double[][] {{42, 14}, {0, 35}}, v -> String.valueOf((long) v));
+
+    // 91 moves fill the 200 pixels less one 18-pixel gap: 2 pixels a move, from y=26; labels "A & B (56)" take 86
+    // pixels, "C (42)" the least, 80: bands run from x=98 to x=668, bending half way at 383
+    assertEquals(List.of(
+        "M98 26.0 C383.0 26.0, 383.0 26.0, 668 26.0 L668 110.0 C383.0 110.0, 383.0 110.0, 98 110.0 Z",
+        // A & B's second band leaves below its first; it arrives at D (y=26+84+18) first, from the first source
+        "M98 110.0 C383.0 110.0, 383.0 128.0, 668 128.0 L668 156.0 C383.0 156.0, 383.0 138.0, 98 138.0 Z",
+        // New starts after A & B's 112 pixels and a gap; it arrives at D below A & B's 28 pixels
+        "M98 156.0 C383.0 156.0, 383.0 156.0, 668 156.0 L668 226.0 C383.0 226.0, 383.0 226.0, 98 226.0 Z"),
+        paths(svg));
+    assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760\" height=\"236\""), svg);
+    // nodes as tall as their totals, named with them; a colour per name in order of appearance (D: the fourth), the
+    // same for a source and its bands
+    assertTrue(svg.contains("<rect x=\"86\" y=\"26.0\" width=\"12\" height=\"112.0\" fill=\"#3b6ea8\">"
+        + "<title>A &amp; B (56)</title></rect>"), svg);
+    assertTrue(svg.contains("<rect x=\"668\" y=\"128.0\" width=\"12\" height=\"98.0\" fill=\"#b5485d\">"
+        + "<title>D (49)</title></rect>"), svg);
+    assertTrue(svg.contains("fill=\"#3b6ea8\" fill-opacity=\"0.45\"><title>A &amp; B \u2192 D: 14</title></path>"),
+        svg);
+    assertTrue(svg.contains("fill=\"#e07b39\" fill-opacity=\"0.45\"><title>New \u2192 D: 35</title></path>"), svg);
+    // each band's number inside it, at its source; node labels beside their nodes, at their middle
+    assertTrue(svg.contains("<text x=\"104\" y=\"72\" text-anchor=\"start\" fill=\"#222222\">42</text>"), svg);
+    assertTrue(svg.contains("<text x=\"104\" y=\"128\" text-anchor=\"start\" fill=\"#222222\">14</text>"), svg);
+    assertTrue(svg.contains("<text x=\"80\" y=\"86\" text-anchor=\"end\" fill=\"#222222\">A &amp; B (56)</text>"),
+        svg);
+    assertTrue(svg.contains("<text x=\"686\" y=\"181\" text-anchor=\"start\" fill=\"#222222\">D (49)</text>"),
+        svg);
+    assertFalse(svg.contains("A & B"), "escaped everywhere");
+  }
+
+  @Test
+  void aFlowTooThinForItsNumberKeepsItInItsTitleAndAShorterSideIsCentred() {
+    String svg = Svg.flows("Moves", "From", List.of("a", "b", "c"), "To", List.of("d"),
+        new double[][] {{170}, {6}, {0}}, v -> String.valueOf((long) v));
+
+    // 176 moves in 200 - 2 * 18 = 164 pixels; the one target is 164 tall, centred: from 26 + 18; labels take the
+    // least, 80 pixels, on both sides: bands from x=92 to 668
+    double scale = 164.0 / 176;
+    List<String> bands = paths(svg);
+    assertEquals(2, bands.size(), "no band for c's 0");
+    assertTrue(bands.get(1).startsWith(String.format(java.util.Locale.ROOT, "M92 %.1f C380.0 %.1f, 380.0 %.1f, 668 "
+        + "%.1f L668 %.1f", 26 + 170 * scale + 18, 26 + 170 * scale + 18, 44 + 170 * scale, 44 + 170 * scale,
+        44 + 176 * scale)), bands.get(1));
+    assertTrue(svg.contains("<title>b \u2192 d: 6</title>"), svg);
+    assertFalse(svg.contains(">6</text>"), "5.6 pixels hold no text: " + svg);
+    assertTrue(svg.contains(">170</text>"), svg);
+    // c moved nobody: a node of no height, still named
+    assertTrue(svg.contains(">c (0)</text>"), svg);
+  }
+
+  @Test
+  void namedAxesMoveTheLegendDown() {
+    String svg = Svg.lines("Holdout", "Repeat purchases", "Mean purchases", List.of("0", "1"), List.of(
+        new Svg.Series("actual", new double[] {0, 2})), v -> String.valueOf(v), 0, Double.NaN);
+
+    assertTrue(svg.contains("<text x=\"395\" y=\"250\" text-anchor=\"middle\" fill=\"#222222\">Repeat purchases"
+        + "</text>"), svg);
+    assertTrue(svg.contains("transform=\"rotate(-90 14 112)\">Mean purchases</text>"), svg);
+    assertTrue(svg.contains("<path d=\"M80.0 212.0 L710.0 12.0\""), svg);
+    assertTrue(svg.contains("<rect x=\"80\" y=\"264\" width=\"14\""), "legend 20 pixels lower: " + svg);
+    assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760\" height=\"294\""), svg);
   }
 
   @Test
