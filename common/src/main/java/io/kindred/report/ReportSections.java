@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.AudienceLiftColumns;
 import io.kindred.lake.Tables.ChurnModelColumns;
+import io.kindred.lake.Tables.ClvHoldoutColumns;
 import io.kindred.lake.Tables.ClvModelColumns;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
 import io.kindred.lake.Tables.CustomerSegmentColumns;
@@ -181,8 +182,10 @@ public final class ReportSections {
   /** Moves between segments over the last 7 and 30 nights (gold/segment_membership_changes up to D). */
   public static Section movement(Dataset<Row> changes, LocalDate day) {
     Section section = new Section("movement", "Movement between segments", "Each night, customers whose segment "
-        + "changed are recorded. Rows are where they came from (\"New\": a first purchase), columns where they "
-        + "went; each cell counts the moves over the window. The diagonal is empty: staying is not a move.");
+        + "changed are recorded. In the flow chart each band leads from the segment customers came from (left; "
+        + "\"New\": a first purchase) to the one they went to (right), as wide as the number of moves over the "
+        + "window. The matrix below it counts the same moves: rows are where they came from, columns where they "
+        + "went. Staying is not a move, so no segment flows into itself and the diagonal is empty.");
     for (int window : new int[] {7, 30}) {
       List<Row> moves = changes.where(col(MembershipChangeColumns.CHANGE_DATE).gt(lit(java.sql.Date.valueOf(
               day.minusDays(window)))).and(col(MembershipChangeColumns.CHANGE_DATE).leq(lit(java.sql.Date.valueOf(
@@ -215,6 +218,20 @@ public final class ReportSections {
         texts[i][j] = Readable.count(r.getLong(2));
         total += r.getLong(2);
       }
+      // the flow chart: the same segments in the same order on both sides, first purchases last on the left
+      List<String> sources = new ArrayList<>(from);
+      if (sources.remove("New")) {
+        sources.add("New");
+      }
+      double[][] flows = new double[sources.size()][columns.size()];
+      for (Row r : moves) {
+        flows[sources.indexOf(r.getString(0))][columns.indexOf(r.getString(1))] = r.getLong(2);
+      }
+      section.chart("Where the " + Readable.count(total) + " moves in the " + window + " nights to " + day + " came "
+              + "from and went to: each band is as wide as its number of moves (numbers on the bands wide enough to "
+              + "hold them; point at a band for its own).",
+          Svg.flows("Flows between segments over " + window + " nights", "From", sources, "To", columns, flows,
+              v -> Readable.count((long) v)));
       section.chart(Readable.count(total) + " moves in the " + window + " nights to " + day + ".",
           Svg.heatMap("Moves over " + window + " nights", "From", rows, "To", columns, values, texts));
     }
@@ -222,15 +239,19 @@ public final class ReportSections {
   }
 
   /**
-   * Lifetime value: its spread within each segment (gold/customer_segments) and the fitted purchase and spend models
-   * over the runs (gold/clv_models).
+   * Lifetime value: its spread within each segment (gold/customer_segments), the purchase model's latest
+   * calibration/holdout check (gold/clv_holdout up to D), the probability of being alive over frequency and recency
+   * (gold/customer_features at D) and the fitted purchase and spend models over the runs (gold/clv_models).
    */
-  public static Section lifetimeValue(Dataset<Row> segments, Dataset<Row> clvModels) {
+  public static Section lifetimeValue(Dataset<Row> segments, Dataset<Row> clvModels, Dataset<Row> features,
+      Dataset<Row> holdout) {
     Section section = new Section("clv", "Lifetime value", "Each customer's lifetime value (CLV) is the spend "
         + "expected from them over the horizon, from a model of how often they buy and whether they are still active "
         + "(BG/NBD family) and one of how much they spend (Gamma-Gamma). The boxes show the middle half of each "
-        + "segment's customers, the lines reach from the 10th to the 90th percentile. The table lists the models "
-        + "fitted night by night: stable parameters mean stable behaviour.");
+        + "segment's customers, the lines reach from the 10th to the 90th percentile. The holdout chart checks the "
+        + "purchase model on a past period it did not see: the closer its two lines, the better it forecasts. The "
+        + "grid shows how likely customers are still active, from how often they bought and how long ago they last "
+        + "did. The table lists the models fitted night by night: stable parameters mean stable behaviour.");
     List<Row> spread = segments.groupBy(col(CustomerSegmentColumns.SEGMENT_NAME))
         .agg(expr("percentile_approx(" + CustomerSegmentColumns.CLV + ", array(0.1, 0.25, 0.5, 0.75, 0.9), 1000)")
             .as("q"), count(lit(1)).as("n"))
@@ -246,6 +267,8 @@ public final class ReportSections {
       section.chart("CLV per segment: 10th, 25th, 50th (median), 75th and 90th percentile of its customers.",
           Svg.boxes("CLV per segment", names, quantiles, v -> Readable.money(v, CURRENCY)));
     }
+    calibration(section, holdout);
+    probabilityAlive(section, features);
     List<Row> fits = clvModels.orderBy(col(ClvModelColumns.AS_OF).desc(), col(ClvModelColumns.MODEL))
         .limit(20).collectAsList();
     List<List<String>> table = new ArrayList<>();
@@ -262,6 +285,117 @@ public final class ReportSections {
       section.table(List.of("Night", "Model", "Fit", "Customers", "Parameters"), table);
     }
     return section;
+  }
+
+  /**
+   * The latest calibration/holdout check of the purchase model (the latest as-of, then holdout end, of
+   * {@code holdout}): mean actual and predicted purchases in the holdout per number of repeat purchases before it,
+   * as two lines and a table, like lifetimes' plot_calibration_purchases_vs_holdout_purchases.
+   */
+  private static void calibration(Section section, Dataset<Row> holdout) {
+    List<Row> latest = holdout.select(ClvHoldoutColumns.AS_OF, ClvHoldoutColumns.HOLDOUT_END)
+        .orderBy(col(ClvHoldoutColumns.AS_OF).desc(), col(ClvHoldoutColumns.HOLDOUT_END).desc()).limit(1)
+        .collectAsList();
+    if (latest.isEmpty()) {
+      section.paragraph("No check of the purchase model against a holdout period yet: build-features with "
+          + "--holdout-end makes one.");
+      return;
+    }
+    LocalDate asOf = latest.get(0).getDate(0).toLocalDate();
+    LocalDate end = latest.get(0).getDate(1).toLocalDate();
+    List<Row> rows = new ArrayList<>(holdout.where(col(ClvHoldoutColumns.AS_OF).equalTo(lit(java.sql.Date.valueOf(
+            asOf))).and(col(ClvHoldoutColumns.HOLDOUT_END).equalTo(lit(java.sql.Date.valueOf(end)))))
+        .select(ClvHoldoutColumns.X_GROUP, ClvHoldoutColumns.CUSTOMERS, ClvHoldoutColumns.ACTUAL_MEAN,
+            ClvHoldoutColumns.PREDICTED_MEAN).collectAsList());
+    rows.sort(java.util.Comparator.comparing(r -> groupOrder(r.getString(0))));
+    List<String> groups = new ArrayList<>();
+    double[] actual = new double[rows.size()];
+    double[] predicted = new double[rows.size()];
+    List<List<String>> table = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      groups.add(r.getString(0));
+      actual[i] = r.getDouble(2);
+      predicted[i] = r.getDouble(3);
+      table.add(List.of(r.getString(0), Readable.count(r.getLong(1)), Readable.number(actual[i], 2),
+          Readable.number(predicted[i], 2)));
+    }
+    String period = asOf.plusDays(1) + " to " + end;
+    section.chart("Customers grouped by their repeat purchases up to " + asOf + ": the mean number of days they bought "
+            + "on from " + period + " (actual) beside what the purchase model, fitted up to " + asOf + ", predicted. "
+            + "Predicted above actual: the model expects too much of that group.",
+        Svg.lines("Predicted and actual purchases in the holdout", "Repeat purchases up to " + asOf,
+            "Mean purchases per customer", groups, List.of(new Svg.Series("Actual", actual),
+                new Svg.Series("Predicted by the model", predicted)), v -> Readable.number(v, 2), 0, Double.NaN))
+        .table(List.of("Repeat purchases up to " + asOf, "Customers", "Actual purchases (mean)",
+            "Predicted purchases (mean)"), table);
+  }
+
+  /** {@code "3"} before {@code "7+"} before {@code "12"}: a group's number, a "+" group after the plain number. */
+  private static double groupOrder(String group) {
+    String digits = group.replaceAll("[^0-9].*$", "");
+    return digits.isEmpty() ? Double.MAX_VALUE : Integer.parseInt(digits) + (group.endsWith("+") ? 0.5 : 0);
+  }
+
+  /** Frequency bins of the P(alive) grid: repeat purchases from each lower bound up to the next. */
+  static final int[] FREQUENCY_FROM = {0, 1, 2, 3, 4, 6, 10, 20};
+  static final List<String> FREQUENCY_LABELS = List.of("None", "1", "2", "3", "4 to 5", "6 to 9", "10 to 19",
+      "20 or more");
+  /** Recency bins of the P(alive) grid: days since the last purchase from each lower bound up to the next. */
+  static final int[] RECENCY_FROM = {0, 7, 14, 30, 60, 90, 180, 365};
+  static final List<String> RECENCY_LABELS = List.of("Under a week", "1 to 2 weeks", "2 weeks to a month",
+      "1 to 2 months", "2 to 3 months", "3 to 6 months", "6 to 12 months", "A year or more");
+
+  /** The bin of {@code value}: the index of the last lower bound it reaches. */
+  private static org.apache.spark.sql.Column bin(org.apache.spark.sql.Column value, int[] from) {
+    org.apache.spark.sql.Column out = lit(0);
+    for (int k = 1; k < from.length; k++) {
+      out = org.apache.spark.sql.functions.when(value.geq(from[k]), k).otherwise(out);
+    }
+    return out;
+  }
+
+  /**
+   * The mean probability of being alive per frequency (repeat purchases, rows) and recency (time since the last
+   * purchase, columns) bin of the night's customers, like lifetimes' plot_probability_alive_matrix on the customers
+   * themselves: Spark groups them into at most 64 cells.
+   */
+  private static void probabilityAlive(Section section, Dataset<Row> features) {
+    // time since the last purchase, T - t_x, in days: whole days in any unit
+    org.apache.spark.sql.Column unitDays = lit(1.0);
+    for (io.kindred.clv.PeriodUnit unit : io.kindred.clv.PeriodUnit.values()) {
+      unitDays = org.apache.spark.sql.functions.when(col(CustomerFeatureColumns.CLV_UNIT)
+          .equalTo(unit.name().toLowerCase(java.util.Locale.ROOT)), unit.days()).otherwise(unitDays);
+    }
+    org.apache.spark.sql.Column sinceLast = org.apache.spark.sql.functions.round(
+        col(CustomerFeatureColumns.CLV_T).minus(col(CustomerFeatureColumns.CLV_T_X)).multiply(unitDays));
+    List<Row> cells = features.groupBy(bin(col(CustomerFeatureColumns.CLV_X), FREQUENCY_FROM).as("f"),
+            bin(sinceLast, RECENCY_FROM).as("r"))
+        .agg(org.apache.spark.sql.functions.avg(col(CustomerFeatureColumns.PROBABILITY_ALIVE)).as("alive"),
+            count(lit(1)).as("customers"))
+        .collectAsList();
+    if (cells.isEmpty()) {
+      return;
+    }
+    int rows = cells.stream().mapToInt(r -> r.getInt(0)).max().getAsInt() + 1;
+    int columns = cells.stream().mapToInt(r -> r.getInt(1)).max().getAsInt() + 1;
+    double[][] values = new double[rows][columns];
+    String[][] texts = new String[rows][columns];
+    for (int f = 0; f < rows; f++) {
+      java.util.Arrays.fill(values[f], Double.NaN);
+      java.util.Arrays.fill(texts[f], "");
+    }
+    for (Row r : cells) {
+      values[r.getInt(0)][r.getInt(1)] = r.getDouble(2);
+      texts[r.getInt(0)][r.getInt(1)] = Readable.percent(r.getDouble(2)) + "\n(" + Readable.count(r.getLong(3))
+          + ")";
+    }
+    section.chart("Mean probability that a customer is still active (P alive) per number of repeat purchases "
+            + "(rows) and time since the last purchase (columns), with the cell's customers in brackets; the darker "
+            + "the cell, the likelier. The model expects a frequent buyer to come back soon, so a long silence "
+            + "weighs more on the frequent rows; a blank cell has no customers.",
+        Svg.heatMap("Probability alive by frequency and recency", "Repeat purchases", FREQUENCY_LABELS.subList(0,
+            rows), "Time since the last purchase", RECENCY_LABELS.subList(0, columns), values, texts));
   }
 
   /** The churn model's quality night by night, beside the P(alive) baseline (gold/churn_models). */

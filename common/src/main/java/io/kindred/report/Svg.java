@@ -54,7 +54,7 @@ public final class Svg {
    */
   public static String heatMap(String title, String rowTitle, List<String> rowLabels, String columnTitle,
       List<String> columnLabels, double[][] values, String[][] texts) {
-    int longest = rowLabels.stream().mapToInt(String::length).max().orElse(0);
+    int longest = Math.max(rowTitle.length(), rowLabels.stream().mapToInt(String::length).max().orElse(0));
     int left = Math.max(90, Math.min(260, 16 + longest * 7));
     int cellWidth = Math.min(120, (WIDTH - left - 10) / Math.max(1, columnLabels.size()));
     List<List<String>> heads = columnLabels.stream().map(l -> wrap(l, cellWidth / 7)).toList();

@@ -94,7 +94,8 @@ public final class ReportCommand implements KindredCommand {
             lake.readOrEmpty(spark, Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES), features,
             night(spark, lake, Tables.GOLD_CUSTOMER_FEATURES, day.minusDays(7)), atRiskSegment(context), day)),
         context.steps().run("lifetime value", () -> ReportSections.lifetimeValue(
-            lake.readOrEmpty(spark, Tables.GOLD_CUSTOMER_SEGMENTS), upTo(spark, lake, Tables.GOLD_CLV_MODELS, day))),
+            lake.readOrEmpty(spark, Tables.GOLD_CUSTOMER_SEGMENTS), upTo(spark, lake, Tables.GOLD_CLV_MODELS, day),
+            features, upTo(spark, lake, Tables.GOLD_CLV_HOLDOUT, day))),
         context.steps().run("churn", () -> ReportSections.churn(upTo(spark, lake, Tables.GOLD_CHURN_MODELS, day))),
         context.steps().run("social", () -> ReportSections.social(
             night(spark, lake, Tables.GOLD_SOCIAL_FEATURES, day))),

@@ -781,8 +781,61 @@ class SegmentsJobTest {
     }
     // churn is off, no social features were built in this world and its feeds were cleaned as of the next week:
     // those sections say so instead of a chart
-    assertEquals(Map.of("segments", 3, "rfm", 1, "movement", 2, "clv", 1, "churn", 0, "social", 0, "lift", 0,
+    // movement: a flow chart and a matrix per window; lifetime value: the boxes and the P(alive) grid (no holdout
+    // check was run in this world)
+    assertEquals(Map.of("segments", 3, "rfm", 1, "movement", 4, "clv", 2, "churn", 0, "social", 0, "lift", 0,
         "quality", 0), charts);
+    assertTrue(html.contains("No check of the purchase model against a holdout period yet: build-features with "
+        + "--holdout-end makes one."), "the holdout chart says why it is missing");
+    // each flow chart: a band per pair of segments that customers moved between in its window, numbered as counted
+    // here from gold/segment_membership_changes, and nothing else
+    String movement = section(html, "movement");
+    for (int window : new int[] {7, 30}) {
+      String flows = svg(movement, "Flows between segments over " + window + " nights");
+      List<String> expected = new ArrayList<>();
+      for (Row r : lake(world).read(spark, Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES)
+          .filter(col(MembershipChangeColumns.CHANGE_DATE).gt(lit(Date.valueOf(D.minusDays(window))))
+              .and(col(MembershipChangeColumns.CHANGE_DATE).leq(lit(Date.valueOf(D))))
+              .and(col(MembershipChangeColumns.TO_SEGMENT_NAME).isNotNull()))
+          .groupBy(org.apache.spark.sql.functions.coalesce(col(MembershipChangeColumns.FROM_SEGMENT_NAME),
+              lit("New")), col(MembershipChangeColumns.TO_SEGMENT_NAME)).count().collectAsList()) {
+        expected.add(String.format(java.util.Locale.ROOT, "<title>%s \u2192 %s: %,d</title>",
+            Readable.html(r.getString(0)), Readable.html(r.getString(1)), r.getLong(2)));
+      }
+      assertFalse(expected.isEmpty(), "moves in the world's first night");
+      List<String> bands = new ArrayList<>();
+      java.util.regex.Matcher band = java.util.regex.Pattern.compile("<path d=\"M[^\"]+\" fill=\"#[0-9a-f]{6}\" "
+          + "fill-opacity=\"0.45\">(<title>[^<]+</title>)</path>").matcher(flows);
+      while (band.find()) {
+        bands.add(band.group(1));
+      }
+      expected.sort(null);
+      bands.sort(null);
+      assertEquals(expected, bands, flows);
+    }
+    // the P(alive) grid: every customer of the night in one cell; the cell of one-time buyers of the last week with
+    // their mean P(alive) and number, counted here
+    String grid = svg(section(html, "clv"), "Probability alive by frequency and recency");
+    java.util.regex.Matcher gridCell = java.util.regex.Pattern.compile("<title>[^<]+ / [^<]+: [0-9.]+% \\(([0-9,]+)\\)"
+        + "</title>").matcher(grid);
+    long inCells = 0;
+    int cells = 0;
+    while (gridCell.find()) {
+      inCells += Long.parseLong(gridCell.group(1).replace(",", ""));
+      cells++;
+    }
+    Dataset<Row> night = lake(world).read(spark, Tables.GOLD_CUSTOMER_FEATURES)
+        .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(D))));
+    assertEquals(night.count(), inCells, grid);
+    assertTrue(cells >= 4, cells + " cells: " + grid);
+    Row recentOnce = night.filter(col(CustomerFeatureColumns.CLV_X).equalTo(0)
+            .and(col(CustomerFeatureColumns.RECENCY_DAYS).lt(7)))
+        .agg(org.apache.spark.sql.functions.avg(CustomerFeatureColumns.PROBABILITY_ALIVE),
+            org.apache.spark.sql.functions.count(lit(1))).first();
+    assertTrue(recentOnce.getLong(1) > 0, "one-time buyers in the last week");
+    String recentCell = String.format(java.util.Locale.ROOT, "<title>None / Under a week: %.1f%% (%,d)</title>",
+        100 * recentOnce.getDouble(0), recentOnce.getLong(1));
+    assertTrue(grid.contains(recentCell), recentCell + " in " + grid);
     assertTrue(html.contains("No audience measured for this night"), "the lift says why it is empty");
     assertTrue(html.contains("No cleaning runs in the 30 nights to " + D + "."));
     assertTrue(html.contains("No churn model evaluated yet"), "churn says why it is empty");
@@ -843,6 +896,72 @@ class SegmentsJobTest {
       assertEquals(List.of("later.html", "report.html"), files.map(p -> p.getFileName().toString()).sorted()
           .toList());
     }
+  }
+
+  /** The section {@code id} of a report page. */
+  private static String section(String html, String id) {
+    int start = html.indexOf("<section id=\"" + id + "\">");
+    assertTrue(start > 0, "section " + id);
+    return html.substring(start, html.indexOf("</section>", start));
+  }
+
+  /** The chart titled {@code title} in {@code html}. */
+  private static String svg(String html, String title) {
+    int label = html.indexOf("aria-label=\"" + Readable.html(title) + "\"");
+    assertTrue(label > 0, "a chart \"" + title + "\" in " + html);
+    int start = html.lastIndexOf("<svg ", label);
+    return html.substring(start, html.indexOf("</svg>", start) + 6);
+  }
+
+  @Test
+  void theReportChecksThePurchaseModelOnItsLatestHoldoutUpToTheNight(@TempDir Path dir) throws Exception {
+    Path lakehouse = copyOfWorld(dir);
+    // gold/clv_holdout as build-features --holdout-end writes it (groups 0 to 6, then 7+), out of order; an older
+    // check and one after the night, both ignored
+    LocalDate asOf = D.minusDays(14);
+    List<String> groups = List.of("3", "7+", "0", "1", "6", "2", "5", "4");
+    List<Row> rows = new ArrayList<>();
+    for (String group : groups) {
+      int x = group.equals("7+") ? 7 : Integer.parseInt(group);
+      rows.add(org.apache.spark.sql.RowFactory.create(Date.valueOf(asOf), Date.valueOf(D), group, 100L + x,
+          0.25 * x, 0.25 * x + 0.125, "run"));
+    }
+    rows.add(org.apache.spark.sql.RowFactory.create(Date.valueOf(asOf.minusDays(7)), Date.valueOf(D), "0", 5L, 9.0,
+        9.0, "older"));
+    rows.add(org.apache.spark.sql.RowFactory.create(Date.valueOf(D.plusDays(1)), Date.valueOf(NEXT_WEEK), "0", 5L,
+        9.0, 9.0, "later"));
+    lake(lakehouse).createIfNotExists(spark, Tables.GOLD_CLV_HOLDOUT);
+    spark.createDataFrame(rows, Tables.GOLD_CLV_HOLDOUT.schema()).write().format("delta").mode("append")
+        .save(lake(lakehouse).location(Tables.GOLD_CLV_HOLDOUT).uri());
+    Path out = dir.resolve("report.html");
+
+    new ReportCommand().out(out.toString()).report(context(lakehouse, "report", D));
+
+    String clv = section(Files.readString(out), "clv");
+    String chart = svg(clv, "Predicted and actual purchases in the holdout");
+    // one point per group and line, in the groups' order: 0 .. 6, then 7+
+    List<String> points = new ArrayList<>();
+    java.util.regex.Matcher point = java.util.regex.Pattern.compile("<circle [^>]+><title>([^<]+)</title></circle>")
+        .matcher(chart);
+    while (point.find()) {
+      points.add(point.group(1));
+    }
+    List<String> expected = new ArrayList<>();
+    List<String> ordered = List.of("0", "1", "2", "3", "4", "5", "6", "7+");
+    for (int x = 0; x < ordered.size(); x++) {
+      expected.add(String.format(java.util.Locale.ROOT, "Actual %s: %.2f", ordered.get(x), 0.25 * x));
+    }
+    for (int x = 0; x < ordered.size(); x++) {
+      expected.add(String.format(java.util.Locale.ROOT, "Predicted by the model %s: %.2f", ordered.get(x),
+          0.25 * x + 0.125));
+    }
+    assertEquals(expected, points, chart);
+    assertTrue(chart.contains(">Repeat purchases up to " + asOf + "</text>"), "the x axis named: " + chart);
+    assertTrue(clv.contains("from " + asOf.plusDays(1) + " to " + D + " (actual)"), "the holdout period: " + clv);
+    // and the same numbers in a table, with each group's customers
+    assertTrue(clv.contains("<tr><td>7+</td><td class=\"n\">107</td><td class=\"n\">1.75</td><td class=\"n\">1.88"
+        + "</td></tr>"), clv);
+    assertFalse(clv.contains("No check of the purchase model"), clv);
   }
 
   @Test
