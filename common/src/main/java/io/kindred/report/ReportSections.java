@@ -390,10 +390,14 @@ public final class ReportSections {
       texts[r.getInt(0)][r.getInt(1)] = Readable.percent(r.getDouble(2)) + "\n(" + Readable.count(r.getLong(3))
           + ")";
     }
+    boolean oneTimeAlive = java.util.Arrays.stream(values[0]).anyMatch(v -> !Double.isNaN(v))
+        && java.util.Arrays.stream(values[0]).allMatch(v -> Double.isNaN(v) || v >= 0.9995);
     section.chart("Mean probability that a customer is still active (P alive) per number of repeat purchases "
             + "(rows) and time since the last purchase (columns), with the cell's customers in brackets; the darker "
             + "the cell, the likelier. The model expects a frequent buyer to come back soon, so a long silence "
-            + "weighs more on the frequent rows; a blank cell has no customers.",
+            + "weighs more on the frequent rows; a blank cell has no customers."
+            + (oneTimeAlive ? " Customers who never came back count as active: the model (BG/NBD) sees a customer "
+            + "leave only after a repeat purchase." : ""),
         Svg.heatMap("Probability alive by frequency and recency", "Repeat purchases", FREQUENCY_LABELS.subList(0,
             rows), "Time since the last purchase", RECENCY_LABELS.subList(0, columns), values, texts));
   }

@@ -37,7 +37,10 @@ public final class Section {
     return this;
   }
 
-  /** A table: a header row, then rows of cells (already readable text); numeric-looking cells align right. */
+  /**
+   * A table: a header row, then rows of cells (already readable text); numeric-looking cells ({@code 1,234},
+   * {@code $5.00}, {@code 12.5%}, {@code 7+}, {@code -}) align right.
+   */
   public Section table(List<String> header, List<List<String>> rows) {
     StringBuilder out = new StringBuilder("<table><thead><tr>");
     header.forEach(h -> out.append("<th>").append(Readable.html(h)).append("</th>"));
@@ -45,7 +48,7 @@ public final class Section {
     for (List<String> row : rows) {
       out.append("<tr>");
       for (String cell : row) {
-        boolean numeric = cell.matches("[-$]*[0-9][0-9,.]*%?|-");
+        boolean numeric = cell.matches("[-$]*[0-9][0-9,.]*[%+]?|-");
         out.append(numeric ? "<td class=\"n\">" : "<td>").append(Readable.html(cell)).append("</td>");
       }
       out.append("</tr>");

@@ -836,6 +836,11 @@ class SegmentsJobTest {
     String recentCell = String.format(java.util.Locale.ROOT, "<title>None / Under a week: %.1f%% (%,d)</title>",
         100 * recentOnce.getDouble(0), recentOnce.getLong(1));
     assertTrue(grid.contains(recentCell), recentCell + " in " + grid);
+    // BG/NBD (this world's model) counts every customer without a repeat purchase as active: the caption says why
+    assertEquals(1.0, night.filter(col(CustomerFeatureColumns.CLV_X).equalTo(0))
+        .agg(org.apache.spark.sql.functions.min(CustomerFeatureColumns.PROBABILITY_ALIVE)).first().getDouble(0), 5e-4);
+    assertTrue(html.contains("Customers who never came back count as active: the model (BG/NBD) sees a customer "
+        + "leave only after a repeat purchase."), "the grid's first row explained");
     assertTrue(html.contains("No audience measured for this night"), "the lift says why it is empty");
     assertTrue(html.contains("No cleaning runs in the 30 nights to " + D + "."));
     assertTrue(html.contains("No churn model evaluated yet"), "churn says why it is empty");
@@ -959,8 +964,8 @@ class SegmentsJobTest {
     assertTrue(chart.contains(">Repeat purchases up to " + asOf + "</text>"), "the x axis named: " + chart);
     assertTrue(clv.contains("from " + asOf.plusDays(1) + " to " + D + " (actual)"), "the holdout period: " + clv);
     // and the same numbers in a table, with each group's customers
-    assertTrue(clv.contains("<tr><td>7+</td><td class=\"n\">107</td><td class=\"n\">1.75</td><td class=\"n\">1.88"
-        + "</td></tr>"), clv);
+    assertTrue(clv.contains("<tr><td class=\"n\">7+</td><td class=\"n\">107</td><td class=\"n\">1.75</td>"
+        + "<td class=\"n\">1.88</td></tr>"), clv);
     assertFalse(clv.contains("No check of the purchase model"), clv);
   }
 
