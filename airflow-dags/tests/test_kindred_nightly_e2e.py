@@ -280,4 +280,9 @@ def _notebook_reports(lake, day: date, customers: int) -> None:
                                cwd=str(REPO / "notebooks"), progress_bar=False,
                                parameters={"LAKEHOUSE": str(lake), "AS_OF": day.isoformat()})
     text = out.read_text(encoding="utf-8")
-    assert f"customers with a purchase by {day}: {customers}" in text
+    assert f"customers with a purchase by {day}: {customers:,}" in text
+    # every section of the report is in the notebook, drawn by the jar
+    for section in ("segments", "rfm", "movement", "clv", "churn", "social", "lift", "quality"):
+        assert f'<section id=\\"{section}\\">' in text, section
+    assert text.count("<svg ") >= 8, "the report's charts in the notebook"
+    assert '"output_type": "error"' not in text

@@ -1,5 +1,6 @@
 package io.kindred.report;
 
+import java.util.List;
 import java.util.Locale;
 
 /** Numbers and names as a marketer reads them: money with its currency and separators, shares as percentages. */
@@ -35,9 +36,29 @@ public final class Readable {
     return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%,." + digits + "f", value);
   }
 
-  /** A column or code name as words: {@code churn_probability_mean} gives {@code Churn probability mean}. */
+  /** Abbreviations written in capitals. */
+  private static final java.util.Set<String> ABBREVIATIONS = java.util.Set.of("clv", "rfm", "auc", "bg", "mbg", "nbd",
+      "id", "usd");
+
+  /**
+   * A column or code name as words: {@code churn_probability_mean} gives {@code Churn probability mean},
+   * {@code clv_mean} {@code CLV mean}, {@code spend_90d} {@code Spend 90 days}.
+   */
   public static String words(String code) {
-    String spaced = code.replace('_', ' ').trim();
+    List<String> words = new java.util.ArrayList<>();
+    for (String word : code.trim().split("[_ ]+")) {
+      if (word.isEmpty()) {
+        continue;
+      }
+      if (ABBREVIATIONS.contains(word.toLowerCase(Locale.ROOT))) {
+        words.add(word.toUpperCase(Locale.ROOT));
+      } else if (word.matches("[0-9]+d")) {
+        words.add(word.substring(0, word.length() - 1) + " days");
+      } else {
+        words.add(word);
+      }
+    }
+    String spaced = String.join(" ", words);
     return spaced.isEmpty() ? spaced : Character.toUpperCase(spaced.charAt(0)) + spaced.substring(1);
   }
 

@@ -18,6 +18,33 @@ public final class ReportPage {
   private ReportPage() {
   }
 
+  /**
+   * The sections alone, for a page of another tool (a notebook, which gives the headings): in a {@code div} of class
+   * {@code kindred} with the report's style scoped to it, so the host page's own style is left as it is.
+   */
+  public static String fragment(List<Section> sections) {
+    StringBuilder out = new StringBuilder(1 << 16).append("<div class=\"kindred\"><style>").append(scoped(STYLE))
+        .append("</style>");
+    sections.forEach(s -> out.append(s.toHtml(false)));
+    return out.append("</div>").toString();
+  }
+
+  /** {@code css} with each rule's selectors below {@code .kindred} ({@code body} becomes {@code .kindred}). */
+  static String scoped(String css) {
+    StringBuilder out = new StringBuilder();
+    for (String rule : css.split("}")) {
+      int brace = rule.indexOf('{');
+      if (brace < 0) {
+        continue;
+      }
+      String selectors = java.util.Arrays.stream(rule.substring(0, brace).split(","))
+          .map(String::strip).map(sel -> sel.equals("body") ? ".kindred" : ".kindred " + sel)
+          .collect(java.util.stream.Collectors.joining(","));
+      out.append(selectors).append(rule.substring(brace)).append('}');
+    }
+    return out.toString();
+  }
+
   /** The page: {@code title}, a subtitle line, then every section. */
   public static String render(String title, String subtitle, List<Section> sections) {
     StringBuilder out = new StringBuilder(1 << 16).append("<!DOCTYPE html>\n<html lang=\"en\"><head>"

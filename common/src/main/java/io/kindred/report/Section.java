@@ -59,8 +59,16 @@ public final class Section {
 
   /** The section as HTML. */
   public String toHtml() {
-    StringBuilder out = new StringBuilder("<section id=\"").append(id).append("\"><h2>").append(Readable.html(title))
-        .append("</h2><p class=\"how\">").append(Readable.html(howToRead)).append("</p>");
+    return toHtml(true);
+  }
+
+  /** The section as HTML, without its heading when the host page (a notebook) gives its own. */
+  public String toHtml(boolean heading) {
+    StringBuilder out = new StringBuilder("<section id=\"").append(id).append("\">");
+    if (heading) {
+      out.append("<h2>").append(Readable.html(title)).append("</h2>");
+    }
+    out.append("<p class=\"how\">").append(Readable.html(howToRead)).append("</p>");
     parts.forEach(out::append);
     return out.append("</section>").toString();
   }

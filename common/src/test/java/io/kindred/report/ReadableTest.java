@@ -22,6 +22,11 @@ class ReadableTest {
     assertEquals("12,345", Readable.count(12_345));
     assertEquals("0.808", Readable.number(0.808352200407754, 3));
     assertEquals("Churn probability mean", Readable.words("churn_probability_mean"));
+    assertEquals("CLV mean", Readable.words("clv_mean"));
+    assertEquals("BG NBD", Readable.words("bg_nbd"));
+    assertEquals("Spend 90 days", Readable.words("spend_90d"));
+    assertEquals("Customer ID", Readable.words("customer_id"));
+    assertEquals("Identity", Readable.words("identity"));
     assertEquals("&lt;b&gt; &amp; &quot;x&quot; &#39;y&#39;", Readable.html("<b> & \"x\" 'y'"));
   }
 }
