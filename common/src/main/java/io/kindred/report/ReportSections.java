@@ -238,6 +238,17 @@ public final class ReportSections {
     return section;
   }
 
+  /** A CLV model's name as the literature writes it: {@code bg_nbd} gives {@code BG/NBD}. */
+  static String modelName(String code) {
+    return switch (code) {
+      case io.kindred.clv.BgNbdParams.MODEL -> "BG/NBD";
+      case io.kindred.clv.ModifiedBgNbdParams.MODEL -> "MBG/NBD";
+      case io.kindred.clv.ParetoNbdParams.MODEL -> "Pareto/NBD";
+      case io.kindred.clv.GammaGammaParams.MODEL -> "Gamma-Gamma";
+      default -> Readable.words(code);
+    };
+  }
+
   /**
    * Lifetime value: its spread within each segment (gold/customer_segments), the purchase model's latest
    * calibration/holdout check (gold/clv_holdout up to D), the probability of being alive over frequency and recency
@@ -277,7 +288,7 @@ public final class ReportSections {
       StringBuilder text = new StringBuilder();
       new TreeMap<>(params).forEach((k, v) -> text.append(text.length() == 0 ? "" : ", ").append(k).append(" ")
           .append(String.format(java.util.Locale.ROOT, "%.4g", v)));
-      table.add(List.of(r.getAs(ClvModelColumns.AS_OF).toString(), r.getAs(ClvModelColumns.MODEL),
+      table.add(List.of(r.getAs(ClvModelColumns.AS_OF).toString(), modelName(r.getAs(ClvModelColumns.MODEL)),
           Readable.words(r.getAs(ClvModelColumns.STATUS)), Readable.count(r.getAs(ClvModelColumns.CUSTOMERS)),
           text.toString()));
     }

@@ -24,6 +24,9 @@ class ReadableTest {
     assertEquals("Churn probability mean", Readable.words("churn_probability_mean"));
     assertEquals("CLV mean", Readable.words("clv_mean"));
     assertEquals("BG NBD", Readable.words("bg_nbd"));
+    assertEquals("BG/NBD", ReportSections.modelName("bg_nbd"));
+    assertEquals("Gamma-Gamma", ReportSections.modelName("gamma_gamma"));
+    assertEquals("Pareto/NBD", ReportSections.modelName("pareto_nbd"));
     assertEquals("Spend 90 days", Readable.words("spend_90d"));
     assertEquals("Customer ID", Readable.words("customer_id"));
     assertEquals("Identity", Readable.words("identity"));
