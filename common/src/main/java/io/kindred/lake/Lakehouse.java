@@ -177,6 +177,7 @@ public final class Lakehouse {
   public static final long DELTA_MIN_RETENTION_HOURS = 168;
   private static final String RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled";
   private static final String LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+  private static final String VACUUM_LOGGING = "spark.databricks.delta.vacuum.logging.enabled";
 
   /**
    * VACUUMs {@code tables} that exist: deletes the files no longer in them (and change data files) older than
@@ -191,6 +192,10 @@ public final class Lakehouse {
     }
     String previous = spark.conf().getOption(RETENTION_CHECK).getOrElse(() -> null);
     String previousParallelism = spark.conf().getOption(LISTING_PARALLELISM).getOrElse(() -> null);
+    String previousLogging = spark.conf().getOption(VACUUM_LOGGING).getOrElse(() -> null);
+    // no VACUUM START / VACUUM END commits: a nightly VACUUM must not move a table's version (activation tools read
+    // gold/customer_segments' changes by version), and ops/run_metrics records the run
+    spark.conf().set(VACUUM_LOGGING, "false");
     if (hours < DELTA_MIN_RETENTION_HOURS) {
       spark.conf().set(RETENTION_CHECK, "false");
     }
@@ -216,6 +221,11 @@ public final class Lakehouse {
         spark.conf().unset(LISTING_PARALLELISM);
       } else {
         spark.conf().set(LISTING_PARALLELISM, previousParallelism);
+      }
+      if (previousLogging == null) {
+        spark.conf().unset(VACUUM_LOGGING);
+      } else {
+        spark.conf().set(VACUUM_LOGGING, previousLogging);
       }
     }
     return vacuumed;

@@ -99,6 +99,30 @@ class TableDefTest {
     String log = spark.read().text(lake.location(TABLE).uri() + "/_delta_log/*.json").collectAsList().toString();
     assertTrue(log.contains("numRecords"), log);
     assertTrue(!log.contains("C00000042"), log);
+
+    // a VACUUM deletes the files a DELETE left, commits nothing (the version stays), and leaves the session's settings
+    long version = lake.version(spark, TABLE);
+    String check = "spark.databricks.delta.retentionDurationCheck.enabled";
+    String logging = "spark.databricks.delta.vacuum.logging.enabled";
+    scala.Option<String> checkBefore = spark.conf().getOption(check);
+    scala.Option<String> loggingBefore = spark.conf().getOption(logging);
+    io.delta.tables.DeltaTable.forPath(spark, lake.location(TABLE).uri()).delete();
+    java.nio.file.Path data = root.resolve("silver/things/day=2026-01-02");
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(data)) {
+      assertEquals(1, files.filter(f -> f.toString().endsWith(".parquet")).count());
+    } catch (java.io.IOException io) {
+      throw new java.io.UncheckedIOException(io);
+    }
+    TableDef absent = new TableDef(Layer.GOLD, "absent", SCHEMA, List.of("day"), "Not written yet.");
+    assertEquals(List.of(TABLE), lake.vacuum(spark, List.of(TABLE, absent), 0), "the tables that exist");
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(data)) {
+      assertEquals(0, files.filter(f -> f.toString().endsWith(".parquet")).count());
+    } catch (java.io.IOException io) {
+      throw new java.io.UncheckedIOException(io);
+    }
+    assertEquals(version + 1, lake.version(spark, TABLE), "the DELETE's commit only");
+    assertEquals(checkBefore, spark.conf().getOption(check));
+    assertEquals(loggingBefore, spark.conf().getOption(logging));
   }
 
   @Test
