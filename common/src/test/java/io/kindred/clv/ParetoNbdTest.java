@@ -82,8 +82,8 @@ class ParetoNbdTest {
   }
 
   /**
-   * Fader &amp; Hardie's note, eq. 18-20 and 36, as printed: the untransformed {@code 2F1} (summed by
-   * {@link Hypergeometric#hyp2f1}, the library's plain power series, not the Pareto/NBD series), powers without logs.
+   * Fader &amp; Hardie's note, eq. 18-20 and 36, as printed: the untransformed {@code 2F1} (summed by the test's own
+   * {@link GaussSeries}, not the library's Pareto/NBD series), powers without logs.
    * Returns {@code {ln L, P(alive)}}.
    */
   private static double[] byClosedForm(double[] p, int x, double tx, double age) {
@@ -94,11 +94,11 @@ class ParetoNbdTest {
     double a = r + s + x;
     double a0;
     if (alpha >= beta) {
-      a0 = Hypergeometric.hyp2f1(a, s + 1, a + 1, (alpha - beta) / (alpha + tx)) / Math.pow(alpha + tx, a)
-          - Hypergeometric.hyp2f1(a, s + 1, a + 1, (alpha - beta) / (alpha + age)) / Math.pow(alpha + age, a);
+      a0 = GaussSeries.hyp2f1(a, s + 1, a + 1, (alpha - beta) / (alpha + tx)) / Math.pow(alpha + tx, a)
+          - GaussSeries.hyp2f1(a, s + 1, a + 1, (alpha - beta) / (alpha + age)) / Math.pow(alpha + age, a);
     } else {
-      a0 = Hypergeometric.hyp2f1(a, r + x, a + 1, (beta - alpha) / (beta + tx)) / Math.pow(beta + tx, a)
-          - Hypergeometric.hyp2f1(a, r + x, a + 1, (beta - alpha) / (beta + age)) / Math.pow(beta + age, a);
+      a0 = GaussSeries.hyp2f1(a, r + x, a + 1, (beta - alpha) / (beta + tx)) / Math.pow(beta + tx, a)
+          - GaussSeries.hyp2f1(a, r + x, a + 1, (beta - alpha) / (beta + age)) / Math.pow(beta + age, a);
     }
     double alive = 1 / (Math.pow(alpha + age, r + x) * Math.pow(beta + age, s));
     double dead = s / a * a0;

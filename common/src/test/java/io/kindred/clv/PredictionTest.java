@@ -42,7 +42,7 @@ class PredictionTest {
   /** lifetimes' BetaGeoFitter.conditional_expected_number_of_purchases_up_to_time, without the transformation. */
   private static double bgDirect(BgNbdParams p, double t, int x, double tx, double age) {
     double z = t / (p.alpha() + age + t);
-    double hyp = Hypergeometric.hyp2f1(p.r() + x, p.b() + x, p.a() + p.b() + x - 1, z);
+    double hyp = GaussSeries.hyp2f1(p.r() + x, p.b() + x, p.a() + p.b() + x - 1, z);
     double first = (p.a() + p.b() + x - 1) / (p.a() - 1);
     double second = 1 - hyp * Math.pow((p.alpha() + age) / (p.alpha() + t + age), p.r() + x);
     double denominator = 1 + (x > 0 ? p.a() / (p.b() + x - 1) * Math.pow((p.alpha() + age) / (p.alpha() + tx),
@@ -53,7 +53,7 @@ class PredictionTest {
   /** lifetimes' ModifiedBetaGeoFitter (Wagner & Hoppe 2008), without the transformation. */
   private static double mbgDirect(ModifiedBgNbdParams p, double t, int x, double tx, double age) {
     double z = t / (p.alpha() + age + t);
-    double hyp = Hypergeometric.hyp2f1(p.r() + x, p.b() + x + 1, p.a() + p.b() + x, z);
+    double hyp = GaussSeries.hyp2f1(p.r() + x, p.b() + x + 1, p.a() + p.b() + x, z);
     double first = (p.a() + p.b() + x) / (p.a() - 1);
     double second = 1 - hyp * Math.pow((p.alpha() + age) / (p.alpha() + t + age), p.r() + x);
     double denominator = 1 + p.a() / (p.b() + x) * Math.pow((p.alpha() + age) / (p.alpha() + tx), p.r() + x);
@@ -79,11 +79,11 @@ class PredictionTest {
     for (double t : new double[] {1, 39, 78, 500}) {
       double z = t / (BG.alpha() + t);
       double bg = (BG.a() + BG.b() - 1) / (BG.a() - 1)
-          * (1 - Hypergeometric.hyp2f1(BG.r(), BG.b(), BG.a() + BG.b() - 1, z) * Math.pow(1 - z, BG.r()));
+          * (1 - GaussSeries.hyp2f1(BG.r(), BG.b(), BG.a() + BG.b() - 1, z) * Math.pow(1 - z, BG.r()));
       assertEquals(bg, BG.expectedPurchasesUnconditional(t), 1e-10 * bg, "BG/NBD t = " + t);
       double zm = t / (MBG.alpha() + t);
       double mbg = MBG.b() / (MBG.a() - 1)
-          * (1 - Hypergeometric.hyp2f1(MBG.r(), MBG.b() + 1, MBG.a() + MBG.b(), zm) * Math.pow(1 - zm, MBG.r()));
+          * (1 - GaussSeries.hyp2f1(MBG.r(), MBG.b() + 1, MBG.a() + MBG.b(), zm) * Math.pow(1 - zm, MBG.r()));
       assertEquals(mbg, MBG.expectedPurchasesUnconditional(t), 1e-10 * mbg, "MBG/NBD t = " + t);
     }
   }
