@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates or updates the repository's Python environment, .venv/ (gitignored): Airflow with the Spark provider,
-# PySpark 4.1.0 (whose wheel carries the Spark runtime the cluster tests start), pytest, and the notebook stack.
+# PySpark 4.2.0 (whose wheel carries the Spark runtime the cluster tests start), pytest, and the notebook stack.
 #
 #   .ci/python-env.sh                        # install when the requirement files changed; fast no-op otherwise
 #   .ci/python-env.sh --refresh-constraints  # resolve afresh without constraints, then rewrite the constraints file
