@@ -134,7 +134,9 @@ public final class Cleaning {
     }
     out = out.withColumn(FX_RATE, when(accepted, rate))
         .withColumn(RecordParser.DETAIL, when(accepted.and(functions.not(known)),
-                concat(lit("currency '"), currency, lit("' is not in the FX-rate table")))
+                concat(lit("currency '"), currency, lit(fxRates == null ? "' is not the reporting currency "
+                    + reportingCurrency + " (kindred.reporting-currency) and the source has no FX feed"
+                    : "' is not in the FX-rate table")))
             .when(accepted.and(col(FX_RATE).isNull()),
                 concat(lit("no FX rate for "), currency, lit(" on "), day.cast("string")))
             .otherwise(col(RecordParser.DETAIL)))

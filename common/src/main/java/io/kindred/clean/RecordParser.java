@@ -116,6 +116,8 @@ public final class RecordParser implements Serializable {
           mappedColumns.add(column);
         }
       }
+      // the columns derived fields and derived ids read are used, not extra
+      mappedColumns.addAll(DerivedFields.columnsUsed(source).keySet());
       reportedUnmapped = new java.util.HashSet<>();
     }
     for (String key : keys) {

@@ -245,4 +245,24 @@ class InvoiceLinesCleaningTest {
     String end = "; source columns read: [q]";
     assertEquals(end, bad.getMessage().substring(bad.getMessage().length() - end.length()), bad.getMessage());
   }
+
+  @Test
+  void withoutAnFxFeedOnlyTheReportingCurrencyIsKnown() {
+    org.apache.spark.sql.types.StructType schema = RecordParser.parsedSchema(Feed.TRANSACTIONS);
+    List<Row> rows = new ArrayList<>();
+    for (String currency : List.of("GBP", "USD")) {
+      Object[] values = new Object[schema.size()];
+      values[schema.fieldIndex(RecordParser.INGEST_DAY)] = java.sql.Date.valueOf(RUN_DATE);
+      values[schema.fieldIndex(RecordParser.FILE)] = "f.csv";
+      values[schema.fieldIndex("timestamp")] = java.sql.Timestamp.from(java.time.Instant.parse(
+          "2011-06-30T10:00:00Z"));
+      values[schema.fieldIndex("currency")] = currency;
+      rows.add(org.apache.spark.sql.RowFactory.create(values));
+    }
+    Dataset<Row> records = SharedSpark.session().createDataFrame(rows, schema);
+    assertEquals(List.of("GBP|1.00000000|null|null", "USD|null|unknown_currency|currency 'USD' is not the reporting "
+            + "currency GBP (kindred.reporting-currency) and the source has no FX feed"),
+        CleanHarness.rows(io.kindred.clean.Cleaning.withFxRates(records, null, "GBP"), "currency",
+            io.kindred.clean.Cleaning.FX_RATE, RecordParser.REASON, RecordParser.DETAIL));
+  }
 }
