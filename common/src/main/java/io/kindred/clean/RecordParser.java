@@ -183,7 +183,11 @@ public final class RecordParser implements Serializable {
     }
   }
 
-  /** Parses one line (a row of {@link #linesSchema()}) into a row of {@link #parsedSchema(Feed)}. */
+  /**
+   * Parses one line (a row of {@link #linesSchema()}, followed by the values of the source's derived fields in the
+   * order of {@link SourceDef#derivedFields()}, computed by {@link DerivedFields#withDerivedValues}) into a row of
+   * {@link #parsedSchema(Feed)}.
+   */
   public Row parse(Row line) {
     Plan p = plan();
     int n = p.kinds.length;

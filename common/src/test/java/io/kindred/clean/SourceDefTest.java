@@ -30,7 +30,8 @@ class SourceDefTest {
   void anUnknownSourceNamesTheChoices() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SourceDef.load("acme"));
     assertEquals("Unknown source 'acme'; expected a built-in source [generator-transactions, generator-customers, "
-        + "generator-interactions, cdnow, invoice-lines] or the path of a source definition file (.conf)", e.getMessage());
+        + "generator-interactions, cdnow, invoice-lines] or the path of a source definition file (.conf)",
+        e.getMessage());
   }
 
   @Test
@@ -43,17 +44,16 @@ class SourceDefTest {
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SourceDef.load(file.toString()));
 
+    String notMapped = " is neither mapped (columns), derived nor a constant";
     assertEquals("Source definition " + file + " (feed transactions) is invalid: columns.colour is not a canonical "
-        + "field; required field 'transaction_id' is neither mapped (columns), derived nor a constant; required field "
-        + "'currency' is neither mapped (columns), derived nor a constant; required field 'quantity' is neither mapped "
-        + "(columns), derived nor a constant; required field 'product_id' is neither mapped (columns), derived nor a constant; "
-        + "required field 'category' is neither mapped (columns), derived nor a constant; required field 'channel' is "
-        + "neither mapped (columns), derived nor a constant; required field 'original_transaction_id' is neither mapped "
-        + "(columns), derived nor a constant; a transactions source needs fx-rates { ... } or a constant currency (the reporting currency, "
-        + "kindred.reporting-currency); "
-        + "time-zone 'Mars/Olympus' is not a time zone id (e.g. UTC, Europe/Paris); canonical fields are "
-        + "[transaction_id, customer_id, timestamp, amount, currency, quantity, product_id, category, channel, "
-        + "original_transaction_id]", e.getMessage());
+        + "field; required field 'transaction_id'" + notMapped + "; required field 'currency'" + notMapped
+        + "; required field 'quantity'" + notMapped + "; required field 'product_id'" + notMapped
+        + "; required field 'category'" + notMapped + "; required field 'channel'" + notMapped
+        + "; required field 'original_transaction_id'" + notMapped + "; a transactions source needs fx-rates { ... } "
+        + "or a constant currency (the reporting currency, kindred.reporting-currency); time-zone 'Mars/Olympus' is "
+        + "not a time zone id (e.g. UTC, Europe/Paris); canonical fields are [transaction_id, customer_id, "
+        + "timestamp, amount, currency, quantity, product_id, category, channel, original_transaction_id]",
+        e.getMessage());
   }
 
   @Test

@@ -201,11 +201,11 @@ class InvoiceLinesCleaningTest {
 
     // the quarantined lines name the derived field and its expression, the file and the line
     Dataset<Row> quarantine = harness.table(Tables.QUARANTINE_TRANSACTIONS);
-    assertEquals(List.of("invoices-2011.csv|" + (all.indexOf(all.stream().filter(l -> l.contains(",24,6/25/2011 12:12,,"))
-            .findFirst().orElseThrow()) + 1) + "|required fields missing or empty: [amount (derived: cast(Quantity as "
-            + "int) * cast(UnitPrice as decimal(18,4)))]"),
+    String priceless = all.stream().filter(l -> l.contains(",24,6/25/2011 12:12,,")).findFirst().orElseThrow();
+    assertEquals(List.of("invoices-2011.csv|" + (all.indexOf(priceless) + 1) + "|required fields missing or empty: "
+            + "[amount (derived: cast(Quantity as int) * cast(UnitPrice as decimal(18,4)))]"),
         CleanHarness.rows(quarantine.filter(col(QuarantineColumns.REASON).equalTo("missing_required_field"))
-            .select(functions_fileName(), col(QuarantineColumns.LINE), col(QuarantineColumns.DETAIL)),
+            .select(fileName(), col(QuarantineColumns.LINE), col(QuarantineColumns.DETAIL)),
             "file", QuarantineColumns.LINE, QuarantineColumns.DETAIL));
     assertEquals(List.of("customer_id (derived: cast(cast(CustomerID as double) as bigint)) is missing or empty"),
         CleanHarness.rows(quarantine.filter(col(QuarantineColumns.REASON).equalTo("missing_customer_id"))
@@ -213,7 +213,7 @@ class InvoiceLinesCleaningTest {
     silver.unpersist();
   }
 
-  private static org.apache.spark.sql.Column functions_fileName() {
+  private static org.apache.spark.sql.Column fileName() {
     return org.apache.spark.sql.functions.regexp_extract(col(QuarantineColumns.FILE), "([^/]+)$", 1).as("file");
   }
 
