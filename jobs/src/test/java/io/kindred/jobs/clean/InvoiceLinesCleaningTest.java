@@ -163,7 +163,14 @@ class InvoiceLinesCleaningTest {
     assertEquals(Map.of("missing_customer_id", 30L, "missing_required_field", 1L, "non_positive_amount", 1L),
         e.quarantined);
 
-    RunMetrics m = harness.clean(Feed.TRANSACTIONS, "invoice-lines", input, RUN_DATE, RUN_DATE);
+    harness.spark.sparkContext().hadoopConfiguration().set("fs.countfs.impl", CountingFileSystem.class.getName());
+    harness.spark.sparkContext().hadoopConfiguration().setBoolean("fs.countfs.impl.disable.cache", true);
+    CountingFileSystem.reset();
+    RunMetrics m = harness.clean(Feed.TRANSACTIONS, "invoice-lines", Path.of("countfs://" + input.toUri().getPath()),
+        RUN_DATE, RUN_DATE);
+
+    // the derived fields are computed in the one pass over the files
+    assertEquals(Files.size(export) + Files.size(resent), CountingFileSystem.TASK_BYTES.get());
 
     long written = e.rowsIn - e.duplicates - e.quarantined.values().stream().mapToLong(Long::longValue).sum();
     assertEquals(e.rowsIn, m.rowsIn());
