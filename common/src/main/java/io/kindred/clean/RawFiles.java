@@ -155,8 +155,16 @@ public final class RawFiles {
       throw new IllegalArgumentException("File " + file + " lacks required column" + (missing.size() > 1 ? "s " : " ")
           + String.join(", ", missing) + " of source " + source.name() + "; columns found: " + columns);
     }
+    Map<String, List<String>> used = DerivedFields.columnsUsed(source);
+    for (Map.Entry<String, List<String>> e : used.entrySet()) {
+      if (!columns.contains(e.getKey())) {
+        throw new IllegalArgumentException("File " + file + " lacks column " + e.getKey() + ", which "
+            + String.join(" and ", e.getValue()) + " of source " + source.name() + " reads; columns found: "
+            + columns);
+      }
+    }
     for (String column : columns) {
-      if (!source.columns().containsValue(column)) {
+      if (!source.columns().containsValue(column) && !used.containsKey(column)) {
         extra.add(column);
       }
     }

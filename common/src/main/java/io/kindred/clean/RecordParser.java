@@ -116,6 +116,8 @@ public final class RecordParser implements Serializable {
           mappedColumns.add(column);
         }
       }
+      // the columns derived fields and derived ids read are used, not extra
+      mappedColumns.addAll(DerivedFields.columnsUsed(source).keySet());
       reportedUnmapped = new java.util.HashSet<>();
     }
     for (String key : keys) {
@@ -181,7 +183,11 @@ public final class RecordParser implements Serializable {
     }
   }
 
-  /** Parses one line (a row of {@link #linesSchema()}) into a row of {@link #parsedSchema(Feed)}. */
+  /**
+   * Parses one line (a row of {@link #linesSchema()}, followed by the values of the source's derived fields in the
+   * order of {@link SourceDef#derivedFields()}, computed by {@link DerivedFields#withDerivedValues}) into a row of
+   * {@link #parsedSchema(Feed)}.
+   */
   public Row parse(Row line) {
     Plan p = plan();
     int n = p.kinds.length;
@@ -193,6 +199,7 @@ public final class RecordParser implements Serializable {
     String raw = line.getString(3);
     int occurrence = line.getInt(4);
     Long splitStart = line.size() > 5 && !line.isNullAt(5) ? line.getLong(5) : null;
+    int width = linesSchema().size();
     Reason reason = null;
     String detail = null;
     String recordId = null;
@@ -201,6 +208,13 @@ public final class RecordParser implements Serializable {
     Timestamp eventTime = null;
     try {
       split(file, raw, text);
+      Object[] derived = new Object[n];
+      for (int k = 0; k < p.derived.length; k++) {
+        // computed by Spark (DerivedFields), typed: a field's text is only used to see whether it is present
+        Object v = line.get(width + k);
+        derived[p.derived[k]] = v;
+        text[p.derived[k]] = v == null ? null : v.toString();
+      }
       for (int i = 0; i < n; i++) {
         String value = text[i];
         text[i] = value == null || value.isBlank() ? null : value.strip();
@@ -212,7 +226,8 @@ public final class RecordParser implements Serializable {
       requirePresent(text);
       for (int i = 0; i < n; i++) {
         try {
-          typed[i] = type(p.names[i], p.kinds[i], text[i]);
+          typed[i] = p.isDerived[i] ? (text[i] == null ? null : p.kinds[i] == Kind.STRING ? text[i] : derived[i])
+              : type(p.names[i], p.kinds[i], text[i]);
         } catch (Rejected r) {
           if (!p.keptWhenMalformed[i]) {
             throw r;
@@ -222,7 +237,7 @@ public final class RecordParser implements Serializable {
         }
       }
       if (source.derivedId() != null && idIndex >= 0) {
-        recordId = derivedId(typed, occurrence);
+        recordId = derivedId(typed, p.rawIdColumns.isEmpty() ? null : sourceValues(line, p.rawIdColumns), occurrence);
         text[idIndex] = recordId;
         typed[idIndex] = recordId;
       }
@@ -293,6 +308,42 @@ public final class RecordParser implements Serializable {
     }
   }
 
+  /**
+   * The text of the source's own columns {@code columns} in {@code line} (a row of {@link #linesSchema()}), null for
+   * a column the record does not carry; null when the line does not split (it is quarantined as malformed).
+   */
+  public String[] sourceValues(Row line, List<String> columns) {
+    String file = line.getString(1);
+    String raw = line.getString(3);
+    String[] out = new String[columns.size()];
+    if (raw == null) {
+      return null;
+    }
+    try {
+      FileLayout layout = plan().layoutOf(file);
+      if (layout.positions == null) {
+        Map<String, String> values = splitJson(raw);
+        for (int i = 0; i < out.length; i++) {
+          out[i] = values.get(columns.get(i));
+        }
+        return out;
+      }
+      FileFormat format = layout.format;
+      List<String> fields = format.type() == FormatType.CSV ? LineSplitter.csv(raw, format.delimiter())
+          : LineSplitter.whitespace(raw);
+      if (fields.size() != layout.names.size()) {
+        return null;
+      }
+      for (int i = 0; i < out.length; i++) {
+        int at = layout.names.lastIndexOf(columns.get(i));
+        out[i] = at < 0 ? null : fields.get(at);
+      }
+      return out;
+    } catch (Rejected | LineSplitter.MalformedLineException e) {
+      return null;
+    }
+  }
+
   private Map<String, String> splitJson(String raw) throws Rejected {
     if (json == null) {
       json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -357,7 +408,8 @@ public final class RecordParser implements Serializable {
   private void requirePresent(String[] text) throws Rejected {
     Plan p = plan();
     if (p.customerIndex >= 0 && text[p.customerIndex] == null) {
-      throw new Rejected(Reason.MISSING_CUSTOMER_ID, p.names[p.customerIndex] + " is missing or empty");
+      throw new Rejected(Reason.MISSING_CUSTOMER_ID, p.names[p.customerIndex] + derivedFrom(p.customerIndex)
+          + " is missing or empty");
     }
     List<String> missing = null;
     for (int i : p.required) {
@@ -365,12 +417,18 @@ public final class RecordParser implements Serializable {
         if (missing == null) {
           missing = new ArrayList<>();
         }
-        missing.add(p.names[i]);
+        missing.add(p.names[i] + derivedFrom(i));
       }
     }
     if (missing != null) {
       throw new Rejected(Reason.MISSING_REQUIRED_FIELD, "required fields missing or empty: " + missing);
     }
+  }
+
+  /** For a derived field: {@code  (derived: <expression>)}; else empty. */
+  private String derivedFrom(int field) {
+    Plan p = plan();
+    return p.isDerived[field] ? " (derived: " + source.derived().get(p.names[field]) + ")" : "";
   }
 
   private Object type(String field, Kind kind, String value) throws Rejected {
@@ -407,6 +465,10 @@ public final class RecordParser implements Serializable {
         Instant fast = IsoTimes.parseOffsetDateTime(value);
         return fast != null ? fast : OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
       }
+      if (source.timestampFormat().equalsIgnoreCase("epoch-seconds")
+          || source.timestampFormat().equalsIgnoreCase("epoch-millis")) {
+        return parseEpoch(field, value, source.timestampFormat().equalsIgnoreCase("epoch-millis"));
+      }
       if (source.timestampFormat().equalsIgnoreCase("iso")) {
         TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(value, ZonedDateTime::from,
             LocalDateTime::from);
@@ -431,6 +493,30 @@ public final class RecordParser implements Serializable {
       throw new Rejected(Reason.BAD_TIMESTAMP, field + " '" + value + "' is not a timestamp in format "
           + source.timestampFormat());
     }
+  }
+
+  /**
+   * A whole number of seconds or milliseconds since 1970-01-01T00:00Z (seconds may carry a fraction, down to the
+   * microsecond); a value that is not one, or outside years 0001..9999, is a bad timestamp.
+   */
+  private static Instant parseEpoch(String field, String value, boolean millis) throws Rejected {
+    String unit = millis ? "epoch-millis" : "epoch-seconds";
+    if (!isPlainNumber(value)) {
+      throw new Rejected(Reason.BAD_TIMESTAMP, field + " '" + value + "' is not a timestamp in format " + unit);
+    }
+    BigDecimal micros = new BigDecimal(value).movePointRight(millis ? 3 : 6);
+    if (micros.scale() > 0 && micros.stripTrailingZeros().scale() > 0
+        || micros.abs().compareTo(BigDecimal.valueOf(253_402_300_799_000_000L)) > 0) {
+      throw new Rejected(Reason.BAD_TIMESTAMP, field + " '" + value + "' is not a timestamp in format " + unit
+          + " (whole microseconds in years 0001..9999)");
+    }
+    long m = micros.longValue();
+    Instant instant = Instant.ofEpochSecond(Math.floorDiv(m, 1_000_000L), Math.floorMod(m, 1_000_000L) * 1000L);
+    if (instant.isBefore(Instant.parse("0001-01-01T00:00:00Z"))) {
+      throw new Rejected(Reason.BAD_TIMESTAMP, field + " '" + value + "' is not a timestamp in format " + unit
+          + " (whole microseconds in years 0001..9999)");
+    }
+    return instant;
   }
 
   private LocalDate parseDate(String field, String value) throws Rejected {
@@ -468,10 +554,14 @@ public final class RecordParser implements Serializable {
     return new BigDecimal(v);
   }
 
-  private String derivedId(Object[] typed, int occurrence) {
+  private String derivedId(Object[] typed, String[] rawValues, int occurrence) {
     StringBuilder key = new StringBuilder(source.name());
+    int raw = 0;
     for (String f : source.derivedId().fields()) {
-      key.append('\u0001').append(canonical(typed[source.feed().indexOf(f)]));
+      int at = source.feed().indexOf(f);
+      // a source column (not a canonical field): its text as written, stripped
+      String rawValue = at >= 0 || rawValues == null ? null : rawValues[raw++];
+      key.append('\u0001').append(at >= 0 ? canonical(typed[at]) : rawValue == null ? "\u0000" : rawValue.strip());
     }
     key.append('\u0001').append(source.derivedId().repeatsAreDistinct() ? occurrence : 0);
     return "X" + sha256(key.toString()).substring(0, 24);
@@ -648,6 +738,12 @@ public final class RecordParser implements Serializable {
     final boolean[] keptWhenMalformed;
     final int customerIndex;
     final int idIndex;
+    /** Per field: computed by a Spark SQL expression (its value arrives with the line). */
+    final boolean[] isDerived;
+    /** The derived fields' indices, in the order their values follow the line's columns. */
+    final int[] derived;
+    /** The source columns the derived id hashes besides canonical fields. */
+    final List<String> rawIdColumns;
     final ZoneId zone;
     final MessageDigest sha256;
     private final SourceDef source;
@@ -681,6 +777,12 @@ public final class RecordParser implements Serializable {
         case FX_RATES -> null;
       };
       customerIndex = customerField == null ? -1 : feed.indexOf(customerField);
+      isDerived = new boolean[n];
+      derived = source.derivedFields().stream().mapToInt(feed::indexOf).toArray();
+      for (int i : derived) {
+        isDerived[i] = true;
+      }
+      rawIdColumns = source.rawIdColumns();
       idIndex = feed.idField() == null ? -1 : feed.indexOf(feed.idField());
       zone = ZoneId.of(source.timeZone());
       try {

@@ -151,7 +151,7 @@ public final class Tables {
       "One row per audience file written by export-audience: when, which audience of which night, the file and its "
           + "rows; the files to recall when a customer must be forgotten.");
 
-  /** Amounts in the reporting currency (USD). */
+  /** Amounts in the reporting currency ({@code kindred.reporting-currency}, USD by default). */
   public static final DataType AMOUNT = DataTypes.createDecimalType(18, 2);
   /** Amounts as they arrived, in their own currency. */
   public static final DataType ORIGINAL_AMOUNT = DataTypes.createDecimalType(18, 4);
@@ -217,7 +217,8 @@ public final class Tables {
           createStructField(LineageColumns.CONTENT_HASH, StringType, false),
       }),
       List.of(TransactionColumns.TRANSACTION_DATE),
-      "Cleaned transactions: UTC timestamps, amounts in USD (returns negative), linked returns, lineage.")
+      "Cleaned transactions: UTC timestamps, amounts in the reporting currency (USD by default; returns "
+          + "negative), linked returns, lineage.")
       // readers skip files by delivery day (a night's fold), time and customer; the other columns need no stats
       .withStatsColumns(LineageColumns.INGEST_DAY, TransactionColumns.TRANSACTION_TS)
       .withIdColumns(TransactionColumns.CUSTOMER_ID);
@@ -243,7 +244,8 @@ public final class Tables {
           createStructField(LineageColumns.RUN_ID, StringType, false),
       }),
       List.of(),
-      "Daily FX rates (USD per unit) used to convert transaction amounts.");
+      "Daily FX rates (reporting-currency units per unit, the column named for USD, the default) used to "
+          + "convert transaction amounts.");
 
   /** Columns of {@link #SILVER_CUSTOMERS}. */
   public static final class CustomerColumns {

@@ -3,6 +3,8 @@ package io.kindred.jobs.clean;
 import static org.apache.spark.sql.functions.col;
 
 import io.kindred.clean.Cleaning;
+import io.kindred.clean.DerivedFields;
+import io.kindred.jobs.cli.SettingRules;
 import io.delta.tables.DeltaTable;
 import io.kindred.clean.Feed;
 import io.kindred.clean.IncrementalHistory;
@@ -43,7 +45,7 @@ import org.apache.spark.storage.StorageLevel;
  * The body the three cleaning commands share: read one source's raw files for delivery days from..to, parse and
  * check every record, resolve duplicates against what is already in silver, write the silver table, the
  * quarantine table and one row of run metrics, and fail when the quarantine rate exceeds
- * {@code kindred.quarantine.max-rate}.
+ * {@code kindred.quarantine.max-rate} (or the source's own {@code max-quarantine-rate}).
  *
  * <p>Reruns: every row carries its source and delivery day ({@code ingest_day}); a run replaces exactly the rows
  * its source contributed for days from..to, in one Delta commit per table ({@code replaceWhere}), so running a
@@ -89,7 +91,8 @@ public final class CleanJob {
     }
     LocalDate to = context.runDate();
     LocalDate from = source.layout() == SourceDef.Layout.SINGLE ? to : options.fromDate(to);
-    double maxRate = context.config().getDouble(MAX_RATE_KEY);
+    double maxRate = source.maxQuarantineRate() != null ? source.maxQuarantineRate()
+        : context.config().getDouble(MAX_RATE_KEY);
     return context.accounted(metrics -> clean(context, metrics, feed, source, options.input(), from, to, maxRate,
         options.allowEmpty()));
   }
@@ -98,6 +101,9 @@ public final class CleanJob {
       LocalDate from, LocalDate to, double maxRate, boolean allowEmpty) {
     SparkSession spark = context.spark();
     Lakehouse lake = context.lake();
+    if (source.maxQuarantineRate() != null) {
+      metrics.detail("max_quarantine_rate", source.maxQuarantineRate());
+    }
     metrics.detail("source", source.name()).detail("input", input).detail("from_date", from).detail("to_date", to);
     RawFiles.Input files = context.steps().run("list input", () -> RawFiles.list(spark, input, source, from, to));
     context.log().info("{}: {} files for delivery days {}..{} from {}", source.name(), files.files().size(), from, to,
@@ -139,10 +145,11 @@ public final class CleanJob {
         if (source.derivedId() != null && source.derivedId().repeatsAreDistinct()) {
           lines = Cleaning.withOccurrence(lines);
         }
-        Dataset<Row> parsed = Cleaning.parsedRecords(lines,
-            new RecordParser(source, files.headers()).reportingUnmappedFieldsTo(unmappedJsonFields), feed);
+        RecordParser parser = new RecordParser(source, files.headers()).reportingUnmappedFieldsTo(unmappedJsonFields);
+        Dataset<Row> parsed = Cleaning.parsedRecords(DerivedFields.withDerivedValues(lines, parser, source), parser,
+            feed);
         if (feed == Feed.TRANSACTIONS) {
-          parsed = Cleaning.withFxRates(parsed, fx);
+          parsed = Cleaning.withFxRates(parsed, fx, context.config().getString(SettingRules.REPORTING_CURRENCY));
         }
         if (forgottenHashes != null) {
           parsed = Erasure.markForgotten(parsed, feed.personFields(), forgottenHashes, salt, RecordParser.REASON,
