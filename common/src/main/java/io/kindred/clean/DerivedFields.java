@@ -3,6 +3,7 @@ package io.kindred.clean;
 import static org.apache.spark.sql.functions.col;
 
 import io.kindred.clean.Feed.Kind;
+import io.kindred.lake.SessionConf;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -154,11 +155,8 @@ public final class DerivedFields {
     List<Column> select = new ArrayList<>();
     select.add(col(LINE_STRUCT + ".*"));
     SparkSession spark = lines.sparkSession();
-    String ansi = "spark.sql.ansi.enabled";
-    String before = spark.conf().get(ansi);
     // the plan is analysed here, eagerly: its casts and arithmetic keep the non-ANSI mode (null, not an error)
-    spark.conf().set(ansi, "false");
-    try {
+    return SessionConf.with(spark, Map.of("spark.sql.ansi.enabled", "false"), () -> {
       for (String field : source.derivedFields()) {
         String expression = source.derived().get(field);
         Dataset<Row> probe;
@@ -174,9 +172,7 @@ public final class DerivedFields {
         select.add(functions.expr(expression).cast(sparkType(source.feed(), field)).as(COLUMN_PREFIX + field));
       }
       return raw.select(select.toArray(Column[]::new));
-    } finally {
-      spark.conf().set(ansi, before);
-    }
+    });
   }
 
   private static String firstLine(String message) {
