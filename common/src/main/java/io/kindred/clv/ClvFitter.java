@@ -182,8 +182,8 @@ public final class ClvFitter {
    * The {@code a -> 0} boundary solution of BG/NBD or MBG/NBD: the NBD likelihood (the limit of both as
    * {@code a -> 0}, {@link NbdLikelihood}) fitted in {@code r, alpha}. Accepted, with status {@code boundary}, when it
    * is a proper maximum and its log-likelihood is at least {@code fullLogLikelihood} (that of the full model's fit,
-   * or where it stopped when it failed) less {@value #BOUNDARY_TOLERANCE} per customer: the full model's supremum
-   * is then on that boundary. Standard errors of {@code r} and {@code alpha} are those of the limiting model;
+   * or where it stopped when it failed) less {@link #BOUNDARY_TOLERANCE}: the full model's supremum is then on
+   * that boundary (or no better point was found). Standard errors of {@code r} and {@code alpha} are those of the limiting model;
    * {@code a} has none and {@code b}, not identified, is not recorded. Logs a warning.
    *
    * @param failure the full fit's error, or null when it was accepted
@@ -229,8 +229,16 @@ public final class ClvFitter {
         fullLogLikelihood, failure);
   }
 
-  /** Tolerance, in log-likelihood per customer, of the comparison that accepts a boundary solution. */
-  static final double BOUNDARY_TOLERANCE = 1e-7;
+  /**
+   * Tolerance of the comparison that accepts a boundary solution: {@value #BOUNDARY_TOLERANCE} in total
+   * log-likelihood plus {@value #BOUNDARY_TOLERANCE_PER_CUSTOMER} per customer. A full fit that stopped higher by no
+   * more is no evidence against the boundary (a likelihood-ratio statistic of 0.002), and far out along the boundary
+   * path (p = 1e7) the full likelihood's own rounding is of that order.
+   */
+  static final double BOUNDARY_TOLERANCE = 1e-3;
+
+  /** See {@link #BOUNDARY_TOLERANCE}. */
+  static final double BOUNDARY_TOLERANCE_PER_CUSTOMER = 1e-7;
 
   /** The limit's optimum when accepted; null when not and the full fit was; else throws {@code failure}. */
   private static MaximumLikelihood.Optimum boundaryOptimum(String model, String boundary, LogLikelihood limit,
@@ -250,7 +258,8 @@ public final class ClvFitter {
       failure.addSuppressed(limitFailure);
       throw failure;
     }
-    if (o.logLikelihood() >= fullLogLikelihood - BOUNDARY_TOLERANCE * limit.customers()) {
+    if (o.logLikelihood() >= fullLogLikelihood - BOUNDARY_TOLERANCE
+        - BOUNDARY_TOLERANCE_PER_CUSTOMER * limit.customers()) {
       return o;
     }
     if (failure == null) {
