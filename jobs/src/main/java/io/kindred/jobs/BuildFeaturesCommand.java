@@ -92,10 +92,14 @@ import scala.jdk.javaapi.CollectionConverters;
  * <p>A re-run is safe: it replaces the {@code as_of = D} snapshot and state partition in one Delta commit each
  * ({@code replaceWhere}), and appends its own fits (and churn model, when it trains one), each recorded with its run
  * id; the state retention only deletes partitions a later night never reads (a night whose prior state is gone
- * folds every delivery up to it, which gives the same state). It fails,
- * writing no snapshot, when a model cannot be fitted: too few repeat buyers (e.g. every customer bought once: the
- * message names the count), an optimiser that does not converge (breeze's reason), or a churn window with a
- * single class (history shorter than two churn horizons: the message names the cut-off dates).
+ * folds every delivery up to it, which gives the same state). A fit whose likelihood is highest on a boundary
+ * (nobody drops out; Gamma-Gamma's p -> infinity) is recorded and scored as that limit, with a warning
+ * ({@link ClvFitter#fitBgNbdOrLimit}, {@link ClvFitter#fitSpendModel}); a churn baseline that cannot be fitted is
+ * recorded null with its reason. It fails, writing no snapshot and no fit (gold/clv_models is written last), when a
+ * model cannot be fitted: too few repeat buyers (e.g. every customer bought once: the message names the count), an
+ * optimiser that does not converge even to a boundary (breeze's reason), or a churn window with a single class
+ * (history shorter than two churn horizons: the message names the cut-off dates, or the late delivery and
+ * {@code --any-delivery}).
  *
  * <p>Example: {@code ./kindred build-features --as-of 2026-03-04}, or for a cohort fit with MBG/NBD:
  * {@code ./kindred build-features --as-of 2026-03-04 --calibration-start 2026-01-01 --set
