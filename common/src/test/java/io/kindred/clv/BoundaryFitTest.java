@@ -70,7 +70,6 @@ class BoundaryFitTest {
     assertTrue(today.getMessage().contains("is not negative definite"), today.getMessage());
     for (PurchaseModel model : List.of(PurchaseModel.BG_NBD, PurchaseModel.MBG_NBD)) {
       ClvFit<? extends TransactionModel> fit = model.fit(data, FitOptions.DEFAULT);
-      System.out.println(fit);
       assertEquals(FitStatus.BOUNDARY, fit.status());
       assertEquals("a -> 0", fit.boundary());
       assertEquals(model.code(), fit.model());
@@ -138,9 +137,7 @@ class BoundaryFitTest {
   void gammaGammaWithoutWithinCustomerVariationRecordsAndScoresTheLimit() {
     SpendSummaries data = constantSpend();
     ClvFitException today = assertThrows(ClvFitException.class, () -> ClvFitter.fitGammaGamma(data));
-    System.out.println("gamma_gamma today: " + today.getMessage());
     ClvFit<? extends SpendModel> fit = ClvFitter.fitSpendModel(data, FitOptions.DEFAULT);
-    System.out.println(fit);
     assertEquals(FitStatus.BOUNDARY, fit.status());
     assertEquals("p -> infinity", fit.boundary());
     assertEquals("gamma_gamma", fit.model());

@@ -234,9 +234,8 @@ class BuildFeaturesJobTest {
         returned.merge(r.getString(1), r.getDecimal(4), BigDecimal::add);
       }
     }
-    Map<TreeMap<LocalDate, BigDecimal>, String> customerOf = new java.util.IdentityHashMap<>();
-    days.forEach((customer, d) -> customerOf.put(d, customer));
-    for (TreeMap<LocalDate, BigDecimal> d : days.values()) {
+    for (Map.Entry<String, TreeMap<LocalDate, BigDecimal>> customer : days.entrySet()) {
+      TreeMap<LocalDate, BigDecimal> d = customer.getValue();
       LocalDate first = d.firstKey();
       if (first.isBefore(start)) {
         continue;
@@ -248,7 +247,7 @@ class BuildFeaturesJobTest {
         // net of the customer's returns (RfmFeatures.netRepeatAmount's rule), floored at 0
         BigDecimal repeat = d.values().stream().reduce(BigDecimal.ZERO,
             BigDecimal::add).subtract(d.firstEntry().getValue()).add(returned.getOrDefault(
-                customerOf.get(d), BigDecimal.ZERO)).max(BigDecimal.ZERO);
+                customer.getKey(), BigDecimal.ZERO)).max(BigDecimal.ZERO);
         xs.add(x);
         mbars.add(repeat.doubleValue() / x);
       }
