@@ -583,6 +583,13 @@ public final class Tables {
     public static final String HOLDOUT_CURVE_ERROR = "holdout_curve_error";
     /** With kindred.features.clv.model = auto: whether this candidate won and scored the night; null otherwise. */
     public static final String SELECTED = "selected";
+    /**
+     * For a fit whose likelihood has its supremum on a boundary of the parameter space (status boundary, scored with
+     * the limiting model: io.kindred.clv.NoDropoutLimit, io.kindred.clv.ConstantSpendLimit), what sits there:
+     * "a -> 0" (BG/NBD, MBG/NBD: nobody drops out; parameters r, alpha and a = 0, b not identified and absent, a
+     * without a standard error) or "p -> infinity" (Gamma-Gamma: parameters q and p_gamma); null otherwise.
+     */
+    public static final String BOUNDARY = "boundary";
 
     private ClvModelColumns() {
     }
@@ -613,6 +620,7 @@ public final class Tables {
           createStructField(ClvModelColumns.HOLDOUT_MAE, DoubleType, true),
           createStructField(ClvModelColumns.HOLDOUT_CURVE_ERROR, DoubleType, true),
           createStructField(ClvModelColumns.SELECTED, BooleanType, true),
+          createStructField(ClvModelColumns.BOUNDARY, StringType, true),
       }),
       List.of(),
       "Every CLV model fit: run, model, unit, parameters, standard errors, log-likelihood, customers, distinct rows, "
@@ -682,6 +690,11 @@ public final class Tables {
     public static final String BASELINE_AUC = "baseline_auc";
     public static final String BASELINE_PRECISION_TOP_DECILE = "baseline_precision_top_decile";
     public static final String TRAINED_AT = "trained_at";
+    /**
+     * Why the baseline is null: the purchase model could not be fitted at eval_cutoff (its error); null when the
+     * baseline was evaluated. A failed baseline never fails the night.
+     */
+    public static final String BASELINE_FAILURE = "baseline_failure";
 
     private ChurnModelColumns() {
     }
@@ -703,9 +716,11 @@ public final class Tables {
           createStructField(ChurnModelColumns.EVAL_CHURN_RATE, DoubleType, false),
           createStructField(ChurnModelColumns.AUC, DoubleType, false),
           createStructField(ChurnModelColumns.PRECISION_TOP_DECILE, DoubleType, false),
-          createStructField(ChurnModelColumns.BASELINE_AUC, DoubleType, false),
-          createStructField(ChurnModelColumns.BASELINE_PRECISION_TOP_DECILE, DoubleType, false),
+          // nullable since a failed baseline fit leaves them null (an existing table loses its NOT NULL)
+          createStructField(ChurnModelColumns.BASELINE_AUC, DoubleType, true),
+          createStructField(ChurnModelColumns.BASELINE_PRECISION_TOP_DECILE, DoubleType, true),
           createStructField(ChurnModelColumns.TRAINED_AT, TimestampType, false),
+          createStructField(ChurnModelColumns.BASELINE_FAILURE, StringType, true),
       }),
       List.of(),
       "Every churn model: version, temporal split, AUC and precision at the top decile beside the P(alive) baseline.");
