@@ -171,7 +171,7 @@ public final class RawFiles {
 
   /**
    * Checks that {@code columns} (a file's header or a table's columns) hold every column the source maps to a
-   * required field; adds the unmapped ones to {@code extra}.
+   * required field, each mapped column once; adds the unmapped ones to {@code extra}.
    */
   public static void checkColumns(SourceDef source, String file, List<String> columns, Set<String> extra) {
     List<String> missing = new ArrayList<>();
@@ -184,6 +184,13 @@ public final class RawFiles {
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("File " + file + " lacks required column" + (missing.size() > 1 ? "s " : " ")
           + String.join(", ", missing) + " of source " + source.name() + "; columns found: " + columns);
+    }
+    Set<String> seen = new java.util.HashSet<>();
+    for (String column : columns) {
+      if (!seen.add(column) && source.columns().containsValue(column)) {
+        throw new IllegalArgumentException("File " + file + " has column " + column + " more than once (source "
+            + source.name() + " maps it, so which one to read is ambiguous); columns found: " + columns);
+      }
     }
     for (String column : columns) {
       if (!source.columns().containsValue(column)) {

@@ -78,6 +78,8 @@ public final class RecordParser implements Serializable {
   public static final int DEFAULT_MAX_FIELD_LENGTH = 4096;
   /** What a decoder puts for bytes that are not valid in the file's encoding (see {@link RawFiles#readLines}). */
   static final char REPLACEMENT = '\uFFFD';
+  /** A byte-order mark: stripped at the start of a file, a control character anywhere else. */
+  static final char BOM = '\uFEFF';
   /** Integer digits and decimal places a {@link Kind#DECIMAL} column stores (decimal(38, 10)). */
   public static final int DECIMAL_PRECISION = 38;
   public static final int DECIMAL_SCALE = 10;
@@ -409,7 +411,7 @@ public final class RecordParser implements Serializable {
       }
       for (int c = 0; c < value.length(); c++) {
         char ch = value.charAt(c);
-        if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' || ch == 0x7F) {
+        if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' || ch == 0x7F || ch == BOM) {
           throw new Rejected(Reason.CONTROL_CHARACTER, p.names[i] + " holds control character "
               + String.format(Locale.ROOT, "U+%04X", (int) ch) + " at character " + (c + 1));
         }

@@ -26,7 +26,10 @@ public enum Reason {
   BAD_NUMBER,
   /** The record holds bytes that are not valid in the source's declared encoding (e.g. Latin-1 in a UTF-8 file). */
   BAD_ENCODING,
-  /** A field holds a control character (U+0000..U+001F other than tab, line feed and carriage return, or U+007F). */
+  /**
+   * A field holds a control character: U+0000..U+001F other than tab, line feed and carriage return, U+007F, or a
+   * byte-order mark (U+FEFF) other than at the start of a file.
+   */
   CONTROL_CHARACTER,
   /** A field is longer than {@code kindred.clean.max-field-length} characters. */
   FIELD_TOO_LONG,
