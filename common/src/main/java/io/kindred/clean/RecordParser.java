@@ -226,14 +226,14 @@ public final class RecordParser implements Serializable {
     Timestamp eventTime = null;
     try {
       split(file, raw, text);
+      int idIndex = p.idIndex;
+      if (idIndex >= 0 && text[idIndex] != null && !text[idIndex].isBlank()) {
+        recordId = text[idIndex].strip(); // named in the quarantine whatever the record's fault
+      }
       checkValues(text);
       for (int i = 0; i < n; i++) {
         String value = text[i];
         text[i] = value == null || value.isBlank() ? null : value.strip();
-      }
-      int idIndex = p.idIndex;
-      if (idIndex >= 0 && text[idIndex] != null) {
-        recordId = text[idIndex];
       }
       requirePresent(text);
       for (int i = 0; i < n; i++) {
