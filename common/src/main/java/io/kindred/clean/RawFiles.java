@@ -171,7 +171,7 @@ public final class RawFiles {
 
   /**
    * Checks that {@code columns} (a file's header or a table's columns) hold every column the source maps to a
-   * required field, each mapped column once; adds the unmapped ones to {@code extra}.
+   * required field or to a field it lists in {@code expected}, each mapped column once; adds the unmapped ones to {@code extra}.
    */
   public static void checkColumns(SourceDef source, String file, List<String> columns, Set<String> extra) {
     List<String> missing = new ArrayList<>();
@@ -184,6 +184,18 @@ public final class RawFiles {
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("File " + file + " lacks required column" + (missing.size() > 1 ? "s " : " ")
           + String.join(", ", missing) + " of source " + source.name() + "; columns found: " + columns);
+    }
+    List<String> expected = new ArrayList<>();
+    for (String field : source.feed().fieldNames()) {
+      String column = source.columnOf(field);
+      if (source.expected().contains(field) && !columns.contains(column)) {
+        expected.add(column.equals(field) ? column : column + " (" + field + ")");
+      }
+    }
+    if (!expected.isEmpty()) {
+      throw new IllegalArgumentException("File " + file + " lacks expected column" + (expected.size() > 1 ? "s " : " ")
+          + String.join(", ", expected) + " of source " + source.name() + " (optional, but listed in expected); "
+          + "columns found: " + columns);
     }
     Set<String> seen = new java.util.HashSet<>();
     for (String column : columns) {

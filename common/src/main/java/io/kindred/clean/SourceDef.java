@@ -44,11 +44,23 @@ import java.util.Set;
  * @param freePurchases whether a purchase of amount 0 is accepted ({@code free-purchases = accept}); by default
  *     it is quarantined as {@code non_positive_amount}. Sources whose data has real free purchases (CDNOW: 80 of
  *     them, the only purchase of 8 of its sample customers) accept them, so the CLV models see every purchase day.
+ * @param expected optional fields whose column every delimited file (by its header) and table must have
+ *     ({@code expected = [category]}): a file without it fails the run, naming the file, the column and the columns
+ *     found; the column of any other optional field may be missing (a warning, the field null)
  */
 public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileFormat> formats,
     Map<String, String> columns, Map<String, String> constants, Set<String> optional, String timestampFormat,
     String dateFormat, String timeZone, String decimalSeparator, String groupingSeparator, DerivedId derivedId,
-    SourceDef fxRates, String fxInput, boolean freePurchases) implements Serializable {
+    SourceDef fxRates, String fxInput, boolean freePurchases, Set<String> expected) implements Serializable {
+
+  /** A source that expects no optional column. */
+  public SourceDef(String name, Feed feed, Layout layout, Map<String, FileFormat> formats,
+      Map<String, String> columns, Map<String, String> constants, Set<String> optional, String timestampFormat,
+      String dateFormat, String timeZone, String decimalSeparator, String groupingSeparator, DerivedId derivedId,
+      SourceDef fxRates, String fxInput, boolean freePurchases) {
+    this(name, feed, layout, formats, columns, constants, optional, timestampFormat, dateFormat, timeZone,
+        decimalSeparator, groupingSeparator, derivedId, fxRates, fxInput, freePurchases, Set.of());
+  }
 
   /** Source definitions shipped in {@code conf/sources/} (packaged in the jar as {@code sources/<name>.conf}). */
   public static final List<String> BUILT_IN = List.of("generator-transactions", "generator-customers",
@@ -192,7 +204,8 @@ public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileF
         c.hasPath("time-zone") ? c.getString("time-zone") : "UTC",
         c.hasPath("number.decimal-separator") ? c.getString("number.decimal-separator") : ".",
         c.hasPath("number.grouping-separator") ? c.getString("number.grouping-separator") : "",
-        derivedId, fx, fxInput, freePurchases(c, origin));
+        derivedId, fx, fxInput, freePurchases(c, origin),
+        Set.copyOf(c.hasPath("expected") ? c.getStringList("expected") : List.of()));
     def.check(origin);
     return def;
   }
@@ -222,6 +235,16 @@ public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileF
     for (String key : optional) {
       if (!known.contains(key)) {
         problems.add("optional lists '" + key + "', which is not a canonical field");
+      }
+    }
+    for (String field : expected) {
+      if (!known.contains(field)) {
+        problems.add("expected lists '" + field + "', which is not a canonical field");
+      }
+    }
+    for (String field : known) {
+      if (expected.contains(field) && (!optional.contains(field) || !columns.containsKey(field))) {
+        problems.add("expected lists '" + field + "', which is not an optional field mapped in columns");
       }
     }
     for (String field : required()) {

@@ -233,7 +233,7 @@ class BadInputTest {
   }
 
   @Test
-  void aRenamedOptionalColumnIsNamedAndARepeatedMappedColumnFails() {
+  void aRenamedOptionalColumnIsNamedAnExpectedOneAndARepeatedMappedColumnFail() {
     List<String> renamed = List.of("transaction_id", "customer_id", "timestamp", "amount", "currency", "quantity",
         "product_id", "product_category", "channel", "original_transaction_id");
     assertEquals(List.of("category"), RawFiles.missingOptionalColumns(SOURCE, renamed));
@@ -242,6 +242,29 @@ class BadInputTest {
     Set<String> extra = new java.util.TreeSet<>();
     RawFiles.checkColumns(SOURCE, "/in/a.csv", renamed, extra);
     assertEquals(Set.of("product_category"), extra);
+
+    SourceDef expecting = SourceDef.fromConfig(com.typesafe.config.ConfigFactory.parseString(
+        "name = shop, feed = transactions, layout = single\n"
+            + "formats { csv { type = csv } }\n"
+            + "columns { transaction_id = id, customer_id = c, timestamp = t, amount = a, category = cat }\n"
+            + "constants { currency = GBP }\n"
+            + "optional = [quantity, product_id, category, channel, original_transaction_id]\n"
+            + "expected = [category]"), "test");
+    List<String> withoutCat = List.of("id", "c", "t", "a", "kategorie");
+    IllegalArgumentException noCategory = assertThrows(IllegalArgumentException.class,
+        () -> RawFiles.checkColumns(expecting, "/in/b.csv", withoutCat, new java.util.HashSet<>()));
+    assertEquals("File /in/b.csv lacks expected column cat (category) of source shop (optional, but listed in "
+        + "expected); columns found: [id, c, t, a, kategorie]", noCategory.getMessage());
+    RawFiles.checkColumns(expecting, "/in/c.csv", List.of("id", "c", "t", "a", "cat"), new java.util.HashSet<>());
+    IllegalArgumentException notOptional = assertThrows(IllegalArgumentException.class,
+        () -> SourceDef.fromConfig(com.typesafe.config.ConfigFactory.parseString(
+            "name = shop, feed = transactions, formats { csv { type = csv } }\n"
+                + "columns { transaction_id = id, customer_id = c, timestamp = t, amount = a }\n"
+                + "constants { currency = GBP }, optional = [quantity, product_id, category, channel, "
+                + "original_transaction_id]\nexpected = [amount, channel]"), "shop.conf"));
+    assertEquals("Source definition shop.conf (feed transactions) is invalid: expected lists 'amount', which is not "
+        + "an optional field mapped in columns; expected lists 'channel', which is not an optional field mapped in "
+        + "columns; canonical fields are " + Feed.TRANSACTIONS.fieldNames(), notOptional.getMessage());
 
     List<String> twice = new ArrayList<>(HEADER);
     twice.add("category");
