@@ -64,11 +64,6 @@ public final class RawFiles {
    */
   public record Input(List<RawFile> files, Map<String, List<String>> headers, Set<String> extraColumns,
       List<String> ignoredFiles, Map<String, List<String>> missingColumns) {
-
-    public Input(List<RawFile> files, Map<String, List<String>> headers, Set<String> extraColumns,
-        List<String> ignoredFiles) {
-      this(files, headers, extraColumns, ignoredFiles, Map.of());
-    }
   }
 
   /**
@@ -535,15 +530,31 @@ public final class RawFiles {
       }
     }
 
-    /** Whether a quoted field is open at the end of {@code text} ({@code open}: at its start). */
-    private static boolean quoteOpen(String text, boolean open) {
-      boolean o = open;
+    /**
+     * Whether a quoted field is open at the end of {@code text} ({@code open}: one is open at its start), read as
+     * {@link LineSplitter#csv} reads: a quote opens a field only at the field's start (a stray quote inside an
+     * unquoted field opens nothing: that line is malformed on its own), a doubled quote inside one is a quote.
+     */
+    private boolean quoteOpen(String text, boolean open) {
+      char delimiter = format.delimiter();
+      boolean quoted = open;
+      boolean fieldStart = !open;
       for (int i = 0; i < text.length(); i++) {
-        if (text.charAt(i) == '"') {
-          o = !o;
+        char ch = text.charAt(i);
+        if (quoted) {
+          if (ch == '"') {
+            if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+              i++;
+            } else {
+              quoted = false;
+            }
+          }
+        } else if (ch == '"' && fieldStart) {
+          quoted = true;
         }
+        fieldStart = !quoted && ch == delimiter;
       }
-      return o;
+      return quoted;
     }
 
     /**

@@ -7,6 +7,7 @@ import io.kindred.clean.Feed.Field;
 import io.kindred.clean.Feed.Kind;
 import io.kindred.clean.SourceDef.FileFormat;
 import io.kindred.clean.SourceDef.FormatType;
+import io.kindred.lake.Tables;
 import io.kindred.quality.Reason;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -36,6 +37,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
@@ -80,9 +82,6 @@ public final class RecordParser implements Serializable {
   static final char REPLACEMENT = '\uFFFD';
   /** A byte-order mark: stripped at the start of a file, a control character anywhere else. */
   static final char BOM = '\uFEFF';
-  /** Integer digits and decimal places a {@link Kind#DECIMAL} column stores (decimal(38, 10)). */
-  public static final int DECIMAL_PRECISION = 38;
-  public static final int DECIMAL_SCALE = 10;
 
   /** The interaction types Kindred knows. */
   public static final Set<String> INTERACTION_TYPES = Set.of("follow", "unfollow", "like", "comment", "share",
@@ -446,7 +445,7 @@ public final class RecordParser implements Serializable {
       case STRING -> value;
       case TIMESTAMP -> Timestamp.from(parseTimestamp(field, value));
       case DATE -> Date.valueOf(parseDate(field, value));
-      case DECIMAL -> fitDecimal(field, value, parseDecimal(field, value));
+      case DECIMAL -> fitDecimal(field, value, parseDecimal(field, value), storedDecimal(source.feed(), field));
       case INTEGER -> {
         BigDecimal d = parseDecimal(field, value);
         if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) {
@@ -538,19 +537,30 @@ public final class RecordParser implements Serializable {
   }
 
   /**
-   * {@code d} when it fits a decimal column exactly (at most {@link #DECIMAL_PRECISION} - {@link #DECIMAL_SCALE}
-   * integer digits and {@link #DECIMAL_SCALE} decimal places, trailing zeros aside): nothing is rounded.
+   * The range and scale a decimal field of {@code feed} must fit: a transaction's amount those it is stored with in
+   * silver ({@link Tables#ORIGINAL_AMOUNT}), other decimals (FX rates) those of the parsed record. A rate with more
+   * places than {@link Tables#FX_RATE} keeps is rounded to them when stored, as a rate is a measurement.
    */
-  private static BigDecimal fitDecimal(String field, String value, BigDecimal d) throws Rejected {
+  static DecimalType storedDecimal(Feed feed, String field) {
+    return (DecimalType) (feed == Feed.TRANSACTIONS ? Tables.ORIGINAL_AMOUNT : sparkType(Kind.DECIMAL));
+  }
+
+  /**
+   * {@code d} when it fits {@code stored} exactly (at most its precision - scale integer digits and its scale in
+   * decimal places, trailing zeros aside): nothing is rounded, and no value fails the write.
+   */
+  private static BigDecimal fitDecimal(String field, String value, BigDecimal d, DecimalType stored)
+      throws Rejected {
     BigDecimal stripped = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
     int integerDigits = Math.max(stripped.precision() - stripped.scale(), 0);
-    if (integerDigits > DECIMAL_PRECISION - DECIMAL_SCALE) {
+    int maxIntegerDigits = stored.precision() - stored.scale();
+    if (integerDigits > maxIntegerDigits) {
       throw new Rejected(Reason.BAD_NUMBER, field + " '" + abbreviate(value) + "' is out of range: " + integerDigits
-          + " integer digits, at most " + (DECIMAL_PRECISION - DECIMAL_SCALE));
+          + " integer digits, at most " + maxIntegerDigits);
     }
-    if (stripped.scale() > DECIMAL_SCALE) {
+    if (stripped.scale() > stored.scale()) {
       throw new Rejected(Reason.BAD_NUMBER, field + " '" + abbreviate(value) + "' has " + stripped.scale()
-          + " decimal places, at most " + DECIMAL_SCALE + " are stored (not rounded)");
+          + " decimal places, at most " + stored.scale() + " are stored (not rounded)");
     }
     return d;
   }

@@ -53,15 +53,6 @@ public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileF
     String dateFormat, String timeZone, String decimalSeparator, String groupingSeparator, DerivedId derivedId,
     SourceDef fxRates, String fxInput, boolean freePurchases, Set<String> expected) implements Serializable {
 
-  /** A source that expects no optional column. */
-  public SourceDef(String name, Feed feed, Layout layout, Map<String, FileFormat> formats,
-      Map<String, String> columns, Map<String, String> constants, Set<String> optional, String timestampFormat,
-      String dateFormat, String timeZone, String decimalSeparator, String groupingSeparator, DerivedId derivedId,
-      SourceDef fxRates, String fxInput, boolean freePurchases) {
-    this(name, feed, layout, formats, columns, constants, optional, timestampFormat, dateFormat, timeZone,
-        decimalSeparator, groupingSeparator, derivedId, fxRates, fxInput, freePurchases, Set.of());
-  }
-
   /** Source definitions shipped in {@code conf/sources/} (packaged in the jar as {@code sources/<name>.conf}). */
   public static final List<String> BUILT_IN = List.of("generator-transactions", "generator-customers",
       "generator-interactions", "cdnow");

@@ -21,7 +21,7 @@ public enum Reason {
   FUTURE_TIMESTAMP,
   /**
    * A number (amount, quantity, rating) does not parse, or does not fit its column: more integer digits or decimal
-   * places than the column stores (amounts: 28 and 10), an exponent ({@code 1e300}), NaN or Infinity.
+   * places than the column stores (amounts: 14 and 4), an exponent ({@code 1e300}), NaN or Infinity.
    */
   BAD_NUMBER,
   /** The record holds bytes that are not valid in the source's declared encoding (e.g. Latin-1 in a UTF-8 file). */

@@ -78,10 +78,12 @@ class BadInputCleaningTest {
         ok("T17", "-0.00", "m"),                                     // 20 non_positive_amount
         line("T18", "C1", "2026-03-01T10:00:00Z", "5.00", "USD", "99999999999", "m"), // 21 bad_number
         "\uFEFF" + ok("T19", "5.00", "m"),                           // 22 control_character
-        ok("T20", "5.00", "\"rock"),                                 // 23 malformed_record (quote never closed)
+        ok("T22", "5.00", "5\"inch"),                                // 23 malformed_record (a stray quote opens
+                                                                     //    no field: not joined with line 24)
+        ok("T20", "5.00", "\"rock"),                                 // 24 malformed_record (quote never closed)
     };
     a.write((String.join("\n", after) + "\n").getBytes(StandardCharsets.UTF_8));
-    a.write("T21,C1,2026-03-01T1".getBytes(StandardCharsets.UTF_8)); // 24 malformed_record, no line end
+    a.write("T21,C1,2026-03-01T1".getBytes(StandardCharsets.UTF_8)); // 25 malformed_record, no line end
     Path folder = h.raw("transactions").resolve("2026-03-01");
     Files.createDirectories(folder);
     Files.write(folder.resolve("a.csv"), a.toByteArray());
@@ -92,13 +94,13 @@ class BadInputCleaningTest {
 
     RunMetrics m = h.clean(Feed.TRANSACTIONS, "generator-transactions", h.raw("transactions"), DAY, DAY);
 
-    // by hand: a.csv has 23 lines after its header, less the repeated header, less the second line of T06: 21
+    // by hand: a.csv has 24 lines after its header, less the repeated header, less the second line of T06: 22
     // records; b.csv.gz 2
-    assertEquals(23, m.rowsIn());
+    assertEquals(24, m.rowsIn());
     assertEquals(4, m.rowsWritten());
     assertEquals(1, m.duplicatesDropped());
     assertEquals(Map.of("bad_number", 5L, "control_character", 2L, "bad_encoding", 1L, "field_too_long", 1L,
-        "unknown_currency", 1L, "malformed_record", 4L, "missing_customer_id", 1L, "future_timestamp", 1L,
+        "unknown_currency", 1L, "malformed_record", 5L, "missing_customer_id", 1L, "future_timestamp", 1L,
         "non_positive_amount", 1L, "missing_fx_rate", 1L), m.quarantinedByReason());
     assertEquals(m.rowsIn(), m.rowsWritten() + m.rowsQuarantined() + m.duplicatesDropped());
     assertEquals("1", m.details().get("repeated_headers_skipped"));
@@ -127,6 +129,7 @@ class BadInputCleaningTest {
         "malformed_record|16|null|" + file,
         "malformed_record|23|null|" + file,
         "malformed_record|24|null|" + file,
+        "malformed_record|25|null|" + file,
         "missing_customer_id|17|T14|" + file,
         "missing_fx_rate|19|T16|" + file,
         "non_positive_amount|20|T17|" + file,
