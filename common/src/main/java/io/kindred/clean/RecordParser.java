@@ -7,6 +7,7 @@ import io.kindred.clean.Feed.Field;
 import io.kindred.clean.Feed.Kind;
 import io.kindred.clean.SourceDef.FileFormat;
 import io.kindred.clean.SourceDef.FormatType;
+import io.kindred.lake.Tables;
 import io.kindred.quality.Reason;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -36,6 +37,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
@@ -45,7 +47,10 @@ import org.apache.spark.util.CollectionAccumulator;
  * acceptable on its own: the first rule it breaks becomes its reason (null when it passes). Rules that need other
  * records (duplicates, FX rates) come later, in {@link Cleaning}.
  *
- * <p>Order of the checks: the line splits ({@code malformed_record}); the customer id is present
+ * <p>Order of the checks: the record's text decodes in the file's encoding ({@code bad_encoding}); the line splits
+ * ({@code malformed_record}); each mapped value is a single value ({@code not_a_scalar}, JSON), holds no control
+ * character ({@code control_character}) and is at most {@link #withMaxFieldLength max-field-length} characters long
+ * ({@code field_too_long}); the customer id is present
  * ({@code missing_customer_id}); the other required fields are present ({@code missing_required_field}); timestamps
  * and dates parse ({@code bad_timestamp}); numbers parse ({@code bad_number}); then the feed's own rules. A
  * malformed value of an optional field the feed keeps records without ({@link Feed#keptWhenMalformed}) is nulled
@@ -71,6 +76,13 @@ public final class RecordParser implements Serializable {
   /** The record's event time, used to order copies of one key. */
   public static final String EVENT_TIME = "event_time";
 
+  /** The default of {@code kindred.clean.max-field-length}: the longest value a field may hold, in characters. */
+  public static final int DEFAULT_MAX_FIELD_LENGTH = 4096;
+  /** What a decoder puts for bytes that are not valid in the file's encoding (see {@link RawFiles#readLines}). */
+  static final char REPLACEMENT = '\uFFFD';
+  /** A byte-order mark: stripped at the start of a file, a control character anywhere else. */
+  static final char BOM = '\uFEFF';
+
   /** The interaction types Kindred knows. */
   public static final Set<String> INTERACTION_TYPES = Set.of("follow", "unfollow", "like", "comment", "share",
       "mention", "referral", "review");
@@ -87,6 +99,9 @@ public final class RecordParser implements Serializable {
   private transient Set<String> reportedUnmapped;
   /** What every record needs of the source and feed, worked out once per task (see {@link Plan}). */
   private transient Plan plan;
+  private int maxFieldLength = DEFAULT_MAX_FIELD_LENGTH;
+  /** The JSON fields of the record being split whose value is an object or an array. */
+  private transient Set<String> jsonContainers;
 
   /**
    * @param source the source definition
@@ -104,6 +119,15 @@ public final class RecordParser implements Serializable {
    */
   public RecordParser reportingUnmappedFieldsTo(CollectionAccumulator<String> accumulator) {
     this.unmappedFields = accumulator;
+    return this;
+  }
+
+  /** Quarantines as {@code field_too_long} a record with a value longer than {@code maxFieldLength} characters. */
+  public RecordParser withMaxFieldLength(int maxFieldLength) {
+    if (maxFieldLength < 1) {
+      throw new IllegalArgumentException("kindred.clean.max-field-length must be at least 1, got " + maxFieldLength);
+    }
+    this.maxFieldLength = maxFieldLength;
     return this;
   }
 
@@ -215,13 +239,14 @@ public final class RecordParser implements Serializable {
         derived[p.derived[k]] = v;
         text[p.derived[k]] = v == null ? null : v.toString();
       }
+      int idIndex = p.idIndex;
+      if (idIndex >= 0 && text[idIndex] != null && !text[idIndex].isBlank()) {
+        recordId = text[idIndex].strip(); // named in the quarantine whatever the record's fault
+      }
+      checkValues(text);
       for (int i = 0; i < n; i++) {
         String value = text[i];
         text[i] = value == null || value.isBlank() ? null : value.strip();
-      }
-      int idIndex = p.idIndex;
-      if (idIndex >= 0 && text[idIndex] != null) {
-        recordId = text[idIndex];
       }
       requirePresent(text);
       for (int i = 0; i < n; i++) {
@@ -282,9 +307,21 @@ public final class RecordParser implements Serializable {
     Plan p = plan();
     FileLayout layout = p.layoutOf(file);
     FileFormat format = layout.format;
+    int bad = raw.indexOf(REPLACEMENT);
+    if (bad >= 0) {
+      throw new Rejected(Reason.BAD_ENCODING, "bytes not valid in " + format.encoding() + " at character "
+          + (bad + 1) + " (declare the file's encoding in the source's format, e.g. encoding = ISO-8859-1)");
+    }
+    if (raw.isBlank()) {
+      throw new Rejected(Reason.MALFORMED_RECORD, "empty line");
+    }
     if (layout.positions == null) {
       Map<String, String> values = splitJson(raw);
       for (int i = 0; i < out.length; i++) {
+        if (p.columns[i] != null && jsonContainers.contains(p.columns[i])) {
+          throw new Rejected(Reason.NOT_A_SCALAR, p.names[i] + " (" + p.columns[i] + ") is a JSON "
+              + (values.get(p.columns[i]).startsWith("[") ? "array" : "object") + ", expected a single value");
+        }
         out[i] = p.columns[i] != null ? values.get(p.columns[i]) : p.constants[i];
       }
       return;
@@ -359,6 +396,10 @@ public final class RecordParser implements Serializable {
       throw new Rejected(Reason.MALFORMED_RECORD, "not a JSON object");
     }
     Map<String, String> out = new java.util.HashMap<>();
+    if (jsonContainers == null) {
+      jsonContainers = new java.util.HashSet<>();
+    }
+    jsonContainers.clear();
     node.properties().forEach(e -> {
       JsonNode v = e.getValue();
       String value;
@@ -370,6 +411,9 @@ public final class RecordParser implements Serializable {
         value = v.decimalValue().toPlainString();
       } else {
         value = v.toString();
+        if (v.isContainerNode()) {
+          jsonContainers.add(e.getKey());
+        }
       }
       out.put(e.getKey(), value);
     });
@@ -389,9 +433,7 @@ public final class RecordParser implements Serializable {
 
   /** The format of {@code file}, by its extension. */
   public static FileFormat formatOf(SourceDef source, String file) {
-    String name = file.substring(file.lastIndexOf('/') + 1);
-    int dot = name.lastIndexOf('.');
-    String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    String ext = RawFiles.extensionOf(file);
     FileFormat format = source.formats().get(ext);
     if (format == null && ext.equals("parquet")) {
       // the data files of a Delta table
@@ -403,6 +445,28 @@ public final class RecordParser implements Serializable {
           + " reads " + source.formats().keySet());
     }
     return format;
+  }
+
+  /** Rejects a record with a value holding a control character or longer than the field length limit. */
+  private void checkValues(String[] text) throws Rejected {
+    Plan p = plan();
+    for (int i = 0; i < text.length; i++) {
+      String value = text[i];
+      if (value == null) {
+        continue;
+      }
+      if (value.length() > maxFieldLength) {
+        throw new Rejected(Reason.FIELD_TOO_LONG, p.names[i] + " is " + value.length() + " characters long; at most "
+            + maxFieldLength + " (kindred.clean.max-field-length)");
+      }
+      for (int c = 0; c < value.length(); c++) {
+        char ch = value.charAt(c);
+        if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' || ch == 0x7F || ch == BOM) {
+          throw new Rejected(Reason.CONTROL_CHARACTER, p.names[i] + " holds control character "
+              + String.format(Locale.ROOT, "U+%04X", (int) ch) + " at character " + (c + 1));
+        }
+      }
+    }
   }
 
   private void requirePresent(String[] text) throws Rejected {
@@ -439,13 +503,17 @@ public final class RecordParser implements Serializable {
       case STRING -> value;
       case TIMESTAMP -> Timestamp.from(parseTimestamp(field, value));
       case DATE -> Date.valueOf(parseDate(field, value));
-      case DECIMAL -> parseDecimal(field, value);
+      case DECIMAL -> fitDecimal(field, value, parseDecimal(field, value), storedDecimal(source.feed(), field));
       case INTEGER -> {
         BigDecimal d = parseDecimal(field, value);
+        if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) {
+          throw new Rejected(Reason.BAD_NUMBER, field + " '" + value + "' is not a whole number");
+        }
         try {
           yield d.intValueExact();
         } catch (ArithmeticException e) {
-          throw new Rejected(Reason.BAD_NUMBER, field + " '" + value + "' is not a whole number");
+          throw new Rejected(Reason.BAD_NUMBER, field + " '" + value + "' is out of range: at most "
+              + Integer.MAX_VALUE + " in absolute value");
         }
       }
       case BOOLEAN -> switch (value.toLowerCase(Locale.ROOT)) {
@@ -552,6 +620,39 @@ public final class RecordParser implements Serializable {
       throw new Rejected(Reason.BAD_NUMBER, field + " '" + value + "' is not a number");
     }
     return new BigDecimal(v);
+  }
+
+  /**
+   * The range and scale a decimal field of {@code feed} must fit: a transaction's amount those it is stored with in
+   * silver ({@link Tables#ORIGINAL_AMOUNT}), other decimals (FX rates) those of the parsed record. A rate with more
+   * places than {@link Tables#FX_RATE} keeps is rounded to them when stored, as a rate is a measurement.
+   */
+  static DecimalType storedDecimal(Feed feed, String field) {
+    return (DecimalType) (feed == Feed.TRANSACTIONS ? Tables.ORIGINAL_AMOUNT : sparkType(Kind.DECIMAL));
+  }
+
+  /**
+   * {@code d} when it fits {@code stored} exactly (at most its precision - scale integer digits and its scale in
+   * decimal places, trailing zeros aside): nothing is rounded, and no value fails the write.
+   */
+  private static BigDecimal fitDecimal(String field, String value, BigDecimal d, DecimalType stored)
+      throws Rejected {
+    BigDecimal stripped = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+    int integerDigits = Math.max(stripped.precision() - stripped.scale(), 0);
+    int maxIntegerDigits = stored.precision() - stored.scale();
+    if (integerDigits > maxIntegerDigits) {
+      throw new Rejected(Reason.BAD_NUMBER, field + " '" + abbreviate(value) + "' is out of range: " + integerDigits
+          + " integer digits, at most " + maxIntegerDigits);
+    }
+    if (stripped.scale() > stored.scale()) {
+      throw new Rejected(Reason.BAD_NUMBER, field + " '" + abbreviate(value) + "' has " + stripped.scale()
+          + " decimal places, at most " + stored.scale() + " are stored (not rounded)");
+    }
+    return d;
+  }
+
+  private static String abbreviate(String value) {
+    return value.length() <= 60 ? value : value.substring(0, 57) + "...";
   }
 
   private String derivedId(Object[] typed, String[] rawValues, int occurrence) {

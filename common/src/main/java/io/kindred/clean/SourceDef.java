@@ -48,12 +48,15 @@ import java.util.Set;
  *     "Quantity * UnitPrice" }}), evaluated by Spark while the records are parsed (see {@link DerivedFields})
  * @param maxQuarantineRate this source's own quarantine-rate threshold ({@code max-quarantine-rate}), overriding
  *     {@code kindred.quarantine.max-rate}, or null
+ * @param expected optional fields whose column every delimited file (by its header) and table must have
+ *     ({@code expected = [category]}): a file without it fails the run, naming the file, the column and the columns
+ *     found; the column of any other optional field may be missing (a warning, the field null)
  */
 public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileFormat> formats,
     Map<String, String> columns, Map<String, String> constants, Set<String> optional, String timestampFormat,
     String dateFormat, String timeZone, String decimalSeparator, String groupingSeparator, DerivedId derivedId,
     SourceDef fxRates, String fxInput, boolean freePurchases, Map<String, String> derived,
-    Double maxQuarantineRate) implements Serializable {
+    Double maxQuarantineRate, Set<String> expected) implements Serializable {
 
   /** Source definitions shipped in {@code conf/sources/} (packaged in the jar as {@code sources/<name>.conf}). */
   public static final List<String> BUILT_IN = List.of("generator-transactions", "generator-customers",
@@ -217,7 +220,8 @@ public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileF
         c.hasPath("time-zone") ? c.getString("time-zone") : "UTC",
         c.hasPath("number.decimal-separator") ? c.getString("number.decimal-separator") : ".",
         c.hasPath("number.grouping-separator") ? c.getString("number.grouping-separator") : "",
-        derivedId, fx, fxInput, freePurchases(c, origin), Map.copyOf(derived), maxQuarantineRate(c, origin));
+        derivedId, fx, fxInput, freePurchases(c, origin), Map.copyOf(derived), maxQuarantineRate(c, origin),
+        Set.copyOf(c.hasPath("expected") ? c.getStringList("expected") : List.of()));
     def.check(origin);
     return def;
   }
@@ -274,6 +278,16 @@ public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileF
         if (bad != null) {
           problems.add("derived." + key + " = \"" + expression + "\" is not a Spark SQL expression: " + bad);
         }
+      }
+    }
+    for (String field : expected) {
+      if (!known.contains(field)) {
+        problems.add("expected lists '" + field + "', which is not a canonical field");
+      }
+    }
+    for (String field : known) {
+      if (expected.contains(field) && (!optional.contains(field) || !columns.containsKey(field))) {
+        problems.add("expected lists '" + field + "', which is not an optional field mapped in columns");
       }
     }
     for (String field : required()) {

@@ -56,6 +56,8 @@ public final class CleanJob {
 
   /** Configuration key of the quarantine-rate threshold. */
   public static final String MAX_RATE_KEY = "quarantine.max-rate";
+  /** Configuration key of the longest value a raw field may hold (longer: {@code field_too_long}). */
+  public static final String MAX_FIELD_LENGTH_KEY = "clean.max-field-length";
 
   private CleanJob() {
   }
@@ -116,6 +118,13 @@ public final class CleanJob {
           files.ignoredFiles().size(), files.ignoredFiles());
       metrics.detail("files_ignored", String.join(",", files.ignoredFiles()));
     }
+    if (!files.missingColumns().isEmpty()) {
+      // a renamed or dropped optional column: its field is null in every record of those files
+      context.log().warn("{}: optional columns missing, their fields null in every record of the files: {}",
+          source.name(), files.missingColumns());
+      metrics.detail("optional_columns_missing", String.join(",", files.missingColumns().keySet()));
+    }
+    int maxFieldLength = context.config().getInt(MAX_FIELD_LENGTH_KEY);
 
     Dataset<Row> fxRates = null;
     if (feed == Feed.TRANSACTIONS && source.fxRates() != null) {
@@ -134,6 +143,8 @@ public final class CleanJob {
         .collectionAccumulator("unmapped JSON fields of " + source.name());
     CollectionAccumulator<String> lineCounts = spark.sparkContext()
         .collectionAccumulator("line counts of " + source.name());
+    CollectionAccumulator<String> repeatedHeaders = spark.sparkContext()
+        .collectionAccumulator("repeated headers of " + source.name());
     Location staging = lake.staging(context.runId());
     String stagedRecords = staging.resolve("records").uri();
     String stagedVerdicts = staging.resolve("verdicts").uri();
@@ -141,11 +152,12 @@ public final class CleanJob {
       // the one pass over the raw files: every record parsed, checked and staged with its verdict so far
       Dataset<Row> fx = fxRates;
       Dataset<Row> records = context.steps().run("parse and check", () -> {
-        Dataset<Row> lines = RawFiles.readLines(spark, source, files, lineCounts);
+        Dataset<Row> lines = RawFiles.readLines(spark, source, files, lineCounts, repeatedHeaders);
         if (source.derivedId() != null && source.derivedId().repeatsAreDistinct()) {
           lines = Cleaning.withOccurrence(lines);
         }
-        RecordParser parser = new RecordParser(source, files.headers()).reportingUnmappedFieldsTo(unmappedJsonFields);
+        RecordParser parser = new RecordParser(source, files.headers()).reportingUnmappedFieldsTo(unmappedJsonFields)
+            .withMaxFieldLength(maxFieldLength);
         Dataset<Row> parsed = Cleaning.parsedRecords(DerivedFields.withDerivedValues(lines, parser, source), parser,
             feed);
         if (feed == Feed.TRANSACTIONS) {
@@ -179,6 +191,13 @@ public final class CleanJob {
         metrics.detail(RecordParser.BAD_OPTIONAL_FIELD, nulled.records);
         context.log().warn("{}: {} records kept with a malformed optional field nulled ({}), e.g. {}", source.name(),
             nulled.records, RecordParser.BAD_OPTIONAL_FIELD, nulled.example);
+      }
+      java.util.Set<String> headersSkipped = new java.util.TreeSet<>(repeatedHeaders.value());
+      if (!headersSkipped.isEmpty()) {
+        // not records: neither in rows_in nor quarantined, counted beside the accounting
+        metrics.detail("repeated_headers_skipped", headersSkipped.size());
+        context.log().warn("{}: {} header lines repeated inside files skipped (file:line): {}", source.name(),
+            headersSkipped.size(), headersSkipped.stream().limit(20).toList());
       }
       requireNoEmptyDayReplacesRows(context, metrics, source, files, daysWithRecords, allowEmpty,
           List.of(silver, quarantineTable(feed)));
