@@ -74,8 +74,19 @@ public final class Cleaning {
     return lines.withColumn(RecordParser.OCCURRENCE, row_number().over(w).minus(1));
   }
 
-  /** Parses lines ({@link RecordParser#linesSchema()}) into records ({@link RecordParser#parsedSchema}). */
+  /**
+   * Parses lines ({@link RecordParser#linesSchema()}, followed by the derived values of
+   * {@link DerivedFields#withDerivedValues} when the source has derived fields) into records
+   * ({@link RecordParser#parsedSchema}).
+   */
   public static Dataset<Row> parsedRecords(Dataset<Row> lines, RecordParser parser, Feed feed) {
+    List<Column> input = new ArrayList<>(Arrays.stream(RecordParser.linesSchema().fieldNames()).map(functions::col)
+        .toList());
+    for (String name : lines.columns()) {
+      if (name.startsWith(DerivedFields.COLUMN_PREFIX)) {
+        input.add(col(name));
+      }
+    }
     MapPartitionsFunction<Row, Row> parse = rows -> new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -87,20 +98,20 @@ public final class Cleaning {
         return parser.parse(rows.next());
       }
     };
-    return lines.select(Arrays.stream(RecordParser.linesSchema().fieldNames()).map(functions::col)
-            .toArray(Column[]::new))
+    return lines.select(input.toArray(Column[]::new))
         .mapPartitions(parse, Encoders.row(RecordParser.parsedSchema(feed)));
   }
 
   /**
-   * Looks up each accepted transaction's FX rate (USD per unit) for its UTC date and currency. A currency absent
-   * from {@code fxRates} on every date is {@code unknown_currency}; a known currency without a rate that day is
-   * {@code missing_fx_rate}.
+   * Looks up each accepted transaction's FX rate (reporting-currency units per unit) for its UTC date and
+   * currency. A currency absent from {@code fxRates} on every date is {@code unknown_currency}; a known currency
+   * without a rate that day is {@code missing_fx_rate}.
    *
-   * @param fxRates columns date, currency, rate_to_usd, one row per (date, currency); null means the source has
-   *     no FX feed: only USD is known, at 1
+   * @param fxRates columns date, currency, rate_to_usd (the rate to the reporting currency), one row per (date,
+   *     currency); null means the source has no FX feed: only the reporting currency is known, at 1
+   * @param reportingCurrency the currency amounts are reported in ({@code kindred.reporting-currency})
    */
-  public static Dataset<Row> withFxRates(Dataset<Row> records, Dataset<Row> fxRates) {
+  public static Dataset<Row> withFxRates(Dataset<Row> records, Dataset<Row> fxRates, String reportingCurrency) {
     Column accepted = col(RecordParser.REASON).isNull();
     Column currency = col("currency");
     Column day = to_date(col("timestamp"));
@@ -109,7 +120,7 @@ public final class Cleaning {
     Column rate;
     if (fxRates == null) {
       out = records;
-      known = currency.equalTo(lit("USD"));
+      known = currency.equalTo(lit(reportingCurrency));
       rate = when(known, lit(1).cast(Tables.FX_RATE));
     } else {
       Dataset<Row> currencies = fxRates.select(col(FxRateColumns.CURRENCY).as("_known_currency")).distinct();
@@ -123,7 +134,9 @@ public final class Cleaning {
     }
     out = out.withColumn(FX_RATE, when(accepted, rate))
         .withColumn(RecordParser.DETAIL, when(accepted.and(functions.not(known)),
-                concat(lit("currency '"), currency, lit("' is not in the FX-rate table")))
+                concat(lit("currency '"), currency, lit(fxRates == null ? "' is not the reporting currency "
+                    + reportingCurrency + " (kindred.reporting-currency) and the source has no FX feed"
+                    : "' is not in the FX-rate table")))
             .when(accepted.and(col(FX_RATE).isNull()),
                 concat(lit("no FX rate for "), currency, lit(" on "), day.cast("string")))
             .otherwise(col(RecordParser.DETAIL)))

@@ -39,7 +39,9 @@ import org.apache.spark.util.CollectionAccumulator;
 /**
  * Finds a source's raw files for a range of delivery days and reads them as lines exactly as they arrived. Text
  * files are read in splits (Spark's text source) and cut at {@code \n}, a trailing {@code \r} removed, so CRLF and
- * LF files give the same lines and the raw text of each line is kept as it was.
+ * LF files give the same lines and the raw text of each line is kept as it was. A gzip-compressed file
+ * ({@code <name>.<ext>.gz}) is read as its format {@code <ext>}; a file of a text format whose first bytes are binary
+ * (compressed, an archive, NUL bytes) fails the listing, named.
  */
 public final class RawFiles {
 
@@ -57,9 +59,24 @@ public final class RawFiles {
    * @param headers file key to its column names (delimited formats with a header)
    * @param extraColumns columns present in the files that the source does not map (ignored)
    * @param ignoredFiles files whose extension the source does not read
+   * @param missingColumns columns the source maps to optional fields that a file lacks, each with the files
+   *     lacking it (their fields are null in every record of those files)
    */
   public record Input(List<RawFile> files, Map<String, List<String>> headers, Set<String> extraColumns,
-      List<String> ignoredFiles) {
+      List<String> ignoredFiles, Map<String, List<String>> missingColumns) {
+  }
+
+  /**
+   * The format extension of {@code path}: what follows its last dot, lower-cased, or, for a gzip-compressed file
+   * ({@code a.csv.gz}), what precedes {@code .gz}.
+   */
+  public static String extensionOf(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    if (name.endsWith(".gz")) {
+      name = name.substring(0, name.length() - 3);
+    }
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(dot + 1);
   }
 
   /** {@code relative} (e.g. {@code ../fx_rates}) resolved against the folder {@code input}. */
@@ -122,18 +139,26 @@ public final class RawFiles {
       }
       Map<String, List<String>> headers = new LinkedHashMap<>();
       Set<String> extra = new LinkedHashSet<>();
+      Map<String, List<String>> missing = new java.util.TreeMap<>();
       for (RawFile file : files) {
         FileFormat format = source.formats().get(file.extension());
+        if (format.type() == FormatType.CSV || format.type() == FormatType.WHITESPACE
+            || format.type() == FormatType.JSON) {
+          requireText(fs, file);
+        }
         if ((format.type() == FormatType.CSV || format.type() == FormatType.WHITESPACE)) {
           List<String> names = format.header() ? readHeader(fs, file, format) : format.columnNames();
           if (names == null) {
             continue; // an empty file: no header, no rows
           }
           checkColumns(source, file.path(), names, extra);
+          for (String column : missingOptionalColumns(source, names)) {
+            missing.computeIfAbsent(column, c -> new ArrayList<>()).add(file.path());
+          }
           headers.put(keyOf(file.path()), names);
         }
       }
-      return new Input(List.copyOf(files), headers, extra, ignored);
+      return new Input(List.copyOf(files), headers, extra, ignored, missing);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list input " + input + ": " + e.getMessage(), e);
     }
@@ -141,7 +166,7 @@ public final class RawFiles {
 
   /**
    * Checks that {@code columns} (a file's header or a table's columns) hold every column the source maps to a
-   * required field; adds the unmapped ones to {@code extra}.
+   * required field or to a field it lists in {@code expected}, each mapped column once; adds the unmapped ones to {@code extra}.
    */
   public static void checkColumns(SourceDef source, String file, List<String> columns, Set<String> extra) {
     List<String> missing = new ArrayList<>();
@@ -155,11 +180,105 @@ public final class RawFiles {
       throw new IllegalArgumentException("File " + file + " lacks required column" + (missing.size() > 1 ? "s " : " ")
           + String.join(", ", missing) + " of source " + source.name() + "; columns found: " + columns);
     }
+    Map<String, List<String>> used = DerivedFields.columnsUsed(source);
+    for (Map.Entry<String, List<String>> e : used.entrySet()) {
+      if (!columns.contains(e.getKey())) {
+        throw new IllegalArgumentException("File " + file + " lacks column " + e.getKey() + ", which "
+            + String.join(" and ", e.getValue()) + " of source " + source.name() + " reads; columns found: "
+            + columns);
+      }
+    }
+    List<String> expected = new ArrayList<>();
+    for (String field : source.feed().fieldNames()) {
+      String column = source.columnOf(field);
+      if (source.expected().contains(field) && !columns.contains(column)) {
+        expected.add(column.equals(field) ? column : column + " (" + field + ")");
+      }
+    }
+    if (!expected.isEmpty()) {
+      throw new IllegalArgumentException("File " + file + " lacks expected column" + (expected.size() > 1 ? "s " : " ")
+          + String.join(", ", expected) + " of source " + source.name() + " (optional, but listed in expected); "
+          + "columns found: " + columns);
+    }
+    Set<String> seen = new java.util.HashSet<>();
     for (String column : columns) {
-      if (!source.columns().containsValue(column)) {
+      if (!seen.add(column) && source.columns().containsValue(column)) {
+        throw new IllegalArgumentException("File " + file + " has column " + column + " more than once (source "
+            + source.name() + " maps it, so which one to read is ambiguous); columns found: " + columns);
+      }
+    }
+    for (String column : columns) {
+      if (!source.columns().containsValue(column) && !used.containsKey(column)) {
         extra.add(column);
       }
     }
+  }
+
+  /**
+   * The columns {@code columns} lacks that the source maps to optional fields (a renamed or dropped column: the
+   * field is null in every record), as {@code column (field)} when the names differ.
+   */
+  public static List<String> missingOptionalColumns(SourceDef source, List<String> columns) {
+    List<String> out = new ArrayList<>();
+    for (String field : source.feed().fieldNames()) {
+      String column = source.columnOf(field);
+      if (column != null && !source.required().contains(field) && !columns.contains(column)) {
+        out.add(column.equals(field) ? column : column + " (" + field + ")");
+      }
+    }
+    return out;
+  }
+
+  /** Fails, naming the file and what it holds, when a text file starts with compressed or binary bytes. */
+  private static void requireText(FileSystem fs, RawFile file) throws IOException {
+    byte[] head = new byte[512];
+    int n = 0;
+    try (java.io.InputStream in = open(fs, file.path())) {
+      while (n < head.length) {
+        int r = in.read(head, n, head.length - n);
+        if (r < 0) {
+          break;
+        }
+        n += r;
+      }
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      throw new IllegalArgumentException("File " + file.path() + " is named .gz but is not readable gzip-compressed "
+          + "data (" + e.getMessage() + ")");
+    }
+    String what = binaryKind(head, n);
+    if (what != null) {
+      throw new IllegalArgumentException("File " + file.path() + " holds " + what + ", not " + file.extension()
+          + " text; " + (what.startsWith("gzip") ? "name it " + new Path(file.path()).getName() + ".gz to have it"
+          + " read, or" : "") + " remove it from the delivery folder");
+    }
+  }
+
+  /** What binary content {@code head} (the first {@code n} bytes of a file, decompressed) is, or null for text. */
+  static String binaryKind(byte[] head, int n) {
+    if (n >= 2 && (head[0] & 0xFF) == 0x1F && (head[1] & 0xFF) == 0x8B) {
+      return "gzip-compressed data";
+    }
+    if (n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+      return "a zip archive";
+    }
+    if (n >= 3 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h') {
+      return "bzip2-compressed data";
+    }
+    if (n >= 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R' && head[3] == '1') {
+      return "Parquet data";
+    }
+    for (int i = 0; i < n; i++) {
+      if (head[i] == 0) {
+        return "binary data (a NUL byte at byte " + (i + 1) + ")";
+      }
+    }
+    return null;
+  }
+
+  /** Opens a raw file, decompressing a {@code .gz} one. */
+  private static java.io.InputStream open(FileSystem fs, String path) throws IOException {
+    java.io.InputStream in = fs.open(new Path(path));
+    return path.toLowerCase(Locale.ROOT).endsWith(".gz") ? new java.util.zip.GZIPInputStream(in) : in;
   }
 
   private static void collect(FileSystem fs, Path path, LocalDate day, SourceDef source, List<RawFile> files,
@@ -172,8 +291,7 @@ public final class RawFiles {
       if (child.isDirectory() || name.startsWith(".") || name.startsWith("_")) {
         continue;
       }
-      int dot = name.lastIndexOf('.');
-      String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+      String ext = extensionOf(name);
       if (source.formats().containsKey(ext)) {
         files.add(new RawFile(child.getPath().toString(), day, ext));
       } else {
@@ -183,7 +301,7 @@ public final class RawFiles {
   }
 
   private static List<String> readHeader(FileSystem fs, RawFile file, FileFormat format) throws IOException {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(new Path(file.path())),
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(open(fs, file.path()),
         Charset.forName(format.encoding())))) {
       String line = in.readLine();
       if (line == null) {
@@ -219,6 +337,18 @@ public final class RawFiles {
    */
   public static Dataset<Row> readLines(SparkSession spark, SourceDef source, Input input,
       CollectionAccumulator<String> lineCounts) {
+    return readLines(spark, source, input, lineCounts, null);
+  }
+
+  /**
+   * {@link #readLines(SparkSession, SourceDef, Input, CollectionAccumulator)}, skipping a delimited file's header
+   * line where it repeats further down (files concatenated upstream): each one skipped is reported to
+   * {@code repeatedHeaders} as {@code file:line (within its split)}, when not null. A CSV record whose quoted
+   * field spans lines (an odd number of quotes on the line) is joined with the lines that close it (at most
+   * {@link #MAX_RECORD_LINES} in all, within one split; a quote left open stays a malformed one-line record).
+   */
+  public static Dataset<Row> readLines(SparkSession spark, SourceDef source, Input input,
+      CollectionAccumulator<String> lineCounts, CollectionAccumulator<String> repeatedHeaders) {
     List<String> textPaths = new ArrayList<>();
     Map<String, Date> days = new HashMap<>();
     for (RawFile f : input.files()) {
@@ -230,7 +360,9 @@ public final class RawFiles {
     }
     Dataset<Row> lines = spark.createDataFrame(List.of(), RecordParser.linesSchema());
     if (!textPaths.isEmpty()) {
-      MapPartitionsFunction<Row, Row> split = rows -> new SplitLines(rows, source, days, lineCounts);
+      Map<String, List<String>> headers = new HashMap<>(input.headers());
+      MapPartitionsFunction<Row, Row> split = rows -> new SplitLines(rows, source, days, headers, lineCounts,
+          repeatedHeaders);
       Dataset<Row> text = spark.read().format("text").option("lineSep", "\n")
           .load(textPaths.toArray(String[]::new))
           .select(functions.col("value").cast("binary"), functions.col("_metadata.file_path"),
@@ -291,6 +423,9 @@ public final class RawFiles {
       DataTypes.createStructField(RecordParser.SPLIT_START, DataTypes.LongType, false),
       DataTypes.createStructField("lines_before", DataTypes.LongType, false)});
 
+  /** The most physical lines one CSV record (a quoted field with line breaks) is joined from. */
+  public static final int MAX_RECORD_LINES = 100;
+
   /**
    * Turns the text source's rows (bytes, file URI, split start) of one task into lines: numbers them within their
    * split, decodes them, drops the header line and reports each split's line count when it ends.
@@ -300,6 +435,11 @@ public final class RawFiles {
     private final SourceDef source;
     private final Map<String, Date> days;
     private final CollectionAccumulator<String> lineCounts;
+    private final Map<String, List<String>> headers;
+    private final CollectionAccumulator<String> repeatedHeaders;
+    /** Rows read ahead to close a quoted field and given back (in order). */
+    private final java.util.ArrayDeque<Row> pending = new java.util.ArrayDeque<>();
+    private List<String> header;
     private String uri;
     private String key;
     private long splitStart = -1;
@@ -310,17 +450,34 @@ public final class RawFiles {
     private Row next;
 
     SplitLines(java.util.Iterator<Row> rows, SourceDef source, Map<String, Date> days,
-        CollectionAccumulator<String> lineCounts) {
+        Map<String, List<String>> headers, CollectionAccumulator<String> lineCounts,
+        CollectionAccumulator<String> repeatedHeaders) {
       this.rows = rows;
       this.source = source;
       this.days = days;
+      this.headers = headers;
       this.lineCounts = lineCounts;
+      this.repeatedHeaders = repeatedHeaders;
+    }
+
+    private boolean hasRaw() {
+      return !pending.isEmpty() || rows.hasNext();
+    }
+
+    private Row nextRaw() {
+      return pending.isEmpty() ? rows.next() : pending.poll();
+    }
+
+    private String decode(Row r) {
+      byte[] bytes = (byte[]) r.get(0);
+      int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+      return new String(bytes, 0, length, charset);
     }
 
     @Override
     public boolean hasNext() {
-      while (next == null && rows.hasNext()) {
-        Row r = rows.next();
+      while (next == null && hasRaw()) {
+        Row r = nextRaw();
         String fileUri = r.getString(1);
         long start = r.getLong(2);
         if (start != splitStart || !fileUri.equals(uri)) {
@@ -330,6 +487,7 @@ public final class RawFiles {
             key = keyOf(new Path(java.net.URI.create(fileUri)).toString());
             format = RecordParser.formatOf(source, key);
             charset = Charset.forName(format.encoding());
+            header = format.header() && format.type() != FormatType.JSON ? headers.get(key) : null;
             day = days.get(key);
             if (day == null) {
               throw new IllegalStateException("Read a file that was not listed: " + key);
@@ -339,22 +497,101 @@ public final class RawFiles {
           lineNo = 0;
         }
         lineNo++;
-        byte[] bytes = (byte[]) r.get(0);
-        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-        String line = new String(bytes, 0, length, charset);
+        String line = decode(r);
         if (splitStart == 0 && lineNo == 1) {
           line = stripBom(line);
           if (format.header() && format.type() != FormatType.JSON) {
             continue;
           }
         }
-        next = RowFactory.create(day, key, lineNo, line, 0, splitStart);
+        if (header != null && isHeader(line)) {
+          if (repeatedHeaders != null) {
+            repeatedHeaders.add(key + ":" + (splitStart == 0 ? Long.toString(lineNo) : lineNo + "@" + splitStart));
+          }
+          continue;
+        }
+        long first = lineNo;
+        if (format.type() == FormatType.CSV && quoteOpen(line, false)) {
+          line = joinQuoted(line, fileUri, start);
+        }
+        next = RowFactory.create(day, key, first, line, 0, splitStart);
       }
       if (next == null) {
         report();
         return false;
       }
       return true;
+    }
+
+    /** Whether {@code line} is the file's header again (its fields are the header's names). */
+    private boolean isHeader(String line) {
+      String firstName = header.isEmpty() ? "" : header.get(0);
+      if (!stripBom(line).stripLeading().startsWith(firstName) && !line.startsWith("\"")) {
+        return false; // the cheap test that every data line fails
+      }
+      try {
+        List<String> fields = format.type() == FormatType.CSV
+            ? LineSplitter.csv(stripBom(line), format.delimiter()) : LineSplitter.whitespace(line);
+        return fields.equals(header);
+      } catch (LineSplitter.MalformedLineException e) {
+        return false;
+      }
+    }
+
+    /**
+     * Whether a quoted field is open at the end of {@code text} ({@code open}: one is open at its start), read as
+     * {@link LineSplitter#csv} reads: a quote opens a field only at the field's start (a stray quote inside an
+     * unquoted field opens nothing: that line is malformed on its own), a doubled quote inside one is a quote.
+     */
+    private boolean quoteOpen(String text, boolean open) {
+      char delimiter = format.delimiter();
+      boolean quoted = open;
+      boolean fieldStart = !open;
+      for (int i = 0; i < text.length(); i++) {
+        char ch = text.charAt(i);
+        if (quoted) {
+          if (ch == '"') {
+            if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+              i++;
+            } else {
+              quoted = false;
+            }
+          }
+        } else if (ch == '"' && fieldStart) {
+          quoted = true;
+        }
+        fieldStart = !quoted && ch == delimiter;
+      }
+      return quoted;
+    }
+
+    /**
+     * {@code line} joined with the following lines of its split up to the one that closes its open quote; the
+     * lines joined are counted. When none closes it within {@link #MAX_RECORD_LINES}, the split or the input, the
+     * lines read ahead are given back and {@code line} is returned alone.
+     */
+    private String joinQuoted(String line, String fileUri, long start) {
+      List<Row> ahead = new ArrayList<>();
+      StringBuilder record = new StringBuilder(line);
+      boolean open = true;
+      while (open && ahead.size() < MAX_RECORD_LINES - 1 && hasRaw()) {
+        Row r = nextRaw();
+        ahead.add(r);
+        if (r.getLong(2) != start || !r.getString(1).equals(fileUri)) {
+          break;
+        }
+        String more = decode(r);
+        record.append('\n').append(more);
+        open = quoteOpen(more, true);
+      }
+      if (open) {
+        for (int i = ahead.size() - 1; i >= 0; i--) {
+          pending.addFirst(ahead.get(i));
+        }
+        return line;
+      }
+      lineNo += ahead.size();
+      return record.toString();
     }
 
     @Override

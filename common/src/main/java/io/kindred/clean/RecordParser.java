@@ -7,6 +7,7 @@ import io.kindred.clean.Feed.Field;
 import io.kindred.clean.Feed.Kind;
 import io.kindred.clean.SourceDef.FileFormat;
 import io.kindred.clean.SourceDef.FormatType;
+import io.kindred.lake.Tables;
 import io.kindred.quality.Reason;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -36,6 +37,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
@@ -45,7 +47,10 @@ import org.apache.spark.util.CollectionAccumulator;
  * acceptable on its own: the first rule it breaks becomes its reason (null when it passes). Rules that need other
  * records (duplicates, FX rates) come later, in {@link Cleaning}.
  *
- * <p>Order of the checks: the line splits ({@code malformed_record}); the customer id is present
+ * <p>Order of the checks: the record's text decodes in the file's encoding ({@code bad_encoding}); the line splits
+ * ({@code malformed_record}); each mapped value is a single value ({@code not_a_scalar}, JSON), holds no control
+ * character ({@code control_character}) and is at most {@link #withMaxFieldLength max-field-length} characters long
+ * ({@code field_too_long}); the customer id is present
  * ({@code missing_customer_id}); the other required fields are present ({@code missing_required_field}); timestamps
  * and dates parse ({@code bad_timestamp}); numbers parse ({@code bad_number}); then the feed's own rules. A
  * malformed value of an optional field the feed keeps records without ({@link Feed#keptWhenMalformed}) is nulled
@@ -71,6 +76,13 @@ public final class RecordParser implements Serializable {
   /** The record's event time, used to order copies of one key. */
   public static final String EVENT_TIME = "event_time";
 
+  /** The default of {@code kindred.clean.max-field-length}: the longest value a field may hold, in characters. */
+  public static final int DEFAULT_MAX_FIELD_LENGTH = 4096;
+  /** What a decoder puts for bytes that are not valid in the file's encoding (see {@link RawFiles#readLines}). */
+  static final char REPLACEMENT = '\uFFFD';
+  /** A byte-order mark: stripped at the start of a file, a control character anywhere else. */
+  static final char BOM = '\uFEFF';
+
   /** The interaction types Kindred knows. */
   public static final Set<String> INTERACTION_TYPES = Set.of("follow", "unfollow", "like", "comment", "share",
       "mention", "referral", "review");
@@ -87,6 +99,9 @@ public final class RecordParser implements Serializable {
   private transient Set<String> reportedUnmapped;
   /** What every record needs of the source and feed, worked out once per task (see {@link Plan}). */
   private transient Plan plan;
+  private int maxFieldLength = DEFAULT_MAX_FIELD_LENGTH;
+  /** The JSON fields of the record being split whose value is an object or an array. */
+  private transient Set<String> jsonContainers;
 
   /**
    * @param source the source definition
@@ -107,6 +122,15 @@ public final class RecordParser implements Serializable {
     return this;
   }
 
+  /** Quarantines as {@code field_too_long} a record with a value longer than {@code maxFieldLength} characters. */
+  public RecordParser withMaxFieldLength(int maxFieldLength) {
+    if (maxFieldLength < 1) {
+      throw new IllegalArgumentException("kindred.clean.max-field-length must be at least 1, got " + maxFieldLength);
+    }
+    this.maxFieldLength = maxFieldLength;
+    return this;
+  }
+
   private void noteUnmapped(Set<String> keys) {
     if (mappedColumns == null) {
       mappedColumns = new java.util.HashSet<>();
@@ -116,6 +140,8 @@ public final class RecordParser implements Serializable {
           mappedColumns.add(column);
         }
       }
+      // the columns derived fields and derived ids read are used, not extra
+      mappedColumns.addAll(DerivedFields.columnsUsed(source).keySet());
       reportedUnmapped = new java.util.HashSet<>();
     }
     for (String key : keys) {
@@ -181,7 +207,11 @@ public final class RecordParser implements Serializable {
     }
   }
 
-  /** Parses one line (a row of {@link #linesSchema()}) into a row of {@link #parsedSchema(Feed)}. */
+  /**
+   * Parses one line (a row of {@link #linesSchema()}, followed by the values of the source's derived fields in the
+   * order of {@link SourceDef#derivedFields()}, computed by {@link DerivedFields#withDerivedValues}) into a row of
+   * {@link #parsedSchema(Feed)}.
+   */
   public Row parse(Row line) {
     Plan p = plan();
     int n = p.kinds.length;
@@ -193,6 +223,7 @@ public final class RecordParser implements Serializable {
     String raw = line.getString(3);
     int occurrence = line.getInt(4);
     Long splitStart = line.size() > 5 && !line.isNullAt(5) ? line.getLong(5) : null;
+    int width = linesSchema().size();
     Reason reason = null;
     String detail = null;
     String recordId = null;
@@ -201,18 +232,27 @@ public final class RecordParser implements Serializable {
     Timestamp eventTime = null;
     try {
       split(file, raw, text);
+      Object[] derived = new Object[n];
+      for (int k = 0; k < p.derived.length; k++) {
+        // computed by Spark (DerivedFields), typed: a field's text is only used to see whether it is present
+        Object v = line.get(width + k);
+        derived[p.derived[k]] = v;
+        text[p.derived[k]] = v == null ? null : v.toString();
+      }
+      int idIndex = p.idIndex;
+      if (idIndex >= 0 && text[idIndex] != null && !text[idIndex].isBlank()) {
+        recordId = text[idIndex].strip(); // named in the quarantine whatever the record's fault
+      }
+      checkValues(text);
       for (int i = 0; i < n; i++) {
         String value = text[i];
         text[i] = value == null || value.isBlank() ? null : value.strip();
       }
-      int idIndex = p.idIndex;
-      if (idIndex >= 0 && text[idIndex] != null) {
-        recordId = text[idIndex];
-      }
       requirePresent(text);
       for (int i = 0; i < n; i++) {
         try {
-          typed[i] = type(p.names[i], p.kinds[i], text[i]);
+          typed[i] = p.isDerived[i] ? (text[i] == null ? null : p.kinds[i] == Kind.STRING ? text[i] : derived[i])
+              : type(p.names[i], p.kinds[i], text[i]);
         } catch (Rejected r) {
           if (!p.keptWhenMalformed[i]) {
             throw r;
@@ -222,7 +262,7 @@ public final class RecordParser implements Serializable {
         }
       }
       if (source.derivedId() != null && idIndex >= 0) {
-        recordId = derivedId(typed, occurrence);
+        recordId = derivedId(typed, p.rawIdColumns.isEmpty() ? null : sourceValues(line, p.rawIdColumns), occurrence);
         text[idIndex] = recordId;
         typed[idIndex] = recordId;
       }
@@ -267,9 +307,21 @@ public final class RecordParser implements Serializable {
     Plan p = plan();
     FileLayout layout = p.layoutOf(file);
     FileFormat format = layout.format;
+    int bad = raw.indexOf(REPLACEMENT);
+    if (bad >= 0) {
+      throw new Rejected(Reason.BAD_ENCODING, "bytes not valid in " + format.encoding() + " at character "
+          + (bad + 1) + " (declare the file's encoding in the source's format, e.g. encoding = ISO-8859-1)");
+    }
+    if (raw.isBlank()) {
+      throw new Rejected(Reason.MALFORMED_RECORD, "empty line");
+    }
     if (layout.positions == null) {
       Map<String, String> values = splitJson(raw);
       for (int i = 0; i < out.length; i++) {
+        if (p.columns[i] != null && jsonContainers.contains(p.columns[i])) {
+          throw new Rejected(Reason.NOT_A_SCALAR, p.names[i] + " (" + p.columns[i] + ") is a JSON "
+              + (values.get(p.columns[i]).startsWith("[") ? "array" : "object") + ", expected a single value");
+        }
         out[i] = p.columns[i] != null ? values.get(p.columns[i]) : p.constants[i];
       }
       return;
@@ -293,6 +345,42 @@ public final class RecordParser implements Serializable {
     }
   }
 
+  /**
+   * The text of the source's own columns {@code columns} in {@code line} (a row of {@link #linesSchema()}), null for
+   * a column the record does not carry; null when the line does not split (it is quarantined as malformed).
+   */
+  public String[] sourceValues(Row line, List<String> columns) {
+    String file = line.getString(1);
+    String raw = line.getString(3);
+    String[] out = new String[columns.size()];
+    if (raw == null) {
+      return null;
+    }
+    try {
+      FileLayout layout = plan().layoutOf(file);
+      if (layout.positions == null) {
+        Map<String, String> values = splitJson(raw);
+        for (int i = 0; i < out.length; i++) {
+          out[i] = values.get(columns.get(i));
+        }
+        return out;
+      }
+      FileFormat format = layout.format;
+      List<String> fields = format.type() == FormatType.CSV ? LineSplitter.csv(raw, format.delimiter())
+          : LineSplitter.whitespace(raw);
+      if (fields.size() != layout.names.size()) {
+        return null;
+      }
+      for (int i = 0; i < out.length; i++) {
+        int at = layout.names.lastIndexOf(columns.get(i));
+        out[i] = at < 0 ? null : fields.get(at);
+      }
+      return out;
+    } catch (Rejected | LineSplitter.MalformedLineException e) {
+      return null;
+    }
+  }
+
   private Map<String, String> splitJson(String raw) throws Rejected {
     if (json == null) {
       json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -308,6 +396,10 @@ public final class RecordParser implements Serializable {
       throw new Rejected(Reason.MALFORMED_RECORD, "not a JSON object");
     }
     Map<String, String> out = new java.util.HashMap<>();
+    if (jsonContainers == null) {
+      jsonContainers = new java.util.HashSet<>();
+    }
+    jsonContainers.clear();
     node.properties().forEach(e -> {
       JsonNode v = e.getValue();
       String value;
@@ -319,6 +411,9 @@ public final class RecordParser implements Serializable {
         value = v.decimalValue().toPlainString();
       } else {
         value = v.toString();
+        if (v.isContainerNode()) {
+          jsonContainers.add(e.getKey());
+        }
       }
       out.put(e.getKey(), value);
     });
@@ -338,9 +433,7 @@ public final class RecordParser implements Serializable {
 
   /** The format of {@code file}, by its extension. */
   public static FileFormat formatOf(SourceDef source, String file) {
-    String name = file.substring(file.lastIndexOf('/') + 1);
-    int dot = name.lastIndexOf('.');
-    String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    String ext = RawFiles.extensionOf(file);
     FileFormat format = source.formats().get(ext);
     if (format == null && ext.equals("parquet")) {
       // the data files of a Delta table
@@ -354,10 +447,33 @@ public final class RecordParser implements Serializable {
     return format;
   }
 
+  /** Rejects a record with a value holding a control character or longer than the field length limit. */
+  private void checkValues(String[] text) throws Rejected {
+    Plan p = plan();
+    for (int i = 0; i < text.length; i++) {
+      String value = text[i];
+      if (value == null) {
+        continue;
+      }
+      if (value.length() > maxFieldLength) {
+        throw new Rejected(Reason.FIELD_TOO_LONG, p.names[i] + " is " + value.length() + " characters long; at most "
+            + maxFieldLength + " (kindred.clean.max-field-length)");
+      }
+      for (int c = 0; c < value.length(); c++) {
+        char ch = value.charAt(c);
+        if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' || ch == 0x7F || ch == BOM) {
+          throw new Rejected(Reason.CONTROL_CHARACTER, p.names[i] + " holds control character "
+              + String.format(Locale.ROOT, "U+%04X", (int) ch) + " at character " + (c + 1));
+        }
+      }
+    }
+  }
+
   private void requirePresent(String[] text) throws Rejected {
     Plan p = plan();
     if (p.customerIndex >= 0 && text[p.customerIndex] == null) {
-      throw new Rejected(Reason.MISSING_CUSTOMER_ID, p.names[p.customerIndex] + " is missing or empty");
+      throw new Rejected(Reason.MISSING_CUSTOMER_ID, p.names[p.customerIndex] + derivedFrom(p.customerIndex)
+          + " is missing or empty");
     }
     List<String> missing = null;
     for (int i : p.required) {
@@ -365,12 +481,18 @@ public final class RecordParser implements Serializable {
         if (missing == null) {
           missing = new ArrayList<>();
         }
-        missing.add(p.names[i]);
+        missing.add(p.names[i] + derivedFrom(i));
       }
     }
     if (missing != null) {
       throw new Rejected(Reason.MISSING_REQUIRED_FIELD, "required fields missing or empty: " + missing);
     }
+  }
+
+  /** For a derived field: {@code  (derived: <expression>)}; else empty. */
+  private String derivedFrom(int field) {
+    Plan p = plan();
+    return p.isDerived[field] ? " (derived: " + source.derived().get(p.names[field]) + ")" : "";
   }
 
   private Object type(String field, Kind kind, String value) throws Rejected {
@@ -381,13 +503,17 @@ public final class RecordParser implements Serializable {
       case STRING -> value;
       case TIMESTAMP -> Timestamp.from(parseTimestamp(field, value));
       case DATE -> Date.valueOf(parseDate(field, value));
-      case DECIMAL -> parseDecimal(field, value);
+      case DECIMAL -> fitDecimal(field, value, parseDecimal(field, value), storedDecimal(source.feed(), field));
       case INTEGER -> {
         BigDecimal d = parseDecimal(field, value);
+        if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) {
+          throw new Rejected(Reason.BAD_NUMBER, field + " '" + value + "' is not a whole number");
+        }
         try {
           yield d.intValueExact();
         } catch (ArithmeticException e) {
-          throw new Rejected(Reason.BAD_NUMBER, field + " '" + value + "' is not a whole number");
+          throw new Rejected(Reason.BAD_NUMBER, field + " '" + value + "' is out of range: at most "
+              + Integer.MAX_VALUE + " in absolute value");
         }
       }
       case BOOLEAN -> switch (value.toLowerCase(Locale.ROOT)) {
@@ -406,6 +532,10 @@ public final class RecordParser implements Serializable {
       if (source.timestampFormat().equalsIgnoreCase("iso-offset")) {
         Instant fast = IsoTimes.parseOffsetDateTime(value);
         return fast != null ? fast : OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+      }
+      if (source.timestampFormat().equalsIgnoreCase("epoch-seconds")
+          || source.timestampFormat().equalsIgnoreCase("epoch-millis")) {
+        return parseEpoch(field, value, source.timestampFormat().equalsIgnoreCase("epoch-millis"));
       }
       if (source.timestampFormat().equalsIgnoreCase("iso")) {
         TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(value, ZonedDateTime::from,
@@ -431,6 +561,30 @@ public final class RecordParser implements Serializable {
       throw new Rejected(Reason.BAD_TIMESTAMP, field + " '" + value + "' is not a timestamp in format "
           + source.timestampFormat());
     }
+  }
+
+  /**
+   * A whole number of seconds or milliseconds since 1970-01-01T00:00Z (seconds may carry a fraction, down to the
+   * microsecond); a value that is not one, or outside years 0001..9999, is a bad timestamp.
+   */
+  private static Instant parseEpoch(String field, String value, boolean millis) throws Rejected {
+    String unit = millis ? "epoch-millis" : "epoch-seconds";
+    if (!isPlainNumber(value)) {
+      throw new Rejected(Reason.BAD_TIMESTAMP, field + " '" + value + "' is not a timestamp in format " + unit);
+    }
+    BigDecimal micros = new BigDecimal(value).movePointRight(millis ? 3 : 6);
+    if (micros.scale() > 0 && micros.stripTrailingZeros().scale() > 0
+        || micros.abs().compareTo(BigDecimal.valueOf(253_402_300_799_000_000L)) > 0) {
+      throw new Rejected(Reason.BAD_TIMESTAMP, field + " '" + value + "' is not a timestamp in format " + unit
+          + " (whole microseconds in years 0001..9999)");
+    }
+    long m = micros.longValue();
+    Instant instant = Instant.ofEpochSecond(Math.floorDiv(m, 1_000_000L), Math.floorMod(m, 1_000_000L) * 1000L);
+    if (instant.isBefore(Instant.parse("0001-01-01T00:00:00Z"))) {
+      throw new Rejected(Reason.BAD_TIMESTAMP, field + " '" + value + "' is not a timestamp in format " + unit
+          + " (whole microseconds in years 0001..9999)");
+    }
+    return instant;
   }
 
   private LocalDate parseDate(String field, String value) throws Rejected {
@@ -468,10 +622,47 @@ public final class RecordParser implements Serializable {
     return new BigDecimal(v);
   }
 
-  private String derivedId(Object[] typed, int occurrence) {
+  /**
+   * The range and scale a decimal field of {@code feed} must fit: a transaction's amount those it is stored with in
+   * silver ({@link Tables#ORIGINAL_AMOUNT}), other decimals (FX rates) those of the parsed record. A rate with more
+   * places than {@link Tables#FX_RATE} keeps is rounded to them when stored, as a rate is a measurement.
+   */
+  static DecimalType storedDecimal(Feed feed, String field) {
+    return (DecimalType) (feed == Feed.TRANSACTIONS ? Tables.ORIGINAL_AMOUNT : sparkType(Kind.DECIMAL));
+  }
+
+  /**
+   * {@code d} when it fits {@code stored} exactly (at most its precision - scale integer digits and its scale in
+   * decimal places, trailing zeros aside): nothing is rounded, and no value fails the write.
+   */
+  private static BigDecimal fitDecimal(String field, String value, BigDecimal d, DecimalType stored)
+      throws Rejected {
+    BigDecimal stripped = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+    int integerDigits = Math.max(stripped.precision() - stripped.scale(), 0);
+    int maxIntegerDigits = stored.precision() - stored.scale();
+    if (integerDigits > maxIntegerDigits) {
+      throw new Rejected(Reason.BAD_NUMBER, field + " '" + abbreviate(value) + "' is out of range: " + integerDigits
+          + " integer digits, at most " + maxIntegerDigits);
+    }
+    if (stripped.scale() > stored.scale()) {
+      throw new Rejected(Reason.BAD_NUMBER, field + " '" + abbreviate(value) + "' has " + stripped.scale()
+          + " decimal places, at most " + stored.scale() + " are stored (not rounded)");
+    }
+    return d;
+  }
+
+  private static String abbreviate(String value) {
+    return value.length() <= 60 ? value : value.substring(0, 57) + "...";
+  }
+
+  private String derivedId(Object[] typed, String[] rawValues, int occurrence) {
     StringBuilder key = new StringBuilder(source.name());
+    int raw = 0;
     for (String f : source.derivedId().fields()) {
-      key.append('\u0001').append(canonical(typed[source.feed().indexOf(f)]));
+      int at = source.feed().indexOf(f);
+      // a source column (not a canonical field): its text as written, stripped
+      String rawValue = at >= 0 || rawValues == null ? null : rawValues[raw++];
+      key.append('\u0001').append(at >= 0 ? canonical(typed[at]) : rawValue == null ? "\u0000" : rawValue.strip());
     }
     key.append('\u0001').append(source.derivedId().repeatsAreDistinct() ? occurrence : 0);
     return "X" + sha256(key.toString()).substring(0, 24);
@@ -648,6 +839,12 @@ public final class RecordParser implements Serializable {
     final boolean[] keptWhenMalformed;
     final int customerIndex;
     final int idIndex;
+    /** Per field: computed by a Spark SQL expression (its value arrives with the line). */
+    final boolean[] isDerived;
+    /** The derived fields' indices, in the order their values follow the line's columns. */
+    final int[] derived;
+    /** The source columns the derived id hashes besides canonical fields. */
+    final List<String> rawIdColumns;
     final ZoneId zone;
     final MessageDigest sha256;
     private final SourceDef source;
@@ -681,6 +878,12 @@ public final class RecordParser implements Serializable {
         case FX_RATES -> null;
       };
       customerIndex = customerField == null ? -1 : feed.indexOf(customerField);
+      isDerived = new boolean[n];
+      derived = source.derivedFields().stream().mapToInt(feed::indexOf).toArray();
+      for (int i : derived) {
+        isDerived[i] = true;
+      }
+      rawIdColumns = source.rawIdColumns();
       idIndex = feed.idField() == null ? -1 : feed.indexOf(feed.idField());
       zone = ZoneId.of(source.timeZone());
       try {

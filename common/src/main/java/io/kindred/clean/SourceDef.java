@@ -44,15 +44,23 @@ import java.util.Set;
  * @param freePurchases whether a purchase of amount 0 is accepted ({@code free-purchases = accept}); by default
  *     it is quarantined as {@code non_positive_amount}. Sources whose data has real free purchases (CDNOW: 80 of
  *     them, the only purchase of 8 of its sample customers) accept them, so the CLV models see every purchase day.
+ * @param derived canonical field to a Spark SQL expression over the source's columns ({@code derived { amount =
+ *     "Quantity * UnitPrice" }}), evaluated by Spark while the records are parsed (see {@link DerivedFields})
+ * @param maxQuarantineRate this source's own quarantine-rate threshold ({@code max-quarantine-rate}), overriding
+ *     {@code kindred.quarantine.max-rate}, or null
+ * @param expected optional fields whose column every delimited file (by its header) and table must have
+ *     ({@code expected = [category]}): a file without it fails the run, naming the file, the column and the columns
+ *     found; the column of any other optional field may be missing (a warning, the field null)
  */
 public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileFormat> formats,
     Map<String, String> columns, Map<String, String> constants, Set<String> optional, String timestampFormat,
     String dateFormat, String timeZone, String decimalSeparator, String groupingSeparator, DerivedId derivedId,
-    SourceDef fxRates, String fxInput, boolean freePurchases) implements Serializable {
+    SourceDef fxRates, String fxInput, boolean freePurchases, Map<String, String> derived,
+    Double maxQuarantineRate, Set<String> expected) implements Serializable {
 
   /** Source definitions shipped in {@code conf/sources/} (packaged in the jar as {@code sources/<name>.conf}). */
   public static final List<String> BUILT_IN = List.of("generator-transactions", "generator-customers",
-      "generator-interactions", "cdnow");
+      "generator-interactions", "cdnow", "invoice-lines");
 
   /** How the input path is organised. */
   public enum Layout { DAILY, SINGLE }
@@ -73,11 +81,16 @@ public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileF
       List<String> columnNames) implements Serializable {
   }
 
+  /** The timestamp formats besides java.time patterns. */
+  public static final List<String> TIMESTAMP_KEYWORDS = List.of("iso-offset", "iso", "epoch-seconds",
+      "epoch-millis");
+
   /**
-   * A deterministic id for sources without one: a hash of the source name, the listed canonical fields and, when
+   * A deterministic id for sources without one: a hash of the source name, the listed fields and, when
    * {@code repeatsAreDistinct}, the number of identical lines before this one in the same file.
    *
-   * @param fields canonical fields hashed
+   * @param fields canonical fields or, for a name that is not a canonical field, the source's own column (its raw
+   *     text) hashed
    * @param repeatsAreDistinct true: identical lines in one file are distinct records (repeat purchases); false:
    *     they are copies (exact duplicates, dropped and counted)
    */
@@ -92,6 +105,20 @@ public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileF
       out.remove(feed.idField());
     }
     return out;
+  }
+
+  /** The raw source columns {@link #derivedId} hashes (its fields that are not canonical fields), in its order. */
+  public List<String> rawIdColumns() {
+    if (derivedId == null) {
+      return List.of();
+    }
+    List<String> known = feed.fieldNames();
+    return derivedId.fields().stream().filter(f -> !known.contains(f)).toList();
+  }
+
+  /** The canonical fields computed by an expression, in the feed's field order. */
+  public List<String> derivedFields() {
+    return feed.fieldNames().stream().filter(derived::containsKey).toList();
   }
 
   /** The source column of canonical field {@code field}, or null. */
@@ -166,6 +193,7 @@ public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileF
     }
     Map<String, String> columns = stringMap(c, "columns");
     Map<String, String> constants = stringMap(c, "constants");
+    Map<String, String> derived = stringMap(c, "derived");
     Set<String> optional = new LinkedHashSet<>(c.hasPath("optional") ? c.getStringList("optional") : List.of());
     DerivedId derivedId = null;
     if (c.hasPath("derived-id")) {
@@ -192,7 +220,8 @@ public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileF
         c.hasPath("time-zone") ? c.getString("time-zone") : "UTC",
         c.hasPath("number.decimal-separator") ? c.getString("number.decimal-separator") : ".",
         c.hasPath("number.grouping-separator") ? c.getString("number.grouping-separator") : "",
-        derivedId, fx, fxInput, freePurchases(c, origin));
+        derivedId, fx, fxInput, freePurchases(c, origin), Map.copyOf(derived), maxQuarantineRate(c, origin),
+        Set.copyOf(c.hasPath("expected") ? c.getStringList("expected") : List.of()));
     def.check(origin);
     return def;
   }
@@ -204,6 +233,18 @@ public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileF
           + "'quarantine', got '" + value + "'");
     }
     return value.equals("accept");
+  }
+
+  private static Double maxQuarantineRate(Config c, String origin) {
+    if (!c.hasPath("max-quarantine-rate")) {
+      return null;
+    }
+    double rate = c.getDouble("max-quarantine-rate");
+    if (!(rate >= 0 && rate <= 1)) {
+      throw new IllegalArgumentException("Source definition " + origin + ": max-quarantine-rate must be a rate in "
+          + "[0, 1], got " + c.getValue("max-quarantine-rate").unwrapped());
+    }
+    return rate;
   }
 
   private void check(String origin) {
@@ -224,23 +265,57 @@ public record SourceDef(String name, Feed feed, Layout layout, Map<String, FileF
         problems.add("optional lists '" + key + "', which is not a canonical field");
       }
     }
-    for (String field : required()) {
-      if (!columns.containsKey(field) && !constants.containsKey(field)) {
-        problems.add("required field '" + field + "' is neither mapped (columns) nor a constant");
-      }
-    }
-    if (derivedId != null) {
-      if (columns.containsKey(feed.idField())) {
-        problems.add("derived-id is set but " + feed.idField() + " is mapped too");
-      }
-      for (String f : derivedId.fields()) {
-        if (!known.contains(f)) {
-          problems.add("derived-id.fields lists '" + f + "', which is not a canonical field");
+    List<String> derivedKeys = new ArrayList<>(derivedFields());
+    derived.keySet().stream().filter(k -> !known.contains(k)).sorted().forEach(derivedKeys::add);
+    for (String key : derivedKeys) {
+      String expression = derived.get(key);
+      if (!known.contains(key)) {
+        problems.add("derived." + key + " is not a canonical field");
+      } else if (columns.containsKey(key) || constants.containsKey(key)) {
+        problems.add("derived." + key + " is also " + (columns.containsKey(key) ? "mapped (columns)" : "a constant"));
+      } else {
+        String bad = DerivedFields.parseProblem(expression);
+        if (bad != null) {
+          problems.add("derived." + key + " = \"" + expression + "\" is not a Spark SQL expression: " + bad);
         }
       }
     }
+    for (String field : expected) {
+      if (!known.contains(field)) {
+        problems.add("expected lists '" + field + "', which is not a canonical field");
+      }
+    }
+    for (String field : known) {
+      if (expected.contains(field) && (!optional.contains(field) || !columns.containsKey(field))) {
+        problems.add("expected lists '" + field + "', which is not an optional field mapped in columns");
+      }
+    }
+    for (String field : required()) {
+      if (!columns.containsKey(field) && !constants.containsKey(field) && !derived.containsKey(field)) {
+        problems.add("required field '" + field + "' is neither mapped (columns), derived nor a constant");
+      }
+    }
+    String format = timestampFormat.toLowerCase(Locale.ROOT);
+    if (!TIMESTAMP_KEYWORDS.contains(format)) {
+      try {
+        java.time.format.DateTimeFormatter.ofPattern(timestampFormat);
+      } catch (IllegalArgumentException e) {
+        problems.add("timestamp-format '" + timestampFormat + "' is neither one of " + TIMESTAMP_KEYWORDS
+            + " nor a java.time pattern (" + e.getMessage() + ")");
+      }
+    }
+    if (derivedId != null) {
+      if (columns.containsKey(feed.idField()) || derived.containsKey(feed.idField())) {
+        problems.add("derived-id is set but " + feed.idField() + " is " + (columns.containsKey(feed.idField())
+            ? "mapped" : "derived") + " too");
+      }
+      if (derivedId.fields().isEmpty()) {
+        problems.add("derived-id.fields is empty");
+      }
+    }
     if (feed == Feed.TRANSACTIONS && fxRates == null && !constants.containsKey("currency")) {
-      problems.add("a transactions source needs fx-rates { ... } or a constant currency");
+      problems.add("a transactions source needs fx-rates { ... } or a constant currency (the reporting currency, "
+          + "kindred.reporting-currency)");
     }
     try {
       java.time.ZoneId.of(timeZone);

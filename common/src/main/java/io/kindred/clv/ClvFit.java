@@ -24,10 +24,15 @@ import java.util.Map;
  *                       the local quadratic, in standard errors of the log-parameter it is largest in (accepted at
  *                       most {@value MaximumLikelihood#MAX_NEWTON_STEP})
  * @param fitTime        wall time of the fit, standard errors included
+ * @param boundary       null for an interior optimum; for a fit whose likelihood has its supremum on a boundary of
+ *                       the parameter space (status {@code boundary}, {@code params} the limiting model, see
+ *                       {@link NoDropoutLimit} and {@link ConstantSpendLimit}), what sits there: {@code a -> 0} or
+ *                       {@code p -> infinity}
  */
 public record ClvFit<P extends ClvParams>(P params, double[] standardErrors, double logLikelihood, long customers,
                                           long distinctRows, int iterations, String convergence, FitStatus status,
-                                          double gradientNorm, double newtonStep, Duration fitTime)
+                                          double gradientNorm, double newtonStep, Duration fitTime,
+                                          String boundary)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -51,21 +56,26 @@ public record ClvFit<P extends ClvParams>(P params, double[] standardErrors, dou
     return params.modelName();
   }
 
-  /** Parameter names to standard errors, in order. */
+  /**
+   * Parameter names to standard errors, in order; a parameter without one (NaN: at a boundary, such as {@code a = 0}
+   * of {@link NoDropoutLimit}) is left out.
+   */
   public Map<String, Double> standardErrorMap() {
     Map<String, Double> out = new LinkedHashMap<>();
     List<String> names = params.parameterNames();
     for (int i = 0; i < standardErrors.length; i++) {
-      out.put(names.get(i), standardErrors[i]);
+      if (!Double.isNaN(standardErrors[i])) {
+        out.put(names.get(i), standardErrors[i]);
+      }
     }
     return out;
   }
 
   @Override
   public String toString() {
-    return String.format(java.util.Locale.ROOT, "%s %s: %.1e standard errors from the optimum (accepted at <= %s),"
+    return String.format(java.util.Locale.ROOT, "%s %s%s: %.1e standard errors from the optimum (accepted at <= %s),"
             + " gradient norm %.2g; %s se %s LL %.4f customers %d distinct %d iterations %d (breeze: %s) in %d ms",
-        model(), status.code(), newtonStep, MaximumLikelihood.MAX_NEWTON_STEP, gradientNorm, readable(params.asMap()),
+        model(), status.code(), boundary == null ? "" : " (" + boundary + ")", newtonStep, MaximumLikelihood.MAX_NEWTON_STEP, gradientNorm, readable(params.asMap()),
         readable(standardErrorMap()), logLikelihood, customers, distinctRows, iterations, convergence,
         fitTime.toMillis());
   }

@@ -10,10 +10,26 @@ public class ClvFitException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public ClvFitException(String message) {
-    super(message);
+    this(message, null, Double.NaN);
   }
 
   public ClvFitException(String message, Throwable cause) {
+    this(message, cause, Double.NaN);
+  }
+
+  /**
+   * @param logLikelihoodWhereStopped the total log-likelihood where the optimiser stopped (NaN when unknown): a
+   *                                  boundary fit is accepted only when its limit is at least as likely
+   */
+  public ClvFitException(String message, Throwable cause, double logLikelihoodWhereStopped) {
     super(message, cause);
+    this.logLikelihoodWhereStopped = logLikelihoodWhereStopped;
+  }
+
+  private final double logLikelihoodWhereStopped;
+
+  /** The total log-likelihood where the optimiser stopped, NaN when unknown. */
+  public double logLikelihoodWhereStopped() {
+    return logLikelihoodWhereStopped;
   }
 }

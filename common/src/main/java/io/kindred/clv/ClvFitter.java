@@ -69,7 +69,8 @@ public final class ClvFitter {
       throw new ClvFitException(e.getMessage() + ". Pareto/NBD is fitted where neither alpha nor beta (each plus the "
           + "smallest t_x) is more than " + (long) ParetoNbdLikelihood.MAX_PARAMETER_RATIO + " times the other; an "
           + "optimum beyond (s and beta growing together: every customer with about the same dropout rate) is not "
-          + "identified by these data: use kindred.features.clv.model = bg_nbd or mbg_nbd", e);
+          + "identified by these data: use kindred.features.clv.model = bg_nbd or mbg_nbd", e,
+          e.logLikelihoodWhereStopped());
     }
     double[] v = MaximumLikelihood.exp(o.logParams());
     return record(new ParetoNbdParams(v[0], v[1], v[2], v[3]), o, data.customers(), data.size());
@@ -117,7 +118,7 @@ public final class ClvFitter {
           + " when spend goes with purchase frequency (here the correlation of x and mean spend is %.3f; the model"
           + " assumes none). kindred.features.clv.gamma-gamma-shape-penalty = 0.001 (or up to 0.01) fits a"
           + " penalised model that stays finite.", e.getMessage(), data.customers(), data.frequencySpendCorrelation()),
-          e);
+          e, e.logLikelihoodWhereStopped());
     }
     double[] v = MaximumLikelihood.exp(o.logParams());
     if (penalty > 0) {
@@ -126,6 +127,165 @@ public final class ClvFitter {
           o.newtonStep(), o.fitTime());
     }
     return record(new GammaGammaParams(v[0], v[1], v[2]), o, data.customers(), data.size());
+  }
+
+  /**
+   * Fits BG/NBD and its {@code a -> 0} limit (nobody drops out, {@link #noDropoutLimit}), and returns the limit when
+   * the likelihood's supremum is there: when the full fit fails (a Hessian that is not negative definite, an optimum
+   * still standard errors away) or is accepted with a log-likelihood no higher than the limit's. Otherwise the full
+   * fit; its error when neither is a maximum.
+   */
+  public static ClvFit<? extends TransactionModel> fitBgNbdOrLimit(RfmTriples data, FitOptions options) {
+    ClvFit<BgNbdParams> full;
+    try {
+      full = fitBgNbd(data, options);
+    } catch (ClvFitException e) {
+      return noDropoutLimit(BgNbdParams.MODEL, data, options, e.logLikelihoodWhereStopped(), e);
+    }
+    ClvFit<NoDropoutLimit> limit = noDropoutLimit(BgNbdParams.MODEL, data, options, full.logLikelihood(), null);
+    return limit != null ? limit : full;
+  }
+
+  /** Fits MBG/NBD, or its {@code a -> 0} limit; as {@link #fitBgNbdOrLimit}. */
+  public static ClvFit<? extends TransactionModel> fitModifiedBgNbdOrLimit(RfmTriples data, FitOptions options) {
+    ClvFit<ModifiedBgNbdParams> full;
+    try {
+      full = fitModifiedBgNbd(data, options);
+    } catch (ClvFitException e) {
+      return noDropoutLimit(ModifiedBgNbdParams.MODEL, data, options, e.logLikelihoodWhereStopped(), e);
+    }
+    ClvFit<NoDropoutLimit> limit = noDropoutLimit(ModifiedBgNbdParams.MODEL, data, options, full.logLikelihood(),
+        null);
+    return limit != null ? limit : full;
+  }
+
+  /**
+   * Fits Gamma-Gamma and, without a shape penalty, its {@code p -> infinity} limit ({@link #constantSpendLimit}),
+   * and returns the limit when the likelihood's supremum is there; as {@link #fitBgNbdOrLimit}. With a penalty, the
+   * penalised fit or its error.
+   */
+  public static ClvFit<? extends SpendModel> fitSpendModel(SpendSummaries data, FitOptions options) {
+    if (options.gammaGammaShapePenalty() > 0) {
+      return fitGammaGamma(data, options);
+    }
+    ClvFit<GammaGammaParams> full;
+    try {
+      full = fitGammaGamma(data, options);
+    } catch (ClvFitException e) {
+      return constantSpendLimit(data, options, e.logLikelihoodWhereStopped(), e);
+    }
+    ClvFit<ConstantSpendLimit> limit = constantSpendLimit(data, options, full.logLikelihood(), null);
+    return limit != null ? limit : full;
+  }
+
+  /**
+   * The {@code a -> 0} boundary solution of BG/NBD or MBG/NBD: the NBD likelihood (the limit of both as
+   * {@code a -> 0}, {@link NbdLikelihood}) fitted in {@code r, alpha}. Accepted, with status {@code boundary}, when it
+   * is a proper maximum and its log-likelihood is at least {@code fullLogLikelihood} (that of the full model's fit,
+   * or where it stopped when it failed) less {@link #BOUNDARY_TOLERANCE}: the full model's supremum is then on
+   * that boundary (or no better point was found). Standard errors of {@code r} and {@code alpha} are those of the limiting model;
+   * {@code a} has none and {@code b}, not identified, is not recorded. Logs a warning.
+   *
+   * @param failure the full fit's error, or null when it was accepted
+   * @return the boundary fit, or null when it is not accepted and the full fit was
+   * @throws ClvFitException {@code failure} (with the limit's figures) when it is not accepted and the full fit failed
+   */
+  static ClvFit<NoDropoutLimit> noDropoutLimit(String model, RfmTriples data, FitOptions options,
+                                               double fullLogLikelihood, ClvFitException failure) {
+    MaximumLikelihood.Optimum o = boundaryOptimum(model, NoDropoutLimit.BOUNDARY, new NbdLikelihood(data),
+        new double[] {0, Math.log(data.maxAge() / 10)}, options, fullLogLikelihood, failure);
+    if (o == null) {
+      return null;
+    }
+    double[] v = MaximumLikelihood.exp(o.logParams());
+    double[] se = o.standardErrors();
+    return boundaryFit(model, new NoDropoutLimit(model, v[0], v[1]), new double[] {se[0], se[1], Double.NaN}, o,
+        data.customers(), data.size(), NoDropoutLimit.BOUNDARY, "nobody drops out; b is not identified",
+        fullLogLikelihood, failure);
+  }
+
+  /**
+   * The {@code p -> infinity} boundary solution of Gamma-Gamma: the inverse-gamma likelihood of mean spend
+   * ({@link InverseGammaLikelihood}, the limit as {@code p -> infinity} with {@code p gamma} fixed) fitted in
+   * {@code q, p gamma}; accepted as {@link #noDropoutLimit} is.
+   */
+  static ClvFit<ConstantSpendLimit> constantSpendLimit(SpendSummaries data, FitOptions options,
+                                                       double fullLogLikelihood, ClvFitException failure) {
+    double sum = 0;
+    for (int i = 0; i < data.size(); i++) {
+      sum += data.count(i) * data.mbar(i);
+    }
+    // start at q = 2 and the mean spend: the inverse gamma's mean theta / (q - 1)
+    MaximumLikelihood.Optimum o = boundaryOptimum(GammaGammaParams.MODEL, ConstantSpendLimit.BOUNDARY,
+        new InverseGammaLikelihood(data), new double[] {Math.log(2), Math.log(sum / data.customers())}, options,
+        fullLogLikelihood, failure);
+    if (o == null) {
+      return null;
+    }
+    double[] v = MaximumLikelihood.exp(o.logParams());
+    return boundaryFit(GammaGammaParams.MODEL, new ConstantSpendLimit(v[0], v[1]), o.standardErrors(), o,
+        data.customers(), data.size(), ConstantSpendLimit.BOUNDARY,
+        "each customer's purchases all of one value; a repeat buyer's expected spend is their own mean",
+        fullLogLikelihood, failure);
+  }
+
+  /**
+   * Tolerance of the comparison that accepts a boundary solution: {@value #BOUNDARY_TOLERANCE} in total
+   * log-likelihood plus {@value #BOUNDARY_TOLERANCE_PER_CUSTOMER} per customer. A full fit that stopped higher by no
+   * more is no evidence against the boundary (a likelihood-ratio statistic of 0.002), and far out along the boundary
+   * path (p = 1e7) the full likelihood's own rounding is of that order.
+   */
+  static final double BOUNDARY_TOLERANCE = 1e-3;
+
+  /** See {@link #BOUNDARY_TOLERANCE}. */
+  static final double BOUNDARY_TOLERANCE_PER_CUSTOMER = 1e-7;
+
+  /** The limit's optimum when accepted; null when not and the full fit was; else throws {@code failure}. */
+  private static MaximumLikelihood.Optimum boundaryOptimum(String model, String boundary, LogLikelihood limit,
+      double[] start, FitOptions options, double fullLogLikelihood, ClvFitException failure) {
+    if (failure != null && !Double.isFinite(fullLogLikelihood)) {
+      throw failure;
+    }
+    MaximumLikelihood.Optimum o;
+    try {
+      o = MaximumLikelihood.maximise(model + " at " + boundary, limit, start, options);
+    } catch (ClvFitException limitFailure) {
+      if (failure == null) {
+        LOG.info("{}: its limit at {} has no maximum either ({}); keeping the fit", model, boundary,
+            firstLine(limitFailure.getMessage()));
+        return null;
+      }
+      failure.addSuppressed(limitFailure);
+      throw failure;
+    }
+    if (o.logLikelihood() >= fullLogLikelihood - BOUNDARY_TOLERANCE
+        - BOUNDARY_TOLERANCE_PER_CUSTOMER * limit.customers()) {
+      return o;
+    }
+    if (failure == null) {
+      return null;
+    }
+    throw new ClvFitException(String.format(java.util.Locale.ROOT, "%s%nIts limit at %s has log-likelihood %.6f,"
+        + " below the %.6f where the fit stopped, so the optimum is not on that boundary.", failure.getMessage(),
+        boundary, o.logLikelihood(), fullLogLikelihood), failure, fullLogLikelihood);
+  }
+
+  private static <P extends ClvParams> ClvFit<P> boundaryFit(String model, P params, double[] standardErrors,
+      MaximumLikelihood.Optimum o, long customers, long rows, String boundary, String meaning,
+      double fullLogLikelihood, ClvFitException failure) {
+    ClvFit<P> fit = new ClvFit<>(params, standardErrors, o.logLikelihood(), customers, rows, o.iterations(),
+        "limit at " + boundary + " (" + meaning + "): " + o.convergence(), FitStatus.BOUNDARY, o.gradientNorm(),
+        o.newtonStep(), o.fitTime(), boundary);
+    LOG.warn("{} has no interior maximum ({}); its likelihood is highest at the boundary {}, log-likelihood {} against"
+        + " {} of the full model: recording and scoring with the limit. Fitted {}", model,
+        failure == null ? "the full fit was accepted no higher" : firstLine(failure.getMessage()), boundary,
+        o.logLikelihood(), fullLogLikelihood, fit);
+    return fit;
+  }
+
+  private static String firstLine(String message) {
+    int end = message.indexOf('\n');
+    return end < 0 ? message : message.substring(0, end);
   }
 
   private static MaximumLikelihood.Optimum fitBetaGeometric(String model, RfmTriples data, boolean modified,
@@ -150,7 +310,7 @@ public final class ClvFitter {
   private static <P extends ClvParams> ClvFit<P> record(P params, MaximumLikelihood.Optimum o, long customers,
                                                         long rows) {
     ClvFit<P> fit = new ClvFit<>(params, o.standardErrors(), o.logLikelihood(), customers, rows, o.iterations(),
-        o.convergence(), o.status(), o.gradientNorm(), o.newtonStep(), o.fitTime());
+        o.convergence(), o.status(), o.gradientNorm(), o.newtonStep(), o.fitTime(), null);
     LOG.info("fitted {}", fit);
     return fit;
   }

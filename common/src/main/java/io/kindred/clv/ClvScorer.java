@@ -14,21 +14,22 @@ public final class ClvScorer implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final TransactionModel purchases;
-  private final GammaGammaParams spend;
+  private final SpendModel spend;
   private final PeriodUnit unit;
   private final ClvHorizon horizon;
 
   /**
    * @param purchases a fitted BG/NBD or MBG/NBD, fitted in {@code unit}
-   * @param spend     a fitted Gamma-Gamma
+   * @param spend     a fitted Gamma-Gamma, or its {@code p -> infinity} limit
    * @param unit      the unit of {@code t_x}, {@code T} and the fit
    * @param horizon   the CLV horizon, its month length in {@code unit}
    * @throws IllegalArgumentException when {@code spend.q() <= 1} (infinite population mean spend)
    */
-  public ClvScorer(TransactionModel purchases, GammaGammaParams spend, PeriodUnit unit, ClvHorizon horizon) {
-    if (!(spend.q() > 1)) {
+  public ClvScorer(TransactionModel purchases, SpendModel spend, PeriodUnit unit, ClvHorizon horizon) {
+    double q = spend instanceof GammaGammaParams g ? g.q() : ((ConstantSpendLimit) spend).q();
+    if (!(q > 1)) {
       throw new IllegalArgumentException("the Gamma-Gamma model needs q > 1 for a finite expected spend of customers"
-          + " without repeat purchases, got q = " + spend.q());
+          + " without repeat purchases, got q = " + q);
     }
     this.purchases = purchases;
     this.spend = spend;
@@ -40,7 +41,7 @@ public final class ClvScorer implements Serializable {
     return purchases;
   }
 
-  public GammaGammaParams spend() {
+  public SpendModel spend() {
     return spend;
   }
 

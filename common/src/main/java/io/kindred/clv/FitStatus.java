@@ -13,9 +13,10 @@ public enum FitStatus {
   /** Accepted, with every parameter inside {@code [1e-8, 1e8]}. */
   CONVERGED,
   /**
-   * Accepted, but some parameter is beyond {@code 1e8} or below {@code 1e-8}: the likelihood is flat towards a
-   * limiting model (such as no dropout), so that parameter and its standard error mean little beyond "very large" or
-   * "very small"; the predictions are still those of the fitted model.
+   * The likelihood's supremum is on a boundary of the parameter space and the fit is that limit
+   * ({@link NoDropoutLimit}, {@link ConstantSpendLimit}, named by {@link ClvFit#boundary()}), or an accepted fit has
+   * some parameter beyond {@code 1e8} or below {@code 1e-8}: the likelihood is flat towards a limiting model, so that
+   * parameter and its standard error mean little beyond "very large" or "very small".
    */
   BOUNDARY,
   /** Accepted maximum of a penalised likelihood (Gamma-Gamma with a shape penalty), not the maximum-likelihood fit. */

@@ -8,7 +8,7 @@ import java.util.List;
  * the purchase process. The population mean of a customer's mean spend is {@code p gamma / (q - 1)}, finite only
  * for {@code q > 1}.
  */
-public record GammaGammaParams(double p, double q, double gamma) implements ClvParams {
+public record GammaGammaParams(double p, double q, double gamma) implements SpendModel {
 
   private static final long serialVersionUID = 1L;
 
@@ -40,6 +40,7 @@ public record GammaGammaParams(double p, double q, double gamma) implements ClvP
    *
    * @throws IllegalStateException when {@code q <= 1}: the population mean is infinite
    */
+  @Override
   public double populationMeanSpend() {
     if (!(q > 1)) {
       throw new IllegalStateException("the Gamma-Gamma population mean spend p gamma / (q - 1) needs q > 1, got q = "
@@ -57,6 +58,7 @@ public record GammaGammaParams(double p, double q, double gamma) implements ClvP
    * @throws IllegalArgumentException for {@code x < 0}, or {@code x >= 1} with {@code mbar} not a finite number >= 0
    * @throws IllegalStateException    when {@code p x + q <= 1} (the expectation is infinite)
    */
+  @Override
   public double expectedAverageSpend(long x, double mbar) {
     if (x < 0) {
       throw new IllegalArgumentException("x must be >= 0, got " + x);

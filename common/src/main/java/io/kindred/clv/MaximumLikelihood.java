@@ -93,11 +93,17 @@ final class MaximumLikelihood {
     String where = String.format("breeze stopped with '%s' after %d iterations at parameters %s, mean log-likelihood"
         + " %s, gradient norm %.3g", reason, state.iter(), Arrays.toString(exp(theta)), -state.value(), gradientNorm);
     if (!stopped || !Double.isFinite(state.value())) {
-      throw new ClvFitException(model + ": the L-BFGS fit did not converge: " + where);
+      throw new ClvFitException(model + ": the L-BFGS fit did not converge: " + where, null,
+          -state.value() * n);
     }
     double[] gradient = new double[k];
     double logLikelihood = likelihood.value(theta, gradient);
-    RealMatrix covariance = covariance(model, likelihood, theta);
+    RealMatrix covariance;
+    try {
+      covariance = covariance(model, likelihood, theta);
+    } catch (ClvFitException e) {
+      throw new ClvFitException(e.getMessage(), e.getCause(), logLikelihood);
+    }
     // The Newton step from here to the optimum of the local quadratic, in standard errors of each log-parameter.
     double newtonStep = 0;
     double[] step = covariance.operate(gradient);
@@ -109,7 +115,8 @@ final class MaximumLikelihood {
     }
     if (!(newtonStep <= MAX_NEWTON_STEP)) {
       throw new ClvFitException(String.format("%s: the L-BFGS fit did not converge: %s; the optimum is still %.3g"
-          + " standard errors away (expected <= %s)", model, where, newtonStep, MAX_NEWTON_STEP));
+          + " standard errors away (expected <= %s)", model, where, newtonStep, MAX_NEWTON_STEP), null,
+          logLikelihood);
     }
     return new Optimum(theta, logLikelihood, standardErrors, state.iter(),
         String.format("%s (gradient norm %.2g, %.1e standard errors from the optimum)", reason, gradientNorm,

@@ -54,13 +54,14 @@ public enum PurchaseModel {
   }
 
   /**
-   * Fits this model: {@link ClvFitter#fitBgNbd}, {@link ClvFitter#fitModifiedBgNbd} or
-   * {@link ClvFitter#fitParetoNbd}, with their errors.
+   * Fits this model: {@link ClvFitter#fitBgNbdOrLimit}, {@link ClvFitter#fitModifiedBgNbdOrLimit} (each the
+   * {@code a -> 0} boundary solution when the likelihood's supremum is there) or {@link ClvFitter#fitParetoNbd}, with
+   * their errors.
    */
   public ClvFit<? extends TransactionModel> fit(RfmTriples data, FitOptions options) {
     return switch (this) {
-      case BG_NBD -> ClvFitter.fitBgNbd(data, options);
-      case MBG_NBD -> ClvFitter.fitModifiedBgNbd(data, options);
+      case BG_NBD -> ClvFitter.fitBgNbdOrLimit(data, options);
+      case MBG_NBD -> ClvFitter.fitModifiedBgNbdOrLimit(data, options);
       case PARETO_NBD -> ClvFitter.fitParetoNbd(data, options);
     };
   }

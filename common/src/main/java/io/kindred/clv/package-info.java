@@ -60,7 +60,11 @@
  * {@link io.kindred.clv.FitOptions#minRepeatBuyers()} repeat buyers, default 10),
  * {@link io.kindred.clv.ClvFitException} with breeze's reason when the optimiser hits its iteration limit, the
  * Hessian is not negative definite, or the stopping point is more than 0.001 standard errors from the optimum of the
- * local quadratic. No default parameters are ever substituted.
+ * local quadratic. No default parameters are ever substituted. {@code fitBgNbdOrLimit},
+ * {@code fitModifiedBgNbdOrLimit} and {@code fitSpendModel} (what build-features calls) also fit the models' limits
+ * on a boundary of the parameter space, {@link io.kindred.clv.NoDropoutLimit} ({@code a -> 0}) and
+ * {@link io.kindred.clv.ConstantSpendLimit} ({@code p -> infinity}), and return the limit, with status
+ * {@code boundary}, when its likelihood is at least the full model's: such data never fail the night.
  *
  * <h2>Predictions</h2>
  * All times in the model's unit.

@@ -148,7 +148,8 @@ public final class CustomerState {
         monetary.cast(Tables.AMOUNT).as(CustomerFeatureColumns.MONETARY),
         functions.round(monetary.divide(purchaseDays), 2).cast(Tables.AMOUNT)
             .as(CustomerFeatureColumns.MONETARY_PER_DAY),
-        col(CustomerStateColumns.GROSS_AMOUNT).minus(col(CustomerStateColumns.FIRST_DAY_AMOUNT)).cast(Tables.AMOUNT)
+        RfmFeatures.netRepeatAmount(col(CustomerStateColumns.GROSS_AMOUNT),
+            col(CustomerStateColumns.RETURNED_AMOUNT), col(CustomerStateColumns.FIRST_DAY_AMOUNT))
             .as(RfmFeatures.REPEAT_AMOUNT));
   }
 }

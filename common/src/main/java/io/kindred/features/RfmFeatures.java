@@ -62,8 +62,26 @@ public final class RfmFeatures {
   public static final String DAY_RETURNS = "day_returns";
   public static final String DAY_PURCHASE_AMOUNT = "day_purchase_amount";
   public static final String DAY_RETURN_AMOUNT = "day_return_amount";
-  /** Gross purchase value of the repeat days, an intermediate of {@link #customerAggregates}. */
+  /**
+   * Value of the repeat purchase days net of returns ({@link #netRepeatAmount}), an intermediate of
+   * {@link #customerAggregates}: the spend model's input.
+   */
   public static final String REPEAT_AMOUNT = "repeat_amount";
+
+  /**
+   * The rule by which returns reach value (issue 17): the repeat days' value net of every return, whatever day the
+   * return falls on: {@code max(0, gross + returned - first purchase day's gross)}, i.e. the customer's net spend
+   * less the first purchase day's value, floored at 0. A return is not linked to the order it cancels, so it nets
+   * against the customer's total spend and is charged to the repeat days first; a customer whose returns exceed
+   * their repeat purchases has repeat value 0 ({@code clv_mbar = 0}: left out of the Gamma-Gamma fit, and scored
+   * with the spend model's expectation at a mean of 0), so a cancelled big order never makes a customer valuable.
+   * Without returns it is the repeat days' gross value, as in Fader, Hardie &amp; Lee. The one home of the rule:
+   * the full recompute and {@link CustomerState#aggregates} both call it.
+   */
+  public static Column netRepeatAmount(Column gross, Column returned, Column firstDayGross) {
+    return functions.greatest(lit(0).cast(Tables.AMOUNT), gross.plus(returned).minus(firstDayGross))
+        .cast(Tables.AMOUNT);
+  }
 
   /** The quintile levels of the four cut points. */
   public static final double[] QUINTILES = {0.2, 0.4, 0.6, 0.8};
@@ -136,7 +154,7 @@ public final class RfmFeatures {
         monetary.cast(Tables.AMOUNT).as(CustomerFeatureColumns.MONETARY),
         functions.round(monetary.divide(col(CustomerFeatureColumns.PURCHASE_DAYS)), 2).cast(Tables.AMOUNT)
             .as(CustomerFeatureColumns.MONETARY_PER_DAY),
-        col("_gross").minus(col("_first_day_amount")).cast(Tables.AMOUNT).as(REPEAT_AMOUNT));
+        netRepeatAmount(col("_gross"), col("_returned"), col("_first_day_amount")).as(REPEAT_AMOUNT));
   }
 
   /**

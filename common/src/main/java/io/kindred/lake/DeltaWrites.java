@@ -106,23 +106,15 @@ public final class DeltaWrites {
       on = on == null ? eq : on.and(eq);
     }
     long before = lastCommit(table).version();
-    String previous = spark.conf().getOption(USER_METADATA_CONF).getOrElse(() -> null);
-    if (userMetadata != null) {
-      spark.conf().set(USER_METADATA_CONF, userMetadata);
-    }
-    try {
-      table.as("t").merge(changes.as("s"), on)
+    Column condition = on;
+    SessionConf.with(spark, userMetadata == null ? Map.of() : Map.of(USER_METADATA_CONF, userMetadata), () -> {
+      table.as("t").merge(changes.as("s"), condition)
           .whenMatched(col("s." + DELETE)).delete()
           .whenMatched().updateExpr(set)
           .whenNotMatched(not(col("s." + DELETE))).insertExpr(set)
           .execute();
-    } finally {
-      if (previous == null) {
-        spark.conf().unset(USER_METADATA_CONF);
-      } else {
-        spark.conf().set(USER_METADATA_CONF, previous);
-      }
-    }
+      return null;
+    });
     Commit commit = lastCommit(table);
     // a MERGE that changes nothing may commit nothing: the latest commit is then an earlier one's
     return commit.version() == before ? Map.of() : commit.operationMetrics();

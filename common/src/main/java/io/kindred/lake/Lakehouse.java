@@ -190,45 +190,26 @@ public final class Lakehouse {
     if (hours < 0) {
       throw new IllegalArgumentException("A VACUUM retention of " + hours + " hours; expected 0 or more");
     }
-    String previous = spark.conf().getOption(RETENTION_CHECK).getOrElse(() -> null);
-    String previousParallelism = spark.conf().getOption(LISTING_PARALLELISM).getOrElse(() -> null);
-    String previousLogging = spark.conf().getOption(VACUUM_LOGGING).getOrElse(() -> null);
+    Map<String, String> settings = new LinkedHashMap<>();
     // no VACUUM START / VACUUM END commits: a nightly VACUUM must not move a table's version (activation tools read
     // gold/customer_segments' changes by version), and ops/run_metrics records the run
-    spark.conf().set(VACUUM_LOGGING, "false");
+    settings.put(VACUUM_LOGGING, "false");
     if (hours < DELTA_MIN_RETENTION_HOURS) {
-      spark.conf().set(RETENTION_CHECK, "false");
+      settings.put(RETENTION_CHECK, "false");
     }
     // VACUUM lists and deletes in this many tasks (Spark's default 10,000: 30 s of task overhead per small table on
     // two cores); a few per core list a table of any size as fast
-    int tasks = Math.max(8, 4 * spark.sparkContext().defaultParallelism());
-    spark.conf().set(LISTING_PARALLELISM, Integer.toString(tasks));
-    List<TableDef> vacuumed = new ArrayList<>();
-    try {
+    settings.put(LISTING_PARALLELISM, Integer.toString(Math.max(8, 4 * spark.sparkContext().defaultParallelism())));
+    return SessionConf.with(spark, settings, () -> {
+      List<TableDef> vacuumed = new ArrayList<>();
       for (TableDef table : tables) {
         if (exists(spark, table)) {
           DeltaTable.forPath(spark, location(table).uri()).vacuum(hours);
           vacuumed.add(table);
         }
       }
-    } finally {
-      if (previous == null) {
-        spark.conf().unset(RETENTION_CHECK);
-      } else {
-        spark.conf().set(RETENTION_CHECK, previous);
-      }
-      if (previousParallelism == null) {
-        spark.conf().unset(LISTING_PARALLELISM);
-      } else {
-        spark.conf().set(LISTING_PARALLELISM, previousParallelism);
-      }
-      if (previousLogging == null) {
-        spark.conf().unset(VACUUM_LOGGING);
-      } else {
-        spark.conf().set(VACUUM_LOGGING, previousLogging);
-      }
-    }
-    return vacuumed;
+      return vacuumed;
+    });
   }
 
   /** The latest version of {@code table}, or -1 when it does not exist yet. */

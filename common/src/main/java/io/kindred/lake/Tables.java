@@ -151,7 +151,7 @@ public final class Tables {
       "One row per audience file written by export-audience: when, which audience of which night, the file and its "
           + "rows; the files to recall when a customer must be forgotten.");
 
-  /** Amounts in the reporting currency (USD). */
+  /** Amounts in the reporting currency ({@code kindred.reporting-currency}, USD by default). */
   public static final DataType AMOUNT = DataTypes.createDecimalType(18, 2);
   /** Amounts as they arrived, in their own currency. */
   public static final DataType ORIGINAL_AMOUNT = DataTypes.createDecimalType(18, 4);
@@ -217,7 +217,8 @@ public final class Tables {
           createStructField(LineageColumns.CONTENT_HASH, StringType, false),
       }),
       List.of(TransactionColumns.TRANSACTION_DATE),
-      "Cleaned transactions: UTC timestamps, amounts in USD (returns negative), linked returns, lineage.")
+      "Cleaned transactions: UTC timestamps, amounts in the reporting currency (USD by default; returns "
+          + "negative), linked returns, lineage.")
       // readers skip files by delivery day (a night's fold), time and customer; the other columns need no stats
       .withStatsColumns(LineageColumns.INGEST_DAY, TransactionColumns.TRANSACTION_TS)
       .withIdColumns(TransactionColumns.CUSTOMER_ID);
@@ -243,7 +244,8 @@ public final class Tables {
           createStructField(LineageColumns.RUN_ID, StringType, false),
       }),
       List.of(),
-      "Daily FX rates (USD per unit) used to convert transaction amounts.");
+      "Daily FX rates (reporting-currency units per unit, the column named for USD, the default) used to "
+          + "convert transaction amounts.");
 
   /** Columns of {@link #SILVER_CUSTOMERS}. */
   public static final class CustomerColumns {
@@ -581,6 +583,13 @@ public final class Tables {
     public static final String HOLDOUT_CURVE_ERROR = "holdout_curve_error";
     /** With kindred.features.clv.model = auto: whether this candidate won and scored the night; null otherwise. */
     public static final String SELECTED = "selected";
+    /**
+     * For a fit whose likelihood has its supremum on a boundary of the parameter space (status boundary, scored with
+     * the limiting model: io.kindred.clv.NoDropoutLimit, io.kindred.clv.ConstantSpendLimit), what sits there:
+     * "a -> 0" (BG/NBD, MBG/NBD: nobody drops out; parameters r, alpha and a = 0, b not identified and absent, a
+     * without a standard error) or "p -> infinity" (Gamma-Gamma: parameters q and p_gamma); null otherwise.
+     */
+    public static final String BOUNDARY = "boundary";
 
     private ClvModelColumns() {
     }
@@ -611,6 +620,7 @@ public final class Tables {
           createStructField(ClvModelColumns.HOLDOUT_MAE, DoubleType, true),
           createStructField(ClvModelColumns.HOLDOUT_CURVE_ERROR, DoubleType, true),
           createStructField(ClvModelColumns.SELECTED, BooleanType, true),
+          createStructField(ClvModelColumns.BOUNDARY, StringType, true),
       }),
       List.of(),
       "Every CLV model fit: run, model, unit, parameters, standard errors, log-likelihood, customers, distinct rows, "
@@ -680,6 +690,11 @@ public final class Tables {
     public static final String BASELINE_AUC = "baseline_auc";
     public static final String BASELINE_PRECISION_TOP_DECILE = "baseline_precision_top_decile";
     public static final String TRAINED_AT = "trained_at";
+    /**
+     * Why the baseline is null: the purchase model could not be fitted at eval_cutoff (its error); null when the
+     * baseline was evaluated. A failed baseline never fails the night.
+     */
+    public static final String BASELINE_FAILURE = "baseline_failure";
 
     private ChurnModelColumns() {
     }
@@ -701,9 +716,11 @@ public final class Tables {
           createStructField(ChurnModelColumns.EVAL_CHURN_RATE, DoubleType, false),
           createStructField(ChurnModelColumns.AUC, DoubleType, false),
           createStructField(ChurnModelColumns.PRECISION_TOP_DECILE, DoubleType, false),
-          createStructField(ChurnModelColumns.BASELINE_AUC, DoubleType, false),
-          createStructField(ChurnModelColumns.BASELINE_PRECISION_TOP_DECILE, DoubleType, false),
+          // nullable since a failed baseline fit leaves them null (an existing table loses its NOT NULL)
+          createStructField(ChurnModelColumns.BASELINE_AUC, DoubleType, true),
+          createStructField(ChurnModelColumns.BASELINE_PRECISION_TOP_DECILE, DoubleType, true),
           createStructField(ChurnModelColumns.TRAINED_AT, TimestampType, false),
+          createStructField(ChurnModelColumns.BASELINE_FAILURE, StringType, true),
       }),
       List.of(),
       "Every churn model: version, temporal split, AUC and precision at the top decile beside the P(alive) baseline.");

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
 import io.kindred.lake.Lakehouse;
+import io.kindred.lake.Literals;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.RunMetricsColumns;
 import java.net.InetAddress;
@@ -129,19 +130,7 @@ public final class Runs {
         continue;
       }
       // the row's values are in the schema's order (RunMetrics#toRow)
-      Object value = row.get(i);
-      Column literal;
-      if (value instanceof scala.collection.Map<?, ?> map) {
-        List<Column> entries = new ArrayList<>();
-        scala.jdk.javaapi.CollectionConverters.asJava(map).forEach((k, v) -> {
-          entries.add(lit(k));
-          entries.add(lit(v));
-        });
-        literal = org.apache.spark.sql.functions.map(entries.toArray(Column[]::new));
-      } else {
-        literal = lit(value);
-      }
-      set.put(field.name(), literal.cast(field.dataType()));
+      set.put(field.name(), Literals.of(row.get(i), field.dataType()));
     }
     return set;
   }

@@ -19,8 +19,22 @@ public enum Reason {
   BAD_TIMESTAMP,
   /** The timestamp falls after the run date. */
   FUTURE_TIMESTAMP,
-  /** A number (amount, quantity, rating) does not parse. */
+  /**
+   * A number (amount, quantity, rating) does not parse, or does not fit its column: more integer digits or decimal
+   * places than the column stores (amounts: 14 and 4), an exponent ({@code 1e300}), NaN or Infinity.
+   */
   BAD_NUMBER,
+  /** The record holds bytes that are not valid in the source's declared encoding (e.g. Latin-1 in a UTF-8 file). */
+  BAD_ENCODING,
+  /**
+   * A field holds a control character: U+0000..U+001F other than tab, line feed and carriage return, U+007F, or a
+   * byte-order mark (U+FEFF) other than at the start of a file.
+   */
+  CONTROL_CHARACTER,
+  /** A field is longer than {@code kindred.clean.max-field-length} characters. */
+  FIELD_TOO_LONG,
+  /** A JSON object or array where a single value (an id, a number, a text) is expected. */
+  NOT_A_SCALAR,
   /** A purchase (not a return) with an amount of zero or less. */
   NON_POSITIVE_AMOUNT,
   /** A currency the FX-rate table does not know. */

@@ -50,6 +50,55 @@ class RecordParserTest {
     assertEquals("USD", field(ok, "currency"));
   }
 
+  static SourceDef epochShop(String format) {
+    return SourceDef.fromConfig(ConfigFactory.parseString("name = shop, feed = transactions, layout = single\n"
+        + "formats { txt { type = whitespace, header = false, column-names = [inv, c, d, n, v] } }\n"
+        + "columns { customer_id = c, timestamp = d, quantity = n, amount = v }\n"
+        + "constants { currency = GBP }\n"
+        + "optional = [product_id, category, channel, original_transaction_id]\n"
+        + "timestamp-format = " + format + "\n"
+        + "derived-id { fields = [inv, customer_id], repeats-in-file = duplicate }"), "test");
+  }
+
+  @Test
+  void epochTimestampsAreSecondsOrMillisecondsSince1970() {
+    SourceDef seconds = epochShop("epoch-seconds");
+    SourceDef millis = epochShop("epoch-millis");
+    assertEquals(Instant.parse("1998-06-29T22:00:00Z"), ((java.sql.Timestamp) field(parse(seconds,
+        "A1 7 899157600 1 2.50", 0), "timestamp")).toInstant());
+    assertEquals(Instant.parse("1998-06-29T22:00:00.250Z"), ((java.sql.Timestamp) field(parse(seconds,
+        "A1 7 899157600.25 1 2.50", 0), "timestamp")).toInstant());
+    assertEquals(Instant.parse("1998-06-29T22:00:00.123Z"), ((java.sql.Timestamp) field(parse(millis,
+        "A1 7 899157600123 1 2.50", 0), "timestamp")).toInstant());
+    assertEquals(Instant.parse("1969-12-31T23:59:59Z"), ((java.sql.Timestamp) field(parse(seconds,
+        "A1 7 -1 1 2.50", 0), "timestamp")).toInstant());
+    Row notANumber = parse(seconds, "A1 7 1998-06-29 1 2.50", 0);
+    assertEquals("bad_timestamp", field(notANumber, RecordParser.REASON));
+    assertEquals("timestamp '1998-06-29' is not a timestamp in format epoch-seconds",
+        field(notANumber, RecordParser.DETAIL));
+    Row tooFine = parse(millis, "A1 7 899157600123.0005 1 2.50", 0);
+    assertEquals("bad_timestamp", field(tooFine, RecordParser.REASON));
+    assertEquals("timestamp '899157600123.0005' is not a timestamp in format epoch-millis (whole microseconds in "
+        + "years 0001..9999)", field(tooFine, RecordParser.DETAIL));
+    Row tooLate = parse(seconds, "A1 7 99999999999999 1 2.50", 0);
+    assertEquals("bad_timestamp", field(tooLate, RecordParser.REASON));
+    assertEquals("timestamp '99999999999999' is not a timestamp in format epoch-seconds (whole microseconds in "
+        + "years 0001..9999)", field(tooLate, RecordParser.DETAIL));
+  }
+
+  @Test
+  void aDerivedIdMayHashTheSourcesOwnColumns() {
+    SourceDef source = epochShop("epoch-seconds");
+    Object a = field(parse(source, "A1 7 899157600 1 2.50", 0), RecordParser.RECORD_ID);
+    // the same canonical fields on another invoice: another id
+    Object b = field(parse(source, "A2 7 899157600 1 2.50", 0), RecordParser.RECORD_ID);
+    // another amount on the same invoice (amount is not hashed): the same id, a conflicting duplicate later
+    Object c = field(parse(source, "A1 7 899157600 1 3.50", 0), RecordParser.RECORD_ID);
+    assertNotEquals(a, b);
+    assertEquals(a, c);
+    assertEquals("X" + RecordParser.sha256("shop\u0001A1\u00017\u00010").substring(0, 24), a);
+  }
+
   @Test
   void derivedIdsTellRepeatsApartOnlyWhenTheSourceSaysSo() {
     SourceDef distinct = shop("distinct", "yyyyMMdd", "UTC");

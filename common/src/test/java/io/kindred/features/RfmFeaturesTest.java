@@ -85,8 +85,10 @@ class RfmFeaturesTest {
         "purchase_days", "repeat_purchase_days", "transactions", "returns", "gross_amount", "returned_amount",
         "monetary", "monetary_per_day", "repeat_amount"), List.of(aggregates.columns()));
     Map<String, List<Object>> expected = new TreeMap<>();
+    // repeat value net of returns: 35 - 5 - 15 (the first day's gross); the return (of a first-day item) nets
+    // against the total, charged to the repeat days first (RfmFeatures.netRepeatAmount)
     expected.put("A", row("2026-03-01", "2026-03-05", 5, 9, 2, 1, 3, 1, "35.00", "-5.00", "30.00", "15.00",
-        "20.00"));
+        "15.00"));
     expected.put("B", row("2026-03-09", "2026-03-09", 1, 1, 1, 0, 1, 0, "7.50", "0.00", "7.50", "7.50", "0.00"));
     // Jan 10 .. Mar 10 2026: 21 + 28 + 10 = 59 days; 10.01 / 3 = 3.3367 -> 3.34
     expected.put("C", row("2026-01-10", "2026-03-10", 0, 59, 3, 2, 3, 0, "10.01", "0.00", "10.01", "3.34",
@@ -161,5 +163,45 @@ class RfmFeaturesTest {
         () -> RfmFeatures.cutPoints(none, 10_000));
 
     assertEquals("No customer has a purchase day: cannot compute RFM quintiles", e.getMessage());
+  }
+
+  /**
+   * Returns reach value (issue 17, item 6): X's big order of 1,000 is cancelled on a later day, Z returns more than
+   * its repeat purchases, Y returns nothing. The spend model's mean repeat value is net of returns, the same in the
+   * full recompute and the incremental state, and X does not outrank Y.
+   */
+  @Test
+  void returnsReachTheSpendModel() {
+    Dataset<Row> silver = SilverFixtures.transactions(spark, List.of(
+        transaction("x1", "X", d("2026-03-01"), "20.00"),
+        transaction("x2", "X", d("2026-03-03"), "1000.00"),
+        transaction("x3", "X", d("2026-03-06"), "-1000.00", d("2026-03-06"), "x2"),
+        transaction("x4", "X", d("2026-03-07"), "30.00"),
+        transaction("y1", "Y", d("2026-03-01"), "10.00"),
+        transaction("y2", "Y", d("2026-03-04"), "40.00"),
+        transaction("y3", "Y", d("2026-03-08"), "60.00"),
+        transaction("z1", "Z", d("2026-03-02"), "100.00"),
+        transaction("z2", "Z", d("2026-03-05"), "30.00"),
+        transaction("z3", "Z", d("2026-03-09"), "-80.00", d("2026-03-09"), "z1")));
+    Dataset<Row> known = RfmFeatures.transactionsAsOf(silver, AS_OF, false);
+    Dataset<Row> full = RfmFeatures.customerAggregates(RfmFeatures.customerDays(known), AS_OF);
+    Dataset<Row> state = io.kindred.features.CustomerState.fold(spark.createDataFrame(List.of(),
+        io.kindred.lake.Tables.GOLD_CUSTOMER_STATE.schema()), known, AS_OF);
+    Dataset<Row> incremental = io.kindred.features.CustomerState.aggregates(state, AS_OF);
+    // X: net 1050 - 1000 = 50, less the first day's 20: 30 over 2 repeat days; Y: 100 over 2; Z: 50 - 100 < 0 -> 0
+    Map<String, String> expected = Map.of("X", "50.00|30.00|15.0", "Y", "110.00|100.00|50.0", "Z", "50.00|0.00|0.0");
+    for (Dataset<Row> aggregates : List.of(full, incremental)) {
+      Map<String, String> actual = new TreeMap<>();
+      for (Row r : ClvFeatures.withClvSummary(aggregates, io.kindred.clv.PeriodUnit.DAYS).collectAsList()) {
+        actual.put(r.getAs(CustomerFeatureColumns.CUSTOMER_ID), r.getAs(CustomerFeatureColumns.MONETARY) + "|"
+            + r.getAs(RfmFeatures.REPEAT_AMOUNT) + "|" + r.getAs(CustomerFeatureColumns.CLV_MBAR));
+      }
+      assertEquals(new TreeMap<>(expected), actual);
+    }
+    // the spend model's expectation (p gamma + p x mbar) / (p x + q - 1) at CDNOW's Gamma-Gamma: X 15 -> 19.59...,
+    // not 515 -> 468.8 as its gross would give; Y above it
+    io.kindred.clv.GammaGammaParams gg = new io.kindred.clv.GammaGammaParams(6.25, 3.74, 15.44);
+    assertEquals((6.25 * 15.44 + 6.25 * 2 * 15) / (6.25 * 2 + 3.74 - 1), gg.expectedAverageSpend(2, 15), 1e-12);
+    assertEquals(true, gg.expectedAverageSpend(2, 15) < gg.expectedAverageSpend(2, 50));
   }
 }

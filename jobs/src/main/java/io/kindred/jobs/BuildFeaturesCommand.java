@@ -7,11 +7,12 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
 import io.kindred.clv.ClvFit;
+import io.kindred.clv.ClvFitException;
 import io.kindred.clv.ClvFitter;
 import io.kindred.clv.ClvHorizon;
 import io.kindred.clv.ClvScorer;
 import io.kindred.clv.FitOptions;
-import io.kindred.clv.GammaGammaParams;
+import io.kindred.clv.SpendModel;
 import io.kindred.clv.HoldoutSample;
 import io.kindred.clv.PeriodUnit;
 import io.kindred.clv.PurchaseModel;
@@ -91,10 +92,14 @@ import scala.jdk.javaapi.CollectionConverters;
  * <p>A re-run is safe: it replaces the {@code as_of = D} snapshot and state partition in one Delta commit each
  * ({@code replaceWhere}), and appends its own fits (and churn model, when it trains one), each recorded with its run
  * id; the state retention only deletes partitions a later night never reads (a night whose prior state is gone
- * folds every delivery up to it, which gives the same state). It fails,
- * writing no snapshot, when a model cannot be fitted: too few repeat buyers (e.g. every customer bought once: the
- * message names the count), an optimiser that does not converge (breeze's reason), or a churn window with a
- * single class (history shorter than two churn horizons: the message names the cut-off dates).
+ * folds every delivery up to it, which gives the same state). A fit whose likelihood is highest on a boundary
+ * (nobody drops out; Gamma-Gamma's p -> infinity) is recorded and scored as that limit, with a warning
+ * ({@link ClvFitter#fitBgNbdOrLimit}, {@link ClvFitter#fitSpendModel}); a churn baseline that cannot be fitted is
+ * recorded null with its reason. It fails, writing no snapshot and no fit (gold/clv_models is written last), when a
+ * model cannot be fitted: too few repeat buyers (e.g. every customer bought once: the message names the count), an
+ * optimiser that does not converge even to a boundary (breeze's reason), or a churn window with a single class
+ * (history shorter than two churn horizons: the message names the cut-off dates, or the late delivery and
+ * {@code --any-delivery}).
  *
  * <p>Example: {@code ./kindred build-features --as-of 2026-03-04}, or for a cohort fit with MBG/NBD:
  * {@code ./kindred build-features --as-of 2026-03-04 --calibration-start 2026-01-01 --set
@@ -206,7 +211,7 @@ public final class BuildFeaturesCommand implements KindredCommand {
    * @param churnModelReused whether that model was reused from an earlier night rather than trained by this run
    */
   public record Result(RunMetrics metrics, ClvFit<? extends TransactionModel> purchases,
-      ClvFit<GammaGammaParams> spend, List<ClvFeatures.HoldoutRow> holdout, String churnModelVersion,
+      ClvFit<? extends SpendModel> spend, List<ClvFeatures.HoldoutRow> holdout, String churnModelVersion,
       boolean churnModelReused, PurchaseModelSelection.Selection selection) {
   }
 
@@ -290,10 +295,10 @@ public final class BuildFeaturesCommand implements KindredCommand {
         ClvFit<? extends TransactionModel> purchases = choice[0].fit();
         SpendSummaries spend = context.steps().run("collect spend summaries",
             () -> ClvFeatures.spendSummaries(cohort));
-        ClvFit<GammaGammaParams> spendFit = context.steps().run("fit gamma-gamma",
-            () -> ClvFitter.fitGammaGamma(spend, fitOptions));
+        ClvFit<? extends SpendModel> spendFit = context.steps().run("fit gamma-gamma",
+            () -> ClvFitter.fitSpendModel(spend, fitOptions));
         fits.add(new RecordedFit(spendFit));
-        context.steps().run("record fits", () -> recordFits(context, asOf, clvUnit, calibrationStart, fits));
+        warnOfBoundaries(context, m, fits);
         if (holdoutEnd != null) {
           holdout.addAll(context.steps().run("calibration/holdout table", () -> holdoutTable(context, asOf,
               cohort, purchases.params(), clvUnit)));
@@ -326,15 +331,35 @@ public final class BuildFeaturesCommand implements KindredCommand {
         long written = context.steps().run("count written", () -> lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES)
             .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(asOf)))).count());
         m.addRowsWritten(written);
+        // last, after every other write of the night succeeded: gold/clv_models never holds a fit of a failed run
+        context.steps().run("record fits", () -> recordFits(context, asOf, clvUnit, calibrationStart, fits));
       } finally {
         aggregates.unpersist();
       }
     });
     @SuppressWarnings("unchecked")
-    Result result = new Result(metrics, choice[0].fit(), (ClvFit<GammaGammaParams>) fits.get(fits.size() - 1).fit(),
+    Result result = new Result(metrics, choice[0].fit(), (ClvFit<? extends SpendModel>) fits.get(fits.size() - 1).fit(),
         List.copyOf(holdout), churn[0] == null ? null : churn[0].version(), churn[0] != null && churn[0].reused(),
         choice[0].selection());
     return result;
+  }
+
+  /**
+   * Logs a warning, and records in the run's metrics ({@code clv_boundary}), each fit whose likelihood has its
+   * supremum on a boundary (nobody drops out, or Gamma-Gamma's p -> infinity): the night scores with the limit.
+   */
+  private static void warnOfBoundaries(JobContext context, RunMetrics m, List<RecordedFit> fits) {
+    List<String> boundaries = new ArrayList<>();
+    for (RecordedFit r : fits) {
+      if (r.fit().boundary() != null) {
+        boundaries.add(r.fit().model() + ": " + r.fit().boundary());
+        context.log().warn("{} fit is on the boundary {} of its parameters (no interior maximum): the night records and"
+            + " scores with the limiting model {}", r.fit().model(), r.fit().boundary(), r.fit().params().asMap());
+      }
+    }
+    if (!boundaries.isEmpty()) {
+      m.detail("clv_boundary", String.join("; ", boundaries));
+    }
   }
 
   /** The configured purchase model, null for {@code auto}; an unknown name fails before any data moves. */
@@ -545,9 +570,9 @@ public final class BuildFeaturesCommand implements KindredCommand {
         known, evalCutoff, horizonDays).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       double[] trainCounts = context.steps().run("churn training window", () -> classCounts(train, "training",
-          trainCutoff, horizonDays));
+          trainCutoff, horizonDays, known));
       double[] evalCounts = context.steps().run("churn evaluation window", () -> classCounts(eval, "evaluation",
-          evalCutoff, horizonDays));
+          evalCutoff, horizonDays, known));
       PipelineModel model = context.steps().run("train churn model", () -> Churn.pipeline().fit(train));
       String version = context.runId();
       String path = lake.location(Layer.MODELS, "churn/" + version).uri();
@@ -558,25 +583,43 @@ public final class BuildFeaturesCommand implements KindredCommand {
           throw new java.io.UncheckedIOException("Cannot save the churn model to " + path, e);
         }
       });
+      String[] baselineFailure = new String[1];
       ClvFit<? extends TransactionModel> baselineFit = context.steps().run("fit " + purchaseModel.code()
-          + " baseline at " + evalCutoff, () -> purchaseModel.fit(ClvFeatures.rfmTriples(eval, clvUnit), fitOptions));
-      Dataset<Row> scored = ClvFeatures.withProbabilityAlive(
-              Churn.withChurnProbability(model.transform(Churn.withDoubleFeatures(eval))), baselineFit.params(),
-              "_p_alive")
-          .withColumn("_baseline", lit(1.0).minus(col("_p_alive"))).persist(StorageLevel.MEMORY_AND_DISK());
+          + " baseline at " + evalCutoff, () -> {
+            RfmTriples triples = ClvFeatures.rfmTriples(eval, clvUnit);
+            try {
+              return purchaseModel.fit(triples, fitOptions);
+            } catch (ClvFitException | IllegalArgumentException e) {
+              baselineFailure[0] = e.getMessage();
+              return null;
+            }
+          });
+      if (baselineFit == null) {
+        context.log().warn("churn: the {} P(alive) baseline could not be fitted at {}, so the churn model is "
+            + "recorded without it (baseline null): {}", purchaseModel.code(), evalCutoff, baselineFailure[0]);
+        m.detail("churn_baseline_failure", baselineFailure[0]);
+      }
+      Dataset<Row> withChurn = Churn.withChurnProbability(model.transform(Churn.withDoubleFeatures(eval)));
+      Dataset<Row> scored = (baselineFit == null ? withChurn : ClvFeatures.withProbabilityAlive(withChurn,
+              baselineFit.params(), "_p_alive").withColumn("_baseline", lit(1.0).minus(col("_p_alive"))))
+          .persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        double[] metrics = context.steps().run("evaluate churn model", () -> new double[] {
+        Double[] metrics = context.steps().run("evaluate churn model", () -> new Double[] {
             Churn.auc(scored, Churn.PROBABILITY), Churn.precisionAtTopDecile(scored, Churn.PROBABILITY),
-            Churn.auc(scored, "_baseline"), Churn.precisionAtTopDecile(scored, "_baseline")});
-        context.log().info(String.format(Locale.ROOT, "churn model %s: AUC %.3f (%s P(alive) baseline %.3f), "
-                + "precision at the top decile %.3f (baseline %.3f) on %d customers as of %s", version, metrics[0],
-            purchaseModel.code(), metrics[2], metrics[1], metrics[3], (long) evalCounts[0], evalCutoff));
-        m.detail("churn_auc", metrics[0]).detail("churn_baseline_auc", metrics[2])
-            .detail("churn_precision_top_decile", metrics[1]);
+            baselineFit == null ? null : Churn.auc(scored, "_baseline"),
+            baselineFit == null ? null : Churn.precisionAtTopDecile(scored, "_baseline")});
+        context.log().info(String.format(Locale.ROOT, "churn model %s: AUC %.3f (%s P(alive) baseline %s), "
+                + "precision at the top decile %.3f (baseline %s) on %d customers as of %s", version, metrics[0],
+            purchaseModel.code(), readable(metrics[2]), metrics[1], readable(metrics[3]), (long) evalCounts[0],
+            evalCutoff));
+        m.detail("churn_auc", metrics[0]).detail("churn_precision_top_decile", metrics[1]);
+        if (metrics[2] != null) {
+          m.detail("churn_baseline_auc", metrics[2]);
+        }
         Row row = RowFactory.create(context.runId(), Date.valueOf(asOf), version, path, horizonDays,
             Date.valueOf(trainCutoff), Date.valueOf(evalCutoff), (long) trainCounts[0], trainCounts[1],
             (long) evalCounts[0], evalCounts[1], metrics[0], metrics[1], metrics[2], metrics[3],
-            Timestamp.from(Instant.now()));
+            Timestamp.from(Instant.now()), baselineFailure[0]);
         lake.createIfNotExists(spark, Tables.GOLD_CHURN_MODELS);
         spark.createDataFrame(List.of(row), Tables.GOLD_CHURN_MODELS.schema()).write().format("delta")
             .mode("append").save(lake.location(Tables.GOLD_CHURN_MODELS).uri());
@@ -629,11 +672,34 @@ public final class BuildFeaturesCommand implements KindredCommand {
         anyDelivery)), cutoff);
   }
 
-  /** {customers, churn rate} of a labelled window; fails unless it has customers of both classes. */
-  private static double[] classCounts(Dataset<Row> labelled, String window, LocalDate cutoff, int horizonDays) {
+  private static String readable(Double value) {
+    return value == null ? "none" : String.format(Locale.ROOT, "%.3f", value);
+  }
+
+  /**
+   * {customers, churn rate} of a labelled window; fails unless it has customers of both classes. When the window has
+   * no customer although {@code known} holds transactions dated by {@code cutoff} (all delivered after it, as
+   * history loaded in one file is), the message says so and names {@code --any-delivery}.
+   */
+  private double[] classCounts(Dataset<Row> labelled, String window, LocalDate cutoff, int horizonDays,
+      Dataset<Row> known) {
     Row r = labelled.agg(functions.count(lit(1)), functions.sum(col(Churn.LABEL))).first();
     long n = r.getLong(0);
     double churned = r.isNullAt(1) ? 0 : r.getDouble(1);
+    if (n == 0 && !anyDelivery) {
+      // the failure path only: how many transactions dated by the cut-off were delivered after it
+      Row late = known.filter(col(Tables.TransactionColumns.TRANSACTION_DATE).leq(lit(Date.valueOf(cutoff)))
+              .and(col(LineageColumns.INGEST_DAY).gt(lit(Date.valueOf(cutoff)))))
+          .agg(functions.count(lit(1)), functions.min(col(LineageColumns.INGEST_DAY))).first();
+      if (late.getLong(0) > 0) {
+        throw new IllegalArgumentException("The churn " + window + " window (features as of " + cutoff
+            + ", labels from the " + horizonDays + " days after) has 0 customers, though " + late.getLong(0)
+            + " transactions are dated on or before " + cutoff + ": all were delivered after it (ingest_day from "
+            + late.getDate(1) + "), and a night counts only the rows delivered by its date (the delivered-by-date"
+            + " rule, so that a backfill gives what that night gave). For history delivered after the fact (e.g. in"
+            + " one file), run with --any-delivery; or set kindred." + CHURN_ENABLED_KEY + "=false");
+      }
+    }
     if (n == 0 || churned == 0 || churned == n) {
       throw new IllegalArgumentException("The churn " + window + " window (features as of " + cutoff
           + ", labels from the " + horizonDays + " days after) has " + n + " customers, " + (long) churned
@@ -658,7 +724,7 @@ public final class BuildFeaturesCommand implements KindredCommand {
           scalaMap(fit.standardErrorMap()),
           fit.logLikelihood(), fit.customers(), fit.distinctRows(), fit.iterations(), fit.convergence(),
           fit.fitTime().toMillis(), now, fit.status().code(), fit.gradientNorm(), fit.newtonStep(),
-          recorded.holdoutMae(), recorded.holdoutCurveError(), recorded.selected()));
+          recorded.holdoutMae(), recorded.holdoutCurveError(), recorded.selected(), fit.boundary()));
     }
     Dataset<Row> frame = spark.createDataFrame(rows, Tables.GOLD_CLV_MODELS.schema());
     context.lake().createIfNotExists(spark, Tables.GOLD_CLV_MODELS);

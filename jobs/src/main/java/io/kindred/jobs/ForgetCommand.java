@@ -13,6 +13,7 @@ import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
 import io.kindred.lake.DeltaWrites;
 import io.kindred.lake.Lakehouse;
+import io.kindred.lake.Literals;
 import io.kindred.lake.Layer;
 import io.kindred.lake.Location;
 import io.kindred.lake.SingleFile;
@@ -186,10 +187,6 @@ public final class ForgetCommand implements KindredCommand {
   private void forget(JobContext context, RunMetrics metrics, List<String> ids, long retention) {
     SparkSession spark = context.spark();
     Lakehouse lake = context.lake();
-    if (retention < 0) {
-      throw new IllegalArgumentException("kindred." + RETENTION_KEY + " is " + retention + "; expected 0 or more "
-          + "hours");
-    }
     requireNoOtherRun(context);
     String salt = ErasureLedger.saltCreatingIfAbsent(spark, lake);
     Instant requestedAt = Instant.now();
@@ -257,11 +254,11 @@ public final class ForgetCommand implements KindredCommand {
       }
     }
     context.steps().run("remove them from exported files", () -> {
-      for (String file : exportedFiles(spark, lake)) {
-        long rows = removeFromExport(spark, file, idRows, Pattern.compile(Erasure.wordPattern(ids)),
-            context.runId());
+      Pattern idWords = Pattern.compile(Erasure.wordPattern(ids));
+      for (Export export : exportedFiles(spark, lake)) {
+        long rows = removeFromExport(spark, export, idRows, idWords, context.runId());
         if (rows > 0) {
-          rewritten.add(file);
+          rewritten.add(export.path());
           removed.merge(EXPORTED_ROWS, rows, Long::sum);
         }
       }
@@ -274,16 +271,10 @@ public final class ForgetCommand implements KindredCommand {
       Map<String, Column> set = new LinkedHashMap<>();
       set.put(ErasureRequestColumns.STATUS, functions.lit(ErasureRequestColumns.COMPLETED));
       set.put(ErasureRequestColumns.COMPLETED_AT, functions.lit(Timestamp.from(Instant.now())));
-      List<Column> entries = new ArrayList<>();
-      removed.forEach((k, v) -> {
-        entries.add(functions.lit(k));
-        entries.add(functions.lit(v));
-      });
-      set.put(ErasureRequestColumns.ROWS_REMOVED, functions.map(entries.toArray(Column[]::new))
-          .cast(Tables.ERASURE_REQUESTS.schema().apply(ErasureRequestColumns.ROWS_REMOVED).dataType()));
-      set.put(ErasureRequestColumns.FILES_REWRITTEN, functions.array(rewritten.stream()
-          .map(functions::lit).toArray(Column[]::new))
-          .cast(Tables.ERASURE_REQUESTS.schema().apply(ErasureRequestColumns.FILES_REWRITTEN).dataType()));
+      set.put(ErasureRequestColumns.ROWS_REMOVED, Literals.of(removed,
+          Tables.ERASURE_REQUESTS.schema().apply(ErasureRequestColumns.ROWS_REMOVED).dataType()));
+      set.put(ErasureRequestColumns.FILES_REWRITTEN, Literals.of(rewritten,
+          Tables.ERASURE_REQUESTS.schema().apply(ErasureRequestColumns.FILES_REWRITTEN).dataType()));
       DeltaTable.forPath(spark, lake.location(Tables.ERASURE_REQUESTS).uri())
           .update(col(ErasureRequestColumns.REQUEST_ID).equalTo(context.runId()), set);
       return null;
@@ -378,28 +369,31 @@ public final class ForgetCommand implements KindredCommand {
         .collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
   }
 
+  /** An exported audience file on record in ops/exports, and its format ({@code csv} or {@code parquet}). */
+  private record Export(String path, String format) {
+  }
+
   /** The exported audience files on record in ops/exports that still exist. */
-  private static List<String> exportedFiles(SparkSession spark, Lakehouse lake) throws IOException {
+  private static List<Export> exportedFiles(SparkSession spark, Lakehouse lake) throws IOException {
     if (!lake.exists(spark, Tables.EXPORTS)) {
       return List.of();
     }
-    List<String> out = new ArrayList<>();
+    List<Export> out = new ArrayList<>();
     for (Row r : lake.read(spark, Tables.EXPORTS).select(ExportColumns.PATH, ExportColumns.FORMAT).distinct()
         .collectAsList()) {
       Path file = new Path(r.getString(0));
       if (file.getFileSystem(spark.sparkContext().hadoopConfiguration()).isFile(file)) {
-        out.add(r.getString(0) + "\u0000" + r.getString(1));
+        out.add(new Export(r.getString(0), r.getString(1)));
       }
     }
     return out;
   }
 
   /** Removes the forgotten customers' rows from one exported file; returns the rows removed. */
-  private static long removeFromExport(SparkSession spark, String entry, Dataset<Row> idRows, Pattern ids,
+  private static long removeFromExport(SparkSession spark, Export export, Dataset<Row> idRows, Pattern ids,
       String tag) {
-    String file = entry.substring(0, entry.indexOf('\u0000'));
-    String format = entry.substring(entry.indexOf('\u0000') + 1);
-    if (!"parquet".equals(format)) {
+    String file = export.path();
+    if (!"parquet".equals(export.format())) {
       // CSV: one row per line, the customer id its first field
       return LineFiles.removeLines(spark.sparkContext().hadoopConfiguration(), new Path(file), ids);
     }

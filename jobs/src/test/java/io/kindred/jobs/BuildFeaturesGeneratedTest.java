@@ -93,6 +93,9 @@ class BuildFeaturesGeneratedTest {
     o.put(c + "p", P);
     o.put(c + "q", Q);
     o.put(c + "gamma", GAMMA);
+    // no returns: the spend model sees spend net of returns (RfmFeatures.netRepeatAmount), and Gamma-Gamma's p, q,
+    // gamma describe gross spend
+    o.put(c + "return-rate", 0);
     o.put(c + "signup-from", 0);
     o.put(c + "signup-to", 0.5);
     o.put(g + "influence-boost", 0);

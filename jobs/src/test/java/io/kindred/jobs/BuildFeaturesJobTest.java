@@ -227,7 +227,15 @@ class BuildFeaturesJobTest {
     List<Integer> xs = new ArrayList<>();
     List<Double> mbars = new ArrayList<>();
     Map<String, TreeMap<LocalDate, BigDecimal>> days = purchaseDays(silver, asOf);
-    for (TreeMap<LocalDate, BigDecimal> d : days.values()) {
+    Map<String, BigDecimal> returned = new TreeMap<>();
+    for (Row r : silver) {
+      if (r.getBoolean(12) && !r.getDate(3).toLocalDate().isAfter(asOf) && !r.getDate(15).toLocalDate()
+          .isAfter(asOf)) {
+        returned.merge(r.getString(1), r.getDecimal(4), BigDecimal::add);
+      }
+    }
+    for (Map.Entry<String, TreeMap<LocalDate, BigDecimal>> customer : days.entrySet()) {
+      TreeMap<LocalDate, BigDecimal> d = customer.getValue();
       LocalDate first = d.firstKey();
       if (first.isBefore(start)) {
         continue;
@@ -236,8 +244,10 @@ class BuildFeaturesJobTest {
       cohort.add(x, ChronoUnit.DAYS.between(first, d.lastKey()),
           ChronoUnit.DAYS.between(first, asOf));
       if (x > 0) {
+        // net of the customer's returns (RfmFeatures.netRepeatAmount's rule), floored at 0
         BigDecimal repeat = d.values().stream().reduce(BigDecimal.ZERO,
-            BigDecimal::add).subtract(d.firstEntry().getValue());
+            BigDecimal::add).subtract(d.firstEntry().getValue()).add(returned.getOrDefault(
+                customer.getKey(), BigDecimal.ZERO)).max(BigDecimal.ZERO);
         xs.add(x);
         mbars.add(repeat.doubleValue() / x);
       }

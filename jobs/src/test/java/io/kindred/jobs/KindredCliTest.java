@@ -141,6 +141,11 @@ class KindredCliTest {
     assertEquals(2, kindred("score-segments", "--set", "kindred.segments.restarts=2.5"));
     assertEquals("Error: Configuration: kindred.segments.restarts = \"2.5\" (command line): expected a whole number "
         + ">= 1. Every setting is documented in conf/kindred.conf.\n", stderr());
+
+    err.reset();
+    assertEquals(2, kindred("clean-transactions", "--input", "/nowhere", "--set", "kindred.reporting-currency=gbp"));
+    assertEquals("Error: Configuration: kindred.reporting-currency = \"gbp\" (command line): expected an ISO 4217 "
+        + "code in capitals, such as USD. Every setting is documented in conf/kindred.conf.\n", stderr());
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.kindred.jobs.clean;
 import static org.apache.spark.sql.functions.col;
 
 import io.kindred.clean.Cleaning;
+import io.kindred.clean.DerivedFields;
+import io.kindred.jobs.cli.SettingRules;
 import io.delta.tables.DeltaTable;
 import io.kindred.clean.Feed;
 import io.kindred.clean.IncrementalHistory;
@@ -43,7 +45,7 @@ import org.apache.spark.storage.StorageLevel;
  * The body the three cleaning commands share: read one source's raw files for delivery days from..to, parse and
  * check every record, resolve duplicates against what is already in silver, write the silver table, the
  * quarantine table and one row of run metrics, and fail when the quarantine rate exceeds
- * {@code kindred.quarantine.max-rate}.
+ * {@code kindred.quarantine.max-rate} (or the source's own {@code max-quarantine-rate}).
  *
  * <p>Reruns: every row carries its source and delivery day ({@code ingest_day}); a run replaces exactly the rows
  * its source contributed for days from..to, in one Delta commit per table ({@code replaceWhere}), so running a
@@ -54,6 +56,8 @@ public final class CleanJob {
 
   /** Configuration key of the quarantine-rate threshold. */
   public static final String MAX_RATE_KEY = "quarantine.max-rate";
+  /** Configuration key of the longest value a raw field may hold (longer: {@code field_too_long}). */
+  public static final String MAX_FIELD_LENGTH_KEY = "clean.max-field-length";
 
   private CleanJob() {
   }
@@ -89,7 +93,8 @@ public final class CleanJob {
     }
     LocalDate to = context.runDate();
     LocalDate from = source.layout() == SourceDef.Layout.SINGLE ? to : options.fromDate(to);
-    double maxRate = context.config().getDouble(MAX_RATE_KEY);
+    double maxRate = source.maxQuarantineRate() != null ? source.maxQuarantineRate()
+        : context.config().getDouble(MAX_RATE_KEY);
     return context.accounted(metrics -> clean(context, metrics, feed, source, options.input(), from, to, maxRate,
         options.allowEmpty()));
   }
@@ -98,6 +103,9 @@ public final class CleanJob {
       LocalDate from, LocalDate to, double maxRate, boolean allowEmpty) {
     SparkSession spark = context.spark();
     Lakehouse lake = context.lake();
+    if (source.maxQuarantineRate() != null) {
+      metrics.detail("max_quarantine_rate", source.maxQuarantineRate());
+    }
     metrics.detail("source", source.name()).detail("input", input).detail("from_date", from).detail("to_date", to);
     RawFiles.Input files = context.steps().run("list input", () -> RawFiles.list(spark, input, source, from, to));
     context.log().info("{}: {} files for delivery days {}..{} from {}", source.name(), files.files().size(), from, to,
@@ -110,6 +118,13 @@ public final class CleanJob {
           files.ignoredFiles().size(), files.ignoredFiles());
       metrics.detail("files_ignored", String.join(",", files.ignoredFiles()));
     }
+    if (!files.missingColumns().isEmpty()) {
+      // a renamed or dropped optional column: its field is null in every record of those files
+      context.log().warn("{}: optional columns missing, their fields null in every record of the files: {}",
+          source.name(), files.missingColumns());
+      metrics.detail("optional_columns_missing", String.join(",", files.missingColumns().keySet()));
+    }
+    int maxFieldLength = context.config().getInt(MAX_FIELD_LENGTH_KEY);
 
     Dataset<Row> fxRates = null;
     if (feed == Feed.TRANSACTIONS && source.fxRates() != null) {
@@ -128,6 +143,8 @@ public final class CleanJob {
         .collectionAccumulator("unmapped JSON fields of " + source.name());
     CollectionAccumulator<String> lineCounts = spark.sparkContext()
         .collectionAccumulator("line counts of " + source.name());
+    CollectionAccumulator<String> repeatedHeaders = spark.sparkContext()
+        .collectionAccumulator("repeated headers of " + source.name());
     Location staging = lake.staging(context.runId());
     String stagedRecords = staging.resolve("records").uri();
     String stagedVerdicts = staging.resolve("verdicts").uri();
@@ -135,14 +152,16 @@ public final class CleanJob {
       // the one pass over the raw files: every record parsed, checked and staged with its verdict so far
       Dataset<Row> fx = fxRates;
       Dataset<Row> records = context.steps().run("parse and check", () -> {
-        Dataset<Row> lines = RawFiles.readLines(spark, source, files, lineCounts);
+        Dataset<Row> lines = RawFiles.readLines(spark, source, files, lineCounts, repeatedHeaders);
         if (source.derivedId() != null && source.derivedId().repeatsAreDistinct()) {
           lines = Cleaning.withOccurrence(lines);
         }
-        Dataset<Row> parsed = Cleaning.parsedRecords(lines,
-            new RecordParser(source, files.headers()).reportingUnmappedFieldsTo(unmappedJsonFields), feed);
+        RecordParser parser = new RecordParser(source, files.headers()).reportingUnmappedFieldsTo(unmappedJsonFields)
+            .withMaxFieldLength(maxFieldLength);
+        Dataset<Row> parsed = Cleaning.parsedRecords(DerivedFields.withDerivedValues(lines, parser, source), parser,
+            feed);
         if (feed == Feed.TRANSACTIONS) {
-          parsed = Cleaning.withFxRates(parsed, fx);
+          parsed = Cleaning.withFxRates(parsed, fx, context.config().getString(SettingRules.REPORTING_CURRENCY));
         }
         if (forgottenHashes != null) {
           parsed = Erasure.markForgotten(parsed, feed.personFields(), forgottenHashes, salt, RecordParser.REASON,
@@ -172,6 +191,13 @@ public final class CleanJob {
         metrics.detail(RecordParser.BAD_OPTIONAL_FIELD, nulled.records);
         context.log().warn("{}: {} records kept with a malformed optional field nulled ({}), e.g. {}", source.name(),
             nulled.records, RecordParser.BAD_OPTIONAL_FIELD, nulled.example);
+      }
+      java.util.Set<String> headersSkipped = new java.util.TreeSet<>(repeatedHeaders.value());
+      if (!headersSkipped.isEmpty()) {
+        // not records: neither in rows_in nor quarantined, counted beside the accounting
+        metrics.detail("repeated_headers_skipped", headersSkipped.size());
+        context.log().warn("{}: {} header lines repeated inside files skipped (file:line): {}", source.name(),
+            headersSkipped.size(), headersSkipped.stream().limit(20).toList());
       }
       requireNoEmptyDayReplacesRows(context, metrics, source, files, daysWithRecords, allowEmpty,
           List.of(silver, quarantineTable(feed)));

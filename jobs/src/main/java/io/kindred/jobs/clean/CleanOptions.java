@@ -13,8 +13,8 @@ public final class CleanOptions {
   private String input;
 
   @Parameter(names = "--source", description = "Source definition: a built-in name (generator-transactions, "
-      + "generator-customers, generator-interactions, cdnow) or the path of a .conf file. Default: the generator's "
-      + "source for the command's feed.")
+      + "generator-customers, generator-interactions, cdnow, invoice-lines) or the path of a .conf file. Default: "
+      + "the generator's source for the command's feed.")
   private String source;
 
   @Parameter(names = "--from-date", description = "First delivery day to process (yyyy-MM-dd); days from-date .. "

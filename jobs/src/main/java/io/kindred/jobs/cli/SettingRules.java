@@ -19,6 +19,9 @@ import java.util.function.DoublePredicate;
  */
 public final class SettingRules {
 
+  /** The currency silver amounts and every figure derived from them are in. */
+  public static final String REPORTING_CURRENCY = "reporting-currency";
+
   private record Rule(String key, String expected, DoublePredicate ok) {
   }
 
@@ -94,6 +97,9 @@ public final class SettingRules {
     if (config.getInt("segments.k-max") < config.getInt("segments.k-min")) {
       problems.add(describe(config, "segments.k-max", "expected at least kindred.segments.k-min ("
           + config.getInt("segments.k-min") + ")"));
+    }
+    if (!config.getString(REPORTING_CURRENCY).matches("[A-Z]{3}")) {
+      problems.add(describe(config, REPORTING_CURRENCY, "expected an ISO 4217 code in capitals, such as USD"));
     }
     oneOf(config, "features.clv.model", PurchaseModel.settingValues(), problems);
     oneOf(config, "features.clv.unit", Arrays.stream(PeriodUnit.values())
