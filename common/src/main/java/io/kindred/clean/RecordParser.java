@@ -744,7 +744,8 @@ public final class RecordParser implements Serializable {
               + "' is not one of " + new java.util.TreeSet<>(INTERACTION_TYPES));
         }
         t[feed.indexOf("type")] = type;
-        if (t[feed.indexOf("actor")].equals(t[feed.indexOf("target")])) {
+        // a review's target is a product, whose id may share its number with a user's: never the actor itself
+        if (!type.equals("review") && t[feed.indexOf("actor")].equals(t[feed.indexOf("target")])) {
           throw new Rejected(Reason.SELF_INTERACTION, "actor and target are both " + t[feed.indexOf("actor")]);
         }
         notAfter("timestamp", (Timestamp) t[feed.indexOf("timestamp")], ingestDay);

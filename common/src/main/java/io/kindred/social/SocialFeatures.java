@@ -122,13 +122,23 @@ public final class SocialFeatures {
 
   /**
    * Interactions known at the end of {@code asOf}: dated on or before it and delivered ({@code ingest_day}) by then,
-   * so a backfill sees what that night saw. Self-interactions (quarantined upstream) are dropped defensively.
+   * so a backfill sees what that night saw. Self-interactions (quarantined upstream) are dropped defensively; a
+   * review of a product whose id equals its author's is not one ({@link #notSelf}).
    */
   public static Dataset<Row> interactionsKnownAt(LocalDate asOf, Dataset<Row> interactions) {
     Date day = Date.valueOf(asOf);
     return interactions.filter(col(InteractionColumns.EVENT_DATE).leq(lit(day))
         .and(col(LineageColumns.INGEST_DAY).leq(lit(day)))
-        .and(col(InteractionColumns.ACTOR).notEqual(col(InteractionColumns.TARGET))));
+        .and(notSelf()));
+  }
+
+  /**
+   * Not an interaction of a user with themself: actor and target differ, or it is a review, whose target is a
+   * product (a product id may equal its author's user id).
+   */
+  static Column notSelf() {
+    return col(InteractionColumns.TYPE).equalTo(REVIEW)
+        .or(col(InteractionColumns.ACTOR).notEqual(col(InteractionColumns.TARGET)));
   }
 
   /**
@@ -307,7 +317,7 @@ public final class SocialFeatures {
     Column knownAtPrior = date.leq(lit(Date.valueOf(priorAsOf)))
         .and(col(LineageColumns.INGEST_DAY).leq(lit(Date.valueOf(priorAsOf))));
     Column known = date.leq(lit(Date.valueOf(asOf))).and(col(LineageColumns.INGEST_DAY).leq(lit(Date.valueOf(asOf))))
-        .and(col(InteractionColumns.ACTOR).notEqual(col(InteractionColumns.TARGET)));
+        .and(notSelf());
     Column c30 = change(known.and(date.geq(lit(Date.valueOf(asOf.minusDays(SHORT_WINDOW_DAYS - 1L))))),
         knownAtPrior.and(date.geq(lit(Date.valueOf(priorAsOf.minusDays(SHORT_WINDOW_DAYS - 1L))))));
     Column c90 = change(known.and(date.geq(lit(Date.valueOf(asOf.minusDays(LONG_WINDOW_DAYS - 1L))))),

@@ -137,6 +137,23 @@ class RecordParserTest {
     }
   }
 
+  @Test
+  void aReviewsTargetIsAProductSoItsIdMayEqualTheAuthorsButAUsersMayNot() {
+    RecordParser parser = new RecordParser(SourceDef.load("generator-interactions"), Map.of());
+    String line = "{\"event_id\": \"e%d\", \"actor\": \"42\", \"target\": \"42\", \"type\": \"%s\", "
+        + "\"timestamp\": \"1998-06-29T10:00:00Z\"%s}";
+    Row review = parser.parse(RowFactory.create(DAY, "/in/a.jsonl", 1L, String.format(line, 1, "review",
+        ", \"rating\": 4"), 0));
+    Row like = parser.parse(RowFactory.create(DAY, "/in/a.jsonl", 2L, String.format(line, 2, "like", ""), 0));
+
+    assertNull(review.get(RecordParser.parsedSchema(Feed.INTERACTIONS).fieldIndex(RecordParser.REASON)));
+    assertEquals("42", review.get(RecordParser.parsedSchema(Feed.INTERACTIONS).fieldIndex("target")));
+    assertEquals("self_interaction", like.get(RecordParser.parsedSchema(Feed.INTERACTIONS)
+        .fieldIndex(RecordParser.REASON)));
+    assertEquals("actor and target are both 42", like.get(RecordParser.parsedSchema(Feed.INTERACTIONS)
+        .fieldIndex(RecordParser.DETAIL)));
+  }
+
   static SourceDef crm(String required) {
     return SourceDef.fromConfig(ConfigFactory.parseString("name = crm, feed = customers, layout = single\n"
         + "formats { csv { type = csv, delimiter = \",\", header = false, column-names = [id, consent, at, "

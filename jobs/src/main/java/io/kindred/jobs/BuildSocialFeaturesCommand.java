@@ -156,11 +156,6 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         Dataset<Row> customers = cache(cached, snapshot.select(
             col(CustomerFeatureColumns.CUSTOMER_ID).as(SocialColumns.ID), col(CustomerFeatureColumns.RFM_SEGMENT)));
         long customerCount = context.steps().run("read customer_features snapshot", customers::count);
-        if (customerCount == 0) {
-          throw new IllegalStateException(Tables.GOLD_CUSTOMER_FEATURES.relativePath() + " has no snapshot for as_of "
-              + asOf + ": run `kindred build-features --as-of " + asOf + "` first");
-        }
-        context.log().info("{} customers in the customer_features snapshot of {}", customerCount, asOf);
 
         // one version of silver/interactions for what is known at D and, on an incremental night, what changed
         // since P (the second read comes later: a cleaning run committing in between must not be half seen)
@@ -186,6 +181,20 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         long transactionCount = context.steps().run("read transactions", transactions::count);
         context.log().info("known at the end of {}: {} interactions, {} active follow edges, {} transactions", asOf,
             interactionCount, activeCount, transactionCount);
+        boolean socialOnly = customerCount == 0 && transactionCount == 0 && interactionCount > 0;
+        if (customerCount == 0 && !socialOnly) {
+          throw new IllegalStateException(Tables.GOLD_CUSTOMER_FEATURES.relativePath() + " has no snapshot for as_of "
+              + asOf + ": run `kindred build-features --as-of " + asOf + "` first");
+        }
+        if (socialOnly) {
+          // a source of social data without sales (a review site, a trust graph): the graph features of every social
+          // user, and no customer to give them to
+          context.log().info("no transactions known at {} and no customer_features snapshot: social features from "
+              + "interactions alone", asOf);
+          m.detail("social_only", true);
+        } else {
+          context.log().info("{} customers in the customer_features snapshot of {}", customerCount, asOf);
+        }
         m.detail(SocialRuns.INTERACTIONS_READ, interactionCount).detail("follow_edges_active", activeCount)
             .detail("transactions_read", transactionCount);
 
@@ -297,14 +306,17 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         context.log().info("{} rows written to {} for {}", socialWritten, Tables.GOLD_SOCIAL_FEATURES.relativePath(),
             asOf);
 
-        Dataset<Row> filled = DeltaWrites.conform(Tables.GOLD_CUSTOMER_FEATURES,
-            SocialFeatures.withSocialColumns(snapshot, written));
-        context.steps().run("fill " + Tables.GOLD_CUSTOMER_FEATURES.relativePath(), () ->
-            DeltaWrites.replace(spark, lake, Tables.GOLD_CUSTOMER_FEATURES, filled,
-                CustomerFeatureColumns.AS_OF + " = DATE'" + asOf + "'"));
-        long customersWritten = context.steps().run("count customers written", () -> lake.read(spark,
-            Tables.GOLD_CUSTOMER_FEATURES).filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(day))).count());
-        context.log().info("{} customers of {} given their social columns", customersWritten, asOf);
+        long customersWritten = 0;
+        if (!socialOnly) {
+          Dataset<Row> filled = DeltaWrites.conform(Tables.GOLD_CUSTOMER_FEATURES,
+              SocialFeatures.withSocialColumns(snapshot, written));
+          context.steps().run("fill " + Tables.GOLD_CUSTOMER_FEATURES.relativePath(), () ->
+              DeltaWrites.replace(spark, lake, Tables.GOLD_CUSTOMER_FEATURES, filled,
+                  CustomerFeatureColumns.AS_OF + " = DATE'" + asOf + "'"));
+          customersWritten = context.steps().run("count customers written", () -> lake.read(spark,
+              Tables.GOLD_CUSTOMER_FEATURES).filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(day))).count());
+          context.log().info("{} customers of {} given their social columns", customersWritten, asOf);
+        }
         m.addRowsWritten(socialWritten + customersWritten);
         figures[5] = userCount;
         figures[6] = customerCount;
