@@ -142,12 +142,13 @@ public final class RawFiles {
       Map<String, List<String>> missing = new java.util.TreeMap<>();
       for (RawFile file : files) {
         FileFormat format = source.formats().get(file.extension());
-        if (format.type() == FormatType.CSV || format.type() == FormatType.WHITESPACE
-            || format.type() == FormatType.JSON) {
-          requireText(fs, file);
-        }
-        if ((format.type() == FormatType.CSV || format.type() == FormatType.WHITESPACE)) {
-          List<String> names = format.header() ? readHeader(fs, file, format) : format.columnNames();
+        boolean delimited = format.type() == FormatType.CSV || format.type() == FormatType.WHITESPACE;
+        if (delimited || format.type() == FormatType.JSON) {
+          List<String> header = inspectText(fs, file, format);
+          if (!delimited) {
+            continue;
+          }
+          List<String> names = format.header() ? header : format.columnNames();
           if (names == null) {
             continue; // an empty file: no header, no rows
           }
@@ -229,29 +230,46 @@ public final class RawFiles {
     return out;
   }
 
-  /** Fails, naming the file and what it holds, when a text file starts with compressed or binary bytes. */
-  private static void requireText(FileSystem fs, RawFile file) throws IOException {
-    byte[] head = new byte[512];
+  /**
+   * Reads the start of a text file once: fails, naming the file and what it holds, when it starts with compressed or
+   * binary bytes; returns the column names of its header line when {@code format} is delimited text with a header
+   * (null for an empty file), else null.
+   */
+  private static List<String> inspectText(FileSystem fs, RawFile file, FileFormat format) throws IOException {
+    byte[] head = new byte[HEAD_BYTES];
     int n = 0;
-    try (java.io.InputStream in = open(fs, file.path())) {
-      while (n < head.length) {
-        int r = in.read(head, n, head.length - n);
-        if (r < 0) {
-          break;
+    try (java.io.BufferedInputStream in = new java.io.BufferedInputStream(open(fs, file.path()), 64 * 1024)) {
+      in.mark(HEAD_BYTES);
+      try {
+        while (n < head.length) {
+          int r = in.read(head, n, head.length - n);
+          if (r < 0) {
+            break;
+          }
+          n += r;
         }
-        n += r;
+      } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        throw new IllegalArgumentException("File " + file.path() + " is named .gz but is not readable "
+            + "gzip-compressed data (" + e.getMessage() + ")");
       }
-    } catch (java.util.zip.ZipException | java.io.EOFException e) {
-      throw new IllegalArgumentException("File " + file.path() + " is named .gz but is not readable gzip-compressed "
-          + "data (" + e.getMessage() + ")");
-    }
-    String what = binaryKind(head, n);
-    if (what != null) {
-      throw new IllegalArgumentException("File " + file.path() + " holds " + what + ", not " + file.extension()
-          + " text; " + (what.startsWith("gzip") ? "name it " + new Path(file.path()).getName() + ".gz to have it"
-          + " read, or" : "") + " remove it from the delivery folder");
+      String what = binaryKind(head, n);
+      if (what != null) {
+        throw new IllegalArgumentException("File " + file.path() + " holds " + what + ", not " + file.extension()
+            + " text; " + (what.startsWith("gzip") ? "name it " + new Path(file.path()).getName() + ".gz to have it"
+            + " read, or" : "") + " remove it from the delivery folder");
+      }
+      boolean delimited = format.type() == FormatType.CSV || format.type() == FormatType.WHITESPACE;
+      if (!delimited || !format.header()) {
+        return null;
+      }
+      in.reset();
+      return header(new BufferedReader(new InputStreamReader(in, Charset.forName(format.encoding()))).readLine(),
+          file, format);
     }
   }
+
+  /** How many bytes of a file's start are checked for binary content. */
+  private static final int HEAD_BYTES = 512;
 
   /** What binary content {@code head} (the first {@code n} bytes of a file, decompressed) is, or null for text. */
   static String binaryKind(byte[] head, int n) {
@@ -300,20 +318,17 @@ public final class RawFiles {
     }
   }
 
-  private static List<String> readHeader(FileSystem fs, RawFile file, FileFormat format) throws IOException {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(open(fs, file.path()),
-        Charset.forName(format.encoding())))) {
-      String line = in.readLine();
-      if (line == null) {
-        return null;
-      }
-      line = stripBom(line);
-      try {
-        return format.type() == FormatType.CSV ? LineSplitter.csv(line, format.delimiter())
-            : LineSplitter.whitespace(line);
-      } catch (LineSplitter.MalformedLineException e) {
-        throw new IllegalArgumentException("The header of " + file.path() + " does not parse: " + e.getMessage());
-      }
+  /** The column names of a header line (null: an empty file). */
+  private static List<String> header(String line, RawFile file, FileFormat format) {
+    if (line == null) {
+      return null;
+    }
+    line = stripBom(line);
+    try {
+      return format.type() == FormatType.CSV ? LineSplitter.csv(line, format.delimiter())
+          : LineSplitter.whitespace(line);
+    } catch (LineSplitter.MalformedLineException e) {
+      throw new IllegalArgumentException("The header of " + file.path() + " does not parse: " + e.getMessage());
     }
   }
 
