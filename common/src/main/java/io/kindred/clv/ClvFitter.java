@@ -162,9 +162,14 @@ public final class ClvFitter {
   /**
    * Fits Gamma-Gamma and, without a shape penalty, its {@code p -> infinity} limit ({@link #constantSpendLimit}),
    * and returns the limit when the likelihood's supremum is there; as {@link #fitBgNbdOrLimit}. With a penalty, the
-   * penalised fit or its error.
+   * penalised fit or its error. When every repeat buyer's mean spend is one value, neither has a maximum: the
+   * {@code p, q -> infinity} limit ({@link #sameSpendLimit}), penalty or not.
    */
   public static ClvFit<? extends SpendModel> fitSpendModel(SpendSummaries data, FitOptions options) {
+    ClvFit<SameSpendLimit> same = sameSpendLimit(data, options);
+    if (same != null) {
+      return same;
+    }
     if (options.gammaGammaShapePenalty() > 0) {
       return fitGammaGamma(data, options);
     }
@@ -228,6 +233,44 @@ public final class ClvFitter {
         "each customer's purchases all of one value; a repeat buyer's expected spend is their own mean",
         fullLogLikelihood, failure);
   }
+
+  /**
+   * The {@code p, q -> infinity} limit of Gamma-Gamma ({@link SameSpendLimit}) when every repeat buyer's mean spend
+   * is one value (their spread at most {@value #SAME_SPEND_RELATIVE_SPREAD} of it: decimal amounts averaged in
+   * doubles); null otherwise. Logs a warning.
+   *
+   * @throws IllegalArgumentException when there are fewer than {@code options.minRepeatBuyers()} customers
+   */
+  static ClvFit<SameSpendLimit> sameSpendLimit(SpendSummaries data, FitOptions options) {
+    if (data.customers() < options.minRepeatBuyers()) {
+      throw new IllegalArgumentException(GammaGammaParams.MODEL + " needs at least " + options.minRepeatBuyers()
+          + " repeat buyers (x >= 1) to fit, got " + data.customers());
+    }
+    double min = Double.POSITIVE_INFINITY;
+    double max = 0;
+    double sum = 0;
+    for (int i = 0; i < data.size(); i++) {
+      min = Math.min(min, data.mbar(i));
+      max = Math.max(max, data.mbar(i));
+      sum += data.count(i) * data.mbar(i);
+    }
+    if (max - min > SAME_SPEND_RELATIVE_SPREAD * max) {
+      return null;
+    }
+    double mean = sum / data.customers();
+    ClvFit<SameSpendLimit> fit = new ClvFit<>(new SameSpendLimit(mean), new double[] {Double.NaN},
+        Double.POSITIVE_INFINITY, data.customers(), data.size(), 0, String.format(java.util.Locale.ROOT,
+        "limit at %s (every repeat buyer's purchases average %s: the likelihood grows without bound; expected spend "
+        + "is that value)", SameSpendLimit.BOUNDARY, mean), FitStatus.BOUNDARY, Double.NaN, Double.NaN,
+        java.time.Duration.ZERO, SameSpendLimit.BOUNDARY);
+    LOG.warn("{}: every one of the {} repeat buyers' mean spend is {}; the likelihood has no maximum (both shapes grow"
+        + " without bound): recording and scoring with the limit {}, expected spend {} for every customer",
+        GammaGammaParams.MODEL, data.customers(), mean, SameSpendLimit.BOUNDARY, mean);
+    return fit;
+  }
+
+  /** See {@link #sameSpendLimit}. */
+  static final double SAME_SPEND_RELATIVE_SPREAD = 1e-9;
 
   /**
    * Tolerance of the comparison that accepts a boundary solution: {@value #BOUNDARY_TOLERANCE} in total

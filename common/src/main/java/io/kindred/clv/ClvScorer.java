@@ -26,7 +26,8 @@ public final class ClvScorer implements Serializable {
    * @throws IllegalArgumentException when {@code spend.q() <= 1} (infinite population mean spend)
    */
   public ClvScorer(TransactionModel purchases, SpendModel spend, PeriodUnit unit, ClvHorizon horizon) {
-    double q = spend instanceof GammaGammaParams g ? g.q() : ((ConstantSpendLimit) spend).q();
+    double q = spend instanceof GammaGammaParams g ? g.q()
+        : spend instanceof ConstantSpendLimit c ? c.q() : Double.POSITIVE_INFINITY; // SameSpendLimit: q -> infinity
     if (!(q > 1)) {
       throw new IllegalArgumentException("the Gamma-Gamma model needs q > 1 for a finite expected spend of customers"
           + " without repeat purchases, got q = " + q);

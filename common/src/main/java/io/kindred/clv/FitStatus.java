@@ -14,7 +14,8 @@ public enum FitStatus {
   CONVERGED,
   /**
    * The likelihood's supremum is on a boundary of the parameter space and the fit is that limit
-   * ({@link NoDropoutLimit}, {@link ConstantSpendLimit}, named by {@link ClvFit#boundary()}), or an accepted fit has
+   * ({@link NoDropoutLimit}, {@link ConstantSpendLimit}, {@link SameSpendLimit}, named by {@link ClvFit#boundary()}),
+   * or an accepted fit has
    * some parameter beyond {@code 1e8} or below {@code 1e-8}: the likelihood is flat towards a limiting model, so that
    * parameter and its standard error mean little beyond "very large" or "very small".
    */

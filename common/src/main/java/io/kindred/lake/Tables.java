@@ -585,9 +585,11 @@ public final class Tables {
     public static final String SELECTED = "selected";
     /**
      * For a fit whose likelihood has its supremum on a boundary of the parameter space (status boundary, scored with
-     * the limiting model: io.kindred.clv.NoDropoutLimit, io.kindred.clv.ConstantSpendLimit), what sits there:
-     * "a -> 0" (BG/NBD, MBG/NBD: nobody drops out; parameters r, alpha and a = 0, b not identified and absent, a
-     * without a standard error) or "p -> infinity" (Gamma-Gamma: parameters q and p_gamma); null otherwise.
+     * the limiting model: io.kindred.clv.NoDropoutLimit, io.kindred.clv.ConstantSpendLimit,
+     * io.kindred.clv.SameSpendLimit), what sits there: "a -> 0" (BG/NBD, MBG/NBD: nobody drops out; parameters r,
+     * alpha and a = 0, b not identified and absent, a without a standard error), "p -> infinity" (Gamma-Gamma:
+     * parameters q and p_gamma) or "p, q -> infinity" (Gamma-Gamma when every repeat buyer's mean spend is one
+     * value: parameter mean_spend without a standard error, log_likelihood infinite); null otherwise.
      */
     public static final String BOUNDARY = "boundary";
 

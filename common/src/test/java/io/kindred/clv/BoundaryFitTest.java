@@ -183,4 +183,75 @@ class BoundaryFitTest {
     assertEquals(1.0, v.probabilityAlive());
     assertEquals(37.5, v.expectedAverageSpend());
   }
+
+  /**
+   * Every repeat buyer's purchases at one price, 19.99, their means averaged in doubles as the job does (so a few
+   * differ from 19.99 in the last bits): no Gamma-Gamma fit and no p -> infinity limit has a maximum.
+   */
+  static SpendSummaries sameSpend() {
+    int n = 60;
+    int[] x = new int[n];
+    double[] m = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = 1 + i % 12;
+      double sum = 0;
+      for (int j = 0; j < x[i]; j++) {
+        sum += 19.99;
+      }
+      m[i] = sum / x[i];
+    }
+    return SpendSummaries.ofCustomers(x, m);
+  }
+
+  @Test
+  void gammaGammaWhenEveryRepeatBuyerSpendsTheSameRecordsAndScoresThatValue() {
+    SpendSummaries data = sameSpend();
+    boolean noisy = false;
+    for (int i = 0; i < data.size(); i++) {
+      noisy |= data.mbar(i) != 19.99;
+    }
+    assertTrue(noisy, "some means differ from 19.99 in their last bits, as averaged decimals do");
+    assertThrows(ClvFitException.class, () -> ClvFitter.fitGammaGamma(data));
+    assertThrows(ClvFitException.class, () -> ClvFitter.constantSpendLimit(data, FitOptions.DEFAULT,
+        Double.NEGATIVE_INFINITY, new ClvFitException("the full fit failed", null, Double.NEGATIVE_INFINITY)));
+    for (double penalty : new double[] {0, 0.001}) {
+      ClvFit<? extends SpendModel> fit = ClvFitter.fitSpendModel(data, new FitOptions(1000, 1e-10, 10, 10, penalty));
+      assertEquals(FitStatus.BOUNDARY, fit.status());
+      assertEquals("p, q -> infinity", fit.boundary());
+      assertEquals("gamma_gamma", fit.model());
+      assertEquals(List.of("mean_spend"), List.copyOf(fit.params().asMap().keySet()));
+      assertEquals(19.99, fit.params().asMap().get("mean_spend"), 1e-12);
+      assertEquals(Map.of(), fit.standardErrorMap());
+      assertEquals(Double.POSITIVE_INFINITY, fit.logLikelihood());
+      assertEquals(60, fit.customers());
+      // predictions: (p gamma + p x m) / (p x + q - 1) with every mbar = m is m for every x; far out along
+      // p = q -> infinity with p gamma / (q - 1) = m, the full model agrees
+      SpendModel limit = fit.params();
+      assertEquals(19.99, limit.expectedAverageSpend(0, 0), 1e-12);
+      assertEquals(19.99, limit.expectedAverageSpend(3, 19.99), 1e-12);
+      GammaGammaParams far = new GammaGammaParams(1e9, 1e9, 19.99 * (1e9 - 1) / 1e9);
+      assertEquals(far.expectedAverageSpend(0, 0), limit.expectedAverageSpend(0, 0), 1e-9);
+      assertEquals(far.expectedAverageSpend(3, 19.99), limit.expectedAverageSpend(3, 19.99), 1e-9);
+      // a scorer scores with it: CLV = sum over months of 19.99 x discounted purchases of the purchase model
+      NoDropoutLimit purchases = new NoDropoutLimit("bg_nbd", R, ALPHA);
+      ClvHorizon horizon = ClvHorizon.of(3, 0.01, PeriodUnit.WEEKS);
+      CustomerValue v = new ClvScorer(purchases, limit, PeriodUnit.WEEKS, horizon).score(0, 0, 30, 0);
+      double month = horizon.monthLength();
+      double rate = R / (ALPHA + 30);
+      double clv = 0;
+      for (int i = 1; i <= 3; i++) {
+        clv += 19.99 * rate * month / Math.pow(1.01, i);
+      }
+      assertEquals(clv, v.clv(), 1e-9);
+    }
+    // one customer at 20.00: not one value, the ordinary fits decide
+    double[] m = new double[data.size()];
+    int[] x = new int[data.size()];
+    for (int i = 0; i < data.size(); i++) {
+      m[i] = data.mbar(i);
+      x[i] = data.x(i);
+    }
+    m[0] = 20.00;
+    assertNull(ClvFitter.sameSpendLimit(SpendSummaries.ofCustomers(x, m), FitOptions.DEFAULT));
+  }
 }
