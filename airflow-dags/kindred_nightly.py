@@ -35,7 +35,7 @@ Settings (Airflow Variables, else environment variables on the scheduler and wor
     KINDRED_START_DATE                    first day to process     default: 2026-11-01
     The Spark connection names the master, e.g.
     AIRFLOW_CONN_SPARK_DEFAULT='{"conn_type": "spark", "host": "127.0.0.1", "port": 7077}' for a standalone
-    master on this machine; ``spark-submit`` (Spark 4.1, e.g. from the pinned pyspark) must be on the PATH.
+    master on this machine; ``spark-submit`` (Spark 4.2, e.g. from the pinned pyspark) must be on the PATH.
 
 Adding a stage is one line in STAGES, once its command exists in the jar (``./kindred --help`` lists them).
 """

@@ -687,6 +687,28 @@ class SegmentsJobTest {
     }
     assertTrue(measuredRows > 0, measuredRows + " rows measured, " + tooSmall + " too small");
 
+    // D's scoring, publishing and measuring again after the next week's (an operator clearing them, a backfill
+    // reaching them): activation never goes back in time, so every published table is as the next week left it (its
+    // rows, bar the columns naming the run that wrote them) and the segment table gets no commit, so its change feed
+    // gives activation tools nothing
+    String segmentTable = lake(lakehouse).location(Tables.GOLD_CUSTOMER_SEGMENTS).uri();
+    long segmentsVersion = latestVersion(segmentTable);
+    List<TableDef> publishedTables = List.of(Tables.GOLD_CUSTOMER_SEGMENTS, Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES,
+        Tables.GOLD_SEGMENT_PROFILES, Tables.GOLD_AUDIENCES, Tables.GOLD_AUDIENCE_MEMBERSHIP, Tables.GOLD_AUDIENCE_LIFT);
+    Map<String, List<String>> asTheNextWeekLeftThem = new TreeMap<>();
+    for (TableDef table : publishedTables) {
+      asTheNextWeekLeftThem.put(table.relativePath(), withoutRunColumns(lakehouse, table));
+    }
+    new ScoreSegmentsCommand().score(context(lakehouse, "score-segments", D));
+    new PublishAudiencesCommand().publish(context(lakehouse, "publish-audiences", D));
+    new MeasureAudiencesCommand().window(7).measure(context(lakehouse, "measure-audiences", D,
+        Map.of("kindred.audiences.measure.min-group-customers", "10")));
+    assertEquals(segmentsVersion, latestVersion(segmentTable));
+    for (TableDef table : publishedTables) {
+      assertEquals(asTheNextWeekLeftThem.get(table.relativePath()), withoutRunColumns(lakehouse, table),
+          table.relativePath() + " changed when D's scoring ran again after the next week's");
+    }
+
     // the report of that night: a lift chart, and a table row per measured cohort with the figures of gold/audience_lift
     Path report = dir.resolve("report.html");
     new ReportCommand().out(report.toString()).report(context(lakehouse, "report", NEXT_WEEK));
@@ -709,6 +731,17 @@ class SegmentsJobTest {
           + signed(r.getAs(AudienceLiftColumns.RELATIVE_LIFT_HIGH)) + ")";
       assertTrue(lifts.contains(interval), interval + " in " + lifts);
     }
+  }
+
+  /** Columns naming the run that wrote a row, or when: two runs of one night differ in them by design. */
+  private static final Set<String> RUN_COLUMNS = Set.of("run_id", "ingestion_run_id", "scored_at", "published_at",
+      "computed_at", "fitted_at", "trained_at");
+
+  /** A table's rows without {@link #RUN_COLUMNS}, sorted. */
+  private List<String> withoutRunColumns(Path lakehouse, TableDef table) {
+    Dataset<Row> rows = lake(lakehouse).read(spark, table);
+    return sorted(rows.select(java.util.Arrays.stream(rows.columns()).filter(c -> !RUN_COLUMNS.contains(c))
+        .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)));
   }
 
   private static String signed(Double share) {
