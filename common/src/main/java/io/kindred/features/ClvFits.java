@@ -35,10 +35,9 @@ import org.slf4j.Logger;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * A night's CLV fits on the lakehouse: the purchase model fitted as configured ({@link #fitPurchaseModel}) or chosen
- * on the holdout window ({@link #selectPurchaseModel}), the calibration/holdout table
- * ({@link Tables#GOLD_CLV_HOLDOUT}, {@link #holdoutTable}), and the record of every fit
- * ({@link Tables#GOLD_CLV_MODELS}, {@link #recordFits}). The Spark inputs of the fits are {@link ClvFeatures}'; the
+ * A night's CLV fits on the lakehouse ({@link #fit}): the purchase model fitted as configured or chosen on the
+ * holdout window, Gamma-Gamma, the calibration/holdout table ({@link Tables#GOLD_CLV_HOLDOUT}); and the record of
+ * every fit ({@link Tables#GOLD_CLV_MODELS}, {@link #recordFits}). The Spark inputs of the fits are {@link ClvFeatures}'; the
  * models and their selection are {@code io.kindred.clv}'s.
  *
  * <p>The steps run and log through the given {@link Steps} and logger (the job's), so that a night's log reads as
