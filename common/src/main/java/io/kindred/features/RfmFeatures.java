@@ -158,6 +158,14 @@ public final class RfmFeatures {
   }
 
   /**
+   * {@link #customerAggregates} as of {@code asOf} from the rows of {@code transactions} known then
+   * ({@link #transactionsAsOf}: point-in-time unless {@code anyDelivery}).
+   */
+  public static Dataset<Row> aggregatesAsOf(Dataset<Row> transactions, LocalDate asOf, boolean anyDelivery) {
+    return customerAggregates(customerDays(transactionsAsOf(transactions, asOf, anyDelivery)), asOf);
+  }
+
+  /**
    * The four cut points of recency, frequency and monetary (see the class documentation).
    *
    * @param recency cut points of {@code recency_days}

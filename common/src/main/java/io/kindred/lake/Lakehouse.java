@@ -254,6 +254,16 @@ public final class Lakehouse {
     return root.resolve("_staging").resolve(runId);
   }
 
+  /** Whether {@code location} exists (a file or a folder, e.g. a saved model's folder). */
+  public static boolean pathExists(SparkSession spark, Location location) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location.uri());
+    try {
+      return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot check " + location + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Deletes {@code location} and everything below it, if it exists (a run's staging folder). */
   public static void delete(SparkSession spark, Location location) {
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location.uri());
