@@ -84,16 +84,6 @@ public final class RawFiles {
     return new Path(new Path(input.endsWith("/") ? input : input + "/"), relative).toString();
   }
 
-  /** Whether {@code path} exists. */
-  public static boolean exists(SparkSession spark, String path) {
-    try {
-      Path p = new Path(path);
-      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot check " + path + ": " + e.getMessage(), e);
-    }
-  }
-
   /** The key a file is known by in the lines' {@code file} column: its path without scheme and authority. */
   public static String keyOf(String path) {
     return new Path(path).toUri().getPath();

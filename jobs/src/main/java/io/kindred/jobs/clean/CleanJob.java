@@ -74,7 +74,7 @@ public final class CleanJob {
    */
   public static void cleanGeneratedFeeds(JobContext demo, String raw, LocalDate from, LocalDate to)
       throws Exception {
-    if (!RawFiles.exists(demo.spark(), RawFiles.resolve(raw, Feed.TRANSACTIONS.code()))) {
+    if (!Lakehouse.pathExists(demo.spark(), Location.parse(RawFiles.resolve(raw, Feed.TRANSACTIONS.code())))) {
       demo.log().warn("no generated feeds below {}: run kindred generate first; cleaning skipped", raw);
       return;
     }
