@@ -336,7 +336,7 @@ public final class Cleaning {
       Timestamp openFrom = null;
       String openEvent = null;
       for (Row e : events) {
-        boolean follow = e.getString(2).equals("follow");
+        boolean follow = InteractionType.FOLLOW.is(e.getString(2));
         if (follow && openFrom == null) {
           openFrom = e.getTimestamp(3);
           openEvent = e.getString(4);
@@ -356,7 +356,7 @@ public final class Cleaning {
       return out.iterator();
     };
     return interactions
-        .filter(col(InteractionColumns.TYPE).isin("follow", "unfollow"))
+        .filter(col(InteractionColumns.TYPE).isin(InteractionType.FOLLOW.code(), InteractionType.UNFOLLOW.code()))
         .select(col(InteractionColumns.ACTOR), col(InteractionColumns.TARGET), col(InteractionColumns.TYPE),
             col(InteractionColumns.EVENT_TS), col(InteractionColumns.EVENT_ID))
         .groupByKey(key, Encoders.STRING())

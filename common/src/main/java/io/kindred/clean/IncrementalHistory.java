@@ -102,7 +102,8 @@ public final class IncrementalHistory {
   }
 
   private static Dataset<Row> followEvents(Dataset<Row> interactions) {
-    return interactions.filter(col(InteractionColumns.TYPE).isin("follow", "unfollow"));
+    return interactions.filter(col(InteractionColumns.TYPE).isin(InteractionType.FOLLOW.code(),
+        InteractionType.UNFOLLOW.code()));
   }
 
   private static java.util.stream.Collector<String, ?, scala.collection.immutable.Seq<String>> toSeq() {

@@ -83,9 +83,6 @@ public final class RecordParser implements Serializable {
   /** A byte-order mark: stripped at the start of a file, a control character anywhere else. */
   static final char BOM = '\uFEFF';
 
-  /** The interaction types Kindred knows. */
-  public static final Set<String> INTERACTION_TYPES = Set.of("follow", "unfollow", "like", "comment", "share",
-      "mention", "referral", "review");
 
   private static final DateTimeFormatter MICROS = DateTimeFormatter.ISO_INSTANT;
 
@@ -739,18 +736,18 @@ public final class RecordParser implements Serializable {
       case CUSTOMERS -> notAfter("updated_at", (Timestamp) t[feed.indexOf("updated_at")], ingestDay);
       case INTERACTIONS -> {
         String type = ((String) t[feed.indexOf("type")]).toLowerCase(Locale.ROOT);
-        if (!INTERACTION_TYPES.contains(type)) {
+        if (InteractionType.ofCode(type) == null) {
           throw new Rejected(Reason.UNKNOWN_INTERACTION_TYPE, "type '" + t[feed.indexOf("type")]
-              + "' is not one of " + new java.util.TreeSet<>(INTERACTION_TYPES));
+              + "' is not one of " + InteractionType.sortedCodes());
         }
         t[feed.indexOf("type")] = type;
         // a review's target is a product, whose id may share its number with a user's: never the actor itself
-        if (!type.equals("review") && t[feed.indexOf("actor")].equals(t[feed.indexOf("target")])) {
+        if (!InteractionType.REVIEW.is(type) && t[feed.indexOf("actor")].equals(t[feed.indexOf("target")])) {
           throw new Rejected(Reason.SELF_INTERACTION, "actor and target are both " + t[feed.indexOf("actor")]);
         }
         notAfter("timestamp", (Timestamp) t[feed.indexOf("timestamp")], ingestDay);
         Integer rating = (Integer) t[feed.indexOf("rating")];
-        if (type.equals("review") && (rating == null || rating < 1 || rating > 5)) {
+        if (InteractionType.REVIEW.is(type) && (rating == null || rating < 1 || rating > 5)) {
           throw new Rejected(Reason.RATING_OUT_OF_RANGE, "review rating " + rating + " is not in 1..5");
         }
       }

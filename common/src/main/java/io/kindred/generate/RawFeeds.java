@@ -81,10 +81,6 @@ public final class RawFeeds {
     }
   }
 
-  /** Interaction types. */
-  public static final List<String> INTERACTION_TYPES = List.of("follow", "unfollow", "like", "comment", "share",
-      "mention", "referral", "review");
-
   /** Truth file names below {@code truth/}. */
   public static final String TRUTH_CUSTOMERS = "customers.csv";
   public static final String TRUTH_SOCIAL_USERS = "social_users.csv";

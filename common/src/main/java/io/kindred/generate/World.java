@@ -1,5 +1,6 @@
 package io.kindred.generate;
 
+import io.kindred.clean.InteractionType;
 import io.kindred.generate.GeneratorSettings.ArchetypeParams;
 import io.kindred.generate.GeneratorSettings.Country;
 import io.kindred.generate.RawFeeds.CustomerFields;
@@ -62,7 +63,9 @@ public final class World implements Serializable {
   private static final long S_PERMUTATION = 12;
   private static final long S_CAMPAIGN = 13;
 
-  private static final String[] ENGAGEMENTS = {"like", "comment", "share", "mention"};
+  /** The engagement types in the order of kindred.generate.engagement-type-weights. */
+  private static final String[] ENGAGEMENTS = {InteractionType.LIKE.code(), InteractionType.COMMENT.code(),
+      InteractionType.SHARE.code(), InteractionType.MENTION.code()};
   private static final String[] BAD_CURRENCIES = {"XAU", "BTC", "ZZZ", "US$"};
   private static final String[] BAD_TYPES = {"poke", "dislike", "retweet", "block"};
   private static final int[] BAD_RATINGS = {0, 6, 7, -1, 10};
@@ -649,9 +652,10 @@ public final class World implements Serializable {
     // Interactions: follows and unfollows, engagements, referrals received.
     List<Event> events = new ArrayList<>();
     for (Follow f : follows) {
-      events.add(event(e, self, userId(f.target), "follow", f.sec, offsetSeconds, offset, 0));
+      events.add(event(e, self, userId(f.target), InteractionType.FOLLOW.code(), f.sec, offsetSeconds, offset, 0));
       if (f.unfollowSec >= 0) {
-        events.add(event(e, self, userId(f.target), "unfollow", f.unfollowSec, offsetSeconds, offset, 0));
+        events.add(event(e, self, userId(f.target), InteractionType.UNFOLLOW.code(), f.unfollowSec, offsetSeconds,
+            offset, 0));
       }
     }
     SplittableRandom social = Rand.stream(spec.seed(), S_SOCIAL, u);
@@ -670,7 +674,7 @@ public final class World implements Serializable {
           long sec = t.sec + DAY / 2 + social.nextLong(13 * DAY + DAY / 2);
           int rating = 1 + Rand.pick(social, s.ratingWeights);
           if (sec < windowSeconds) {
-            events.add(event(e, self, productId(t.product), "review", sec, offsetSeconds, offset, rating));
+            events.add(event(e, self, productId(t.product), InteractionType.REVIEW.code(), sec, offsetSeconds, offset, rating));
           }
         }
       }
@@ -688,7 +692,7 @@ public final class World implements Serializable {
         Country country = referrer < customers ? core(referrer).country
             : s.countries.get(Rand.pick(other, countryShares));
         int o = referrer < customers ? 0 : other.nextInt(country.offsets().length);
-        events.add(event(e, userId(referrer), self, "referral", sec, country.offsetSeconds()[o],
+        events.add(event(e, userId(referrer), self, InteractionType.REFERRAL.code(), sec, country.offsetSeconds()[o],
             country.offsets()[o], 0));
       }
     }
@@ -719,7 +723,7 @@ public final class World implements Serializable {
     LineFormats.jsonField(b, InteractionFields.TYPE, ev.type, false);
     LineFormats.jsonField(b, InteractionFields.TIMESTAMP,
         timestampText != null ? timestampText : ts(ev.sec, ev.offsetSeconds, ev.offset), false);
-    if (ev.type.equals("review") || ev.rating != 0) {
+    if (InteractionType.REVIEW.is(ev.type) || ev.rating != 0) {
       LineFormats.jsonNumber(b, InteractionFields.RATING, Integer.toString(ev.rating));
     }
     return b.append('}').toString();
@@ -737,7 +741,7 @@ public final class World implements Serializable {
     String line = eventLine(ev, null);
     String key = sortKey(ev.sec, ev.id);
     e.emit(feed, delivered, key, line);
-    boolean review = ev.type.equals("review");
+    boolean review = InteractionType.REVIEW.is(ev.type);
     Reason reason = e.dirt(review ? REVIEW_REASONS : EVENT_REASONS);
     if (reason == null) {
       return;

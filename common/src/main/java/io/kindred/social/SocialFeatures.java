@@ -18,7 +18,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.kindred.clean.Cleaning;
-import io.kindred.clean.RecordParser;
+import io.kindred.clean.InteractionType;
 import io.kindred.lake.DeltaWrites;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
@@ -35,7 +35,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
@@ -60,11 +59,11 @@ import org.apache.spark.sql.types.DataTypes;
 public final class SocialFeatures {
 
   /** Every interaction type, sorted: the keys of the interaction-count maps. */
-  public static final List<String> INTERACTION_TYPES = List.copyOf(new TreeSet<>(RecordParser.INTERACTION_TYPES));
+  public static final List<String> INTERACTION_TYPES = InteractionType.sortedCodes();
   /** Engagement a user receives: these events aimed at them. */
-  public static final List<String> ENGAGEMENT_TYPES = List.of("comment", "like", "mention", "share");
+  public static final List<String> ENGAGEMENT_TYPES = InteractionType.engagementCodes();
   /** Post-like events: what a user publishes that others can engage with. */
-  public static final List<String> POST_TYPES = List.of("comment", "mention", "review", "share");
+  public static final List<String> POST_TYPES = InteractionType.postCodes();
   /** The short and the long activity and spend windows, in days (the column names carry them). */
   public static final int SHORT_WINDOW_DAYS = 30;
   public static final int LONG_WINDOW_DAYS = 90;
@@ -85,9 +84,9 @@ public final class SocialFeatures {
   public static final String FINGERPRINT_ROWS = "interactions";
   public static final String FINGERPRINT = "fingerprint";
 
-  static final String FOLLOW = "follow";
-  static final String REFERRAL = "referral";
-  static final String REVIEW = "review";
+  static final String FOLLOW = InteractionType.FOLLOW.code();
+  static final String REFERRAL = InteractionType.REFERRAL.code();
+  static final String REVIEW = InteractionType.REVIEW.code();
   private static final long MICROS_PER_DAY = 86_400_000_000L;
 
   /** The interaction-count maps: their columns, whether they count what was given or received, and their window. */

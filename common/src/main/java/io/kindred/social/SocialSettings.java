@@ -2,6 +2,7 @@ package io.kindred.social;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.kindred.clean.InteractionType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,11 +34,11 @@ public record SocialSettings(Map<String, Double> weights, int graphWindowDays, W
     int leaderWindowDays, boolean incremental, int fullRecomputeEveryDays) {
 
   /**
-   * The interaction types that link two users and so carry a weight. {@code unfollow} ends a follow rather than
-   * adding an edge, and a {@code review}'s target is a product, so neither is an edge of the user graph.
+   * The interaction types that link two users and so carry a weight ({@link InteractionType#linksUsers()}), sorted.
+   * {@code unfollow} ends a follow rather than adding an edge, and a {@code review}'s target is a product, so neither
+   * is an edge of the user graph.
    */
-  public static final List<String> WEIGHTED_TYPES = List.of("comment", "follow", "like", "mention", "referral",
-      "share");
+  public static final List<String> WEIGHTED_TYPES = InteractionType.linkingCodes();
 
   public SocialSettings {
     weights = Collections.unmodifiableMap(new TreeMap<>(weights));

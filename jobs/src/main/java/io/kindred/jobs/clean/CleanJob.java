@@ -8,6 +8,7 @@ import io.kindred.jobs.cli.SettingRules;
 import io.delta.tables.DeltaTable;
 import io.kindred.clean.Feed;
 import io.kindred.clean.IncrementalHistory;
+import io.kindred.clean.InteractionType;
 import io.kindred.clean.RawFiles;
 import io.kindred.clean.RecordParser;
 import io.kindred.clean.SourceDef;
@@ -524,7 +525,7 @@ public final class CleanJob {
     Dataset<Row> table = lake.read(spark, Tables.SILVER_FOLLOWS);
     long total = table.count();
     long closed = table.filter(col(FollowColumns.VALID_TO).isNotNull()).count();
-    long unfollows = interactions.filter(col(InteractionColumns.TYPE).equalTo("unfollow")).count();
+    long unfollows = interactions.filter(col(InteractionColumns.TYPE).equalTo(InteractionType.UNFOLLOW.code())).count();
     metrics.detail("follow_edges", total).detail("follow_edges_active", total - closed)
         .detail("unfollows_without_follow", unfollows - closed);
   }
