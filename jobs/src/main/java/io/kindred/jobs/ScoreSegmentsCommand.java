@@ -175,7 +175,7 @@ public final class ScoreSegmentsCommand implements KindredCommand {
         model.byCluster(settings.names()).values().forEach(e -> names.put(e.getKey(), e.getValue()));
         context.steps().run("write " + Tables.GOLD_SEGMENT_PROFILES.relativePath(), () -> DeltaWrites
             .replace(spark, lake, Tables.GOLD_SEGMENT_PROFILES, spark.createDataFrame(
-                    TrainSegmentsCommand.profileRows(context.runId(), date, model.version(), profiles, names),
+                    SegmentProfiles.rows(context.runId(), date, model.version(), profiles, names),
                     Tables.GOLD_SEGMENT_PROFILES.schema()),
                 SegmentProfileColumns.AS_OF + " = DATE'" + date + "'"));
       } finally {

@@ -24,13 +24,14 @@ import io.kindred.segments.ClusteringAlgorithm;
 import io.kindred.segments.CustomerSegments;
 import io.kindred.segments.Scaling;
 import io.kindred.segments.SegmentIdentities;
+import io.kindred.segments.SegmentModelSelection;
+import io.kindred.segments.SegmentModelSelection.SweepPoint;
 import io.kindred.segments.SegmentNames;
 import io.kindred.segments.SegmentPipeline;
 import io.kindred.segments.SegmentProfiles;
 import io.kindred.segments.SegmentSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.RoundingMode;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -39,7 +40,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -141,17 +141,6 @@ public final class TrainSegmentsCommand implements KindredCommand {
       Map<Integer, String> names) {
   }
 
-  /** One k of the sweep. */
-  private record SweepPoint(int k, double silhouette, long[] sizes, long minSize, long fitMs) {
-    long smallest() {
-      return Arrays.stream(sizes).min().orElse(0);
-    }
-
-    boolean admissible() {
-      return smallest() >= minSize && smallest() > 0;
-    }
-  }
-
   @Override
   public void run(JobContext context) throws Exception {
     train(context);
@@ -199,12 +188,7 @@ public final class TrainSegmentsCommand implements KindredCommand {
             + asOf + "; run kindred build-features --as-of " + asOf + " first");
       }
       m.addRowsIn(population);
-      Set<String> dropped = new LinkedHashSet<>();
-      for (int i = 0; i < settings.features().size(); i++) {
-        if (counts.getLong(i + 1) == 0) {
-          dropped.add(settings.features().get(i));
-        }
-      }
+      Set<String> dropped = SegmentModelSelection.nullThroughout(settings.features(), counts);
       if (!dropped.isEmpty()) {
         context.log().warn("features {} are null for every customer as of {} (social features not built yet?): "
             + "left out of this model", dropped, asOf);
@@ -217,44 +201,22 @@ public final class TrainSegmentsCommand implements KindredCommand {
           settings.seed(), settings.maxIterations()).without(dropped);
       m.detail("features", base.features()).detail("dropped_features", dropped).detail("restarts", settings.restarts());
 
-      Dataset<Row> training = sample(context, snapshot, population, settings.maxTrainingCustomers(), settings.seed(),
-          base.features()).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> training = SegmentModelSelection.trainingSet(snapshot, population,
+          settings.maxTrainingCustomers(), settings.seed(), base.features(), context.log())
+          .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         long trainingCustomers = context.steps().run("count training customers", training::count);
         m.detail("training_customers", trainingCustomers);
-        long minSize = (long) Math.ceil(settings.minSegmentShare() * trainingCustomers);
-        List<SweepPoint> sweep = new ArrayList<>();
-        PipelineModel best = null;
-        SweepPoint chosen = null;
-        int kMax = (int) Math.min(settings.kMax(), trainingCustomers - 1);
-        for (int k = settings.kMin(); k <= kMax; k++) {
-          SegmentSpec spec = base.withK(k);
-          long start = System.nanoTime();
-          PipelineModel model = fitBestOf(context, spec, settings.restarts(), training);
-          Dataset<Row> clustered = SegmentPipeline.withCluster(model, training).persist(StorageLevel.MEMORY_AND_DISK());
-          try {
-            int kk = k;
-            long[] sizes = context.steps().run("segment sizes k=" + k, () -> SegmentPipeline.clusterSizes(clustered,
-                kk));
-            double silhouette = Arrays.stream(sizes).filter(s -> s > 0).count() < 2 ? -1
-                : context.steps().run("silhouette k=" + k, () -> SegmentPipeline.silhouette(clustered));
-            SweepPoint point = new SweepPoint(k, silhouette, sizes, minSize, (System.nanoTime() - start) / 1_000_000);
-            sweep.add(point);
-            context.log().info(String.format(Locale.ROOT, "k=%d: silhouette %.4f, segment sizes %s%s", k, silhouette,
-                Arrays.toString(sizes), point.admissible() ? "" : " (a segment under the minimum of " + minSize
-                    + " customers)"));
-            if (point.admissible() && (chosen == null || silhouette > chosen.silhouette())) {
-              chosen = point;
-              best = model;
-            }
-          } finally {
-            clustered.unpersist();
-          }
-        }
+        long minSize = SegmentModelSelection.minSegmentSize(settings.minSegmentShare(), trainingCustomers);
+        int kMax = SegmentModelSelection.kMax(settings.kMax(), trainingCustomers);
+        SegmentModelSelection.Selection selection = SegmentModelSelection.sweep(training, base, settings.kMin(), kMax,
+            settings.restarts(), minSize, context.steps(), context.log());
+        List<SweepPoint> sweep = selection.sweep();
+        SweepPoint chosen = selection.chosen();
         String version = context.runId();
-        SweepPoint winner = chosen;
         context.steps().run("write " + Tables.GOLD_SEGMENT_MODEL_SWEEPS.relativePath(),
-            () -> writeSweep(context, version, asOf, clustering, sweep, winner));
+            () -> append(context, Tables.GOLD_SEGMENT_MODEL_SWEEPS, SegmentModelSelection.sweepRows(version, asOf,
+                context.runId(), clustering, sweep, chosen)));
         if (chosen == null) {
           throw new IllegalStateException("No k in " + settings.kMin() + ".." + kMax + " gives segments of at least "
               + minSize + " customers (kindred.segments.min-segment-share = " + settings.minSegmentShare() + " of "
@@ -265,7 +227,7 @@ public final class TrainSegmentsCommand implements KindredCommand {
         m.detail("k", chosen.k()).detail("silhouette", chosen.silhouette()).detail("version", version);
         SegmentSpec spec = base.withK(chosen.k());
         String path = lake.location(Layer.MODELS, "segments/" + version).uri();
-        PipelineModel model = best;
+        PipelineModel model = selection.model();
         context.steps().run("save model", () -> {
           try {
             model.write().overwrite().save(path);
@@ -299,25 +261,12 @@ public final class TrainSegmentsCommand implements KindredCommand {
         try {
           List<SegmentProfiles.Profile> profiles = context.steps().run("profile segments",
               () -> SegmentProfiles.profiles(segmented, spec.features()));
-          SegmentProfiles.Profile all = profiles.get(0);
-          Map<Integer, String> described = new LinkedHashMap<>();
-          Map<Integer, String> inherited = new LinkedHashMap<>();
-          for (SegmentProfiles.Profile p : profiles.subList(1, profiles.size())) {
-            described.put(p.segmentId(), SegmentNames.describe(p.stats(), all.stats(), settings.naming()));
-          }
-          for (SegmentIdentities.Identity identity : match.identities()) {
-            if (!identity.isNew()) {
-              inherited.put(identity.segmentId(), identity.previous().name());
-            }
-            described.putIfAbsent(identity.segmentId(), "Empty segment");
-          }
-          Map<Integer, String> names = SegmentNames.names(described, inherited, settings.names());
+          Map<Integer, String> names = SegmentNames.modelNames(profiles, match, settings.naming(), settings.names());
           names.forEach((id, name) -> context.log().info("segment {}: {}", id, name));
           long profiled = profiles.subList(1, profiles.size()).stream().mapToLong(SegmentProfiles.Profile::customers)
               .sum();
-          SweepPoint point = winner;
           context.steps().run("write " + Tables.GOLD_SEGMENT_MODELS.relativePath(), () -> writeModel(context,
-              version, asOf, path, spec, dropped, point, population, trainingCustomers,
+              version, asOf, path, spec, dropped, chosen, population, trainingCustomers,
               previous.map(SegmentModels.Model::version).orElse(null), settings, match, names, scaling, centres));
           context.steps().run("write " + Tables.GOLD_SEGMENT_PROFILES.relativePath(),
               () -> writeProfiles(context, asOf, version, profiles, names));
@@ -332,63 +281,6 @@ public final class TrainSegmentsCommand implements KindredCommand {
     });
     return new Result(metrics, result[0].version(), result[0].k(), result[0].silhouette(), result[0].match(),
         result[0].names());
-  }
-
-  /**
-   * The best of {@code restarts} fits of {@code spec} from seeds seed, seed + 1, ...: the one with the lowest
-   * training cost ({@link SegmentPipeline#trainingCost}; on a tie the earlier seed), as k-means is run from several
-   * starts (scikit-learn's {@code n_init}) since a single start can settle in a poor local optimum (a handful of
-   * outliers as a cluster). The starts run one after the other: run as concurrent Spark jobs they gained nothing on
-   * 2 cores (measured on the demo).
-   */
-  private static PipelineModel fitBestOf(JobContext context, SegmentSpec spec, int restarts, Dataset<Row> training) {
-    PipelineModel best = null;
-    double bestCost = Double.POSITIVE_INFINITY;
-    double[] costs = new double[restarts];
-    for (int r = 0; r < restarts; r++) {
-      SegmentSpec start = spec.withSeed(spec.seed() + r);
-      PipelineModel model = context.steps().run("fit k=" + spec.k() + (restarts > 1 ? " start " + (r + 1) + "/"
-          + restarts : ""), () -> SegmentPipeline.pipeline(start).fit(training));
-      costs[r] = SegmentPipeline.trainingCost(model);
-      if (best == null || costs[r] < bestCost) {
-        best = model;
-        bestCost = costs[r];
-      }
-    }
-    if (restarts > 1) {
-      context.log().info(String.format(Locale.ROOT, "k=%d: training cost %s over %d starts, kept %.6g", spec.k(),
-          Arrays.toString(Arrays.stream(costs).mapToObj(c -> String.format(Locale.ROOT, "%.6g", c)).toArray()),
-          restarts, bestCost));
-    }
-    return best;
-  }
-
-  /** The training set: the snapshot's customers and model features, sampled down to {@code max} customers. */
-  private static Dataset<Row> sample(JobContext context, Dataset<Row> snapshot, long population, long max, long seed,
-      List<String> features) {
-    List<Column> columns = new ArrayList<>();
-    columns.add(col(CustomerFeatureColumns.CUSTOMER_ID));
-    features.forEach(f -> columns.add(col(f)));
-    Dataset<Row> selected = snapshot.select(columns.toArray(Column[]::new));
-    if (population <= max) {
-      context.log().info("training on all {} customers", population);
-      return selected;
-    }
-    double fraction = Math.min(1.0, 1.05 * max / population);
-    context.log().info("training on a random sample of about {} of {} customers (fraction {}, seed {})", max,
-        population, fraction, seed);
-    return selected.sample(false, fraction, seed).limit((int) Math.min(max, Integer.MAX_VALUE));
-  }
-
-  private static void writeSweep(JobContext context, String version, LocalDate asOf, ClusteringAlgorithm clustering,
-      List<SweepPoint> sweep, SweepPoint chosen) {
-    List<Row> rows = new ArrayList<>();
-    for (SweepPoint p : sweep) {
-      rows.add(RowFactory.create(version, Date.valueOf(asOf), context.runId(), clustering.code(), p.k(),
-          p.silhouette(), CollectionConverters.asScala(Arrays.stream(p.sizes()).boxed().toList()).toSeq(),
-          p.smallest(), p.minSize(), p.admissible(), p == chosen, p.fitMs()));
-    }
-    append(context, Tables.GOLD_SEGMENT_MODEL_SWEEPS, rows);
   }
 
   private static void writeModel(JobContext context, String version, LocalDate asOf, String path, SegmentSpec spec,
@@ -411,27 +303,10 @@ public final class TrainSegmentsCommand implements KindredCommand {
 
   private static void writeProfiles(JobContext context, LocalDate asOf, String version,
       List<SegmentProfiles.Profile> profiles, Map<Integer, String> names) {
-    Dataset<Row> rows = context.spark().createDataFrame(profileRows(context.runId(), asOf, version, profiles, names),
+    Dataset<Row> rows = context.spark().createDataFrame(SegmentProfiles.rows(context.runId(), asOf, version, profiles, names),
         Tables.GOLD_SEGMENT_PROFILES.schema());
     DeltaWrites.replace(context.spark(), context.lake(), Tables.GOLD_SEGMENT_PROFILES, rows,
         SegmentProfileColumns.AS_OF + " = DATE'" + asOf + "'");
-  }
-
-  /** Rows of gold/segment_profiles: the whole snapshot's profile (first) gives the shares. */
-  static List<Row> profileRows(String runId, LocalDate asOf, String version, List<SegmentProfiles.Profile> profiles,
-      Map<Integer, String> names) {
-    SegmentProfiles.Profile all = profiles.get(0);
-    List<Row> out = new ArrayList<>();
-    for (SegmentProfiles.Profile p : profiles.subList(1, profiles.size())) {
-      double revenueShare = all.revenue().signum() == 0 ? 0
-          : p.revenue().divide(all.revenue(), 10, RoundingMode.HALF_UP).doubleValue();
-      out.add(RowFactory.create(Date.valueOf(asOf), version, p.segmentId(), names.get(p.segmentId()), p.customers(),
-          (double) p.customers() / all.customers(), p.revenue().setScale(2, RoundingMode.HALF_UP), revenueShare,
-          p.clvSum(), p.clvMean(), p.churnProbabilityMean(), p.probabilityAliveMean(), p.stats().recencyMean(),
-          p.stats().tenureMean(), p.purchaseDaysMean(), p.monetaryPerDayMean(), p.stats().returnRate(),
-          p.stats().influenceMean(), CollectionConverters.asScala(p.featureMeans()), runId));
-    }
-    return out;
   }
 
   private static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
