@@ -2,6 +2,7 @@ package io.kindred.segments;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
 import io.kindred.ops.Steps;
 import java.sql.Date;
@@ -79,6 +80,21 @@ public final class SegmentModelSelection {
   /** The largest k to try: {@code kMax}, but fewer clusters than training customers. */
   public static int kMax(int kMax, long trainingCustomers) {
     return (int) Math.min(kMax, trainingCustomers - 1);
+  }
+
+  /**
+   * Checks that every one of {@code features} (kindred.segments.features) is a column of the features
+   * {@code snapshot}.
+   *
+   * @throws IllegalArgumentException naming the missing features and the snapshot's columns
+   */
+  public static void requireFeatures(Dataset<Row> snapshot, List<String> features) {
+    List<String> missing = features.stream().filter(f -> !Arrays.asList(snapshot.columns()).contains(f)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("kindred.segments.features names " + missing + ", not columns of "
+          + Tables.GOLD_CUSTOMER_FEATURES.relativePath() + "; its columns are "
+          + String.join(", ", snapshot.columns()));
+    }
   }
 
   /**

@@ -33,13 +33,8 @@ import io.kindred.segments.SegmentSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Date;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,15 +44,14 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * {@code kindred train-segments}: trains the customer segmentation on the features snapshot of a date, an MLlib
  * pipeline ({@link SegmentPipeline}: imputation, log1p of the skewed features, scaling, then k-means, bisecting
- * k-means or a Gaussian mixture) with k chosen by silhouette, and gives its segments stable ids and names.
+ * k-means or a Gaussian mixture) with k chosen by silhouette ({@link SegmentModelSelection}), and gives its segments
+ * stable ids and names.
  *
  * <p>Reads the snapshot {@code as_of = D} of {@code gold/customer_features} (a random sample of
  * {@code kindred.segments.max-training-customers} when it holds more, which the log and the model's row say) and
@@ -173,13 +167,7 @@ public final class TrainSegmentsCommand implements KindredCommand {
       }
       Dataset<Row> snapshot = lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES)
           .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(asOf))));
-      List<String> missing = settings.features().stream()
-          .filter(f -> !Arrays.asList(snapshot.columns()).contains(f)).toList();
-      if (!missing.isEmpty()) {
-        throw new IllegalArgumentException("kindred.segments.features names " + missing + ", not columns of "
-            + Tables.GOLD_CUSTOMER_FEATURES.relativePath() + "; its columns are "
-            + String.join(", ", snapshot.columns()));
-      }
+      SegmentModelSelection.requireFeatures(snapshot, settings.features());
       Row counts = context.steps().run("count snapshot", () -> snapshot.agg(count(lit(1)),
           settings.features().stream().map(f -> count(col(f))).toArray(Column[]::new)).first());
       long population = counts.getLong(0);
@@ -237,27 +225,21 @@ public final class TrainSegmentsCommand implements KindredCommand {
         });
         Scaling scaling = SegmentPipeline.scaling(model, spec);
         double[][] centres = SegmentPipeline.centres(model);
-        List<SegmentIdentities.PreviousSegment> before = previous.map(p -> p.segments().stream()
-            .map(s -> new SegmentIdentities.PreviousSegment(s.segmentId(), s.name(), s.centroid())).toList())
+        List<SegmentIdentities.PreviousSegment> before = previous.map(SegmentModels.Model::previousSegments)
             .orElse(List.of());
         int nextId = SegmentModels.maxIssuedId(spark, lake) + 1;
         SegmentIdentities.Match match = SegmentIdentities.match(centres, chosen.sizes(), before, scaling,
             settings.maxMatchDistance(), nextId);
         for (SegmentIdentities.Identity identity : match.identities()) {
           context.log().info("cluster {} -> segment {} ({})", identity.cluster(), identity.segmentId(),
-              identity.isNew() ? "new" : String.format(Locale.ROOT, "continues segment %d, distance %.3f",
-                  identity.previous().segmentId(), identity.distance()));
+              identity.describe());
         }
         if (!match.retired().isEmpty()) {
           context.log().info("retired segments: {}", match.retired());
         }
 
-        Map<Integer, Map.Entry<Integer, String>> byCluster = new LinkedHashMap<>();
-        for (SegmentIdentities.Identity identity : match.identities()) {
-          byCluster.put(identity.cluster(), Map.entry(identity.segmentId(), ""));
-        }
         Dataset<Row> segmented = CustomerSegments.withSegment(spark, SegmentPipeline.withCluster(model, snapshot),
-            byCluster).persist(StorageLevel.MEMORY_AND_DISK());
+            match.unnamedByCluster()).persist(StorageLevel.MEMORY_AND_DISK());
         try {
           List<SegmentProfiles.Profile> profiles = context.steps().run("profile segments",
               () -> SegmentProfiles.profiles(segmented, spec.features()));
@@ -265,9 +247,10 @@ public final class TrainSegmentsCommand implements KindredCommand {
           names.forEach((id, name) -> context.log().info("segment {}: {}", id, name));
           long profiled = profiles.subList(1, profiles.size()).stream().mapToLong(SegmentProfiles.Profile::customers)
               .sum();
-          context.steps().run("write " + Tables.GOLD_SEGMENT_MODELS.relativePath(), () -> writeModel(context,
-              version, asOf, path, spec, dropped, chosen, population, trainingCustomers,
-              previous.map(SegmentModels.Model::version).orElse(null), settings, match, names, scaling, centres));
+          context.steps().run("write " + Tables.GOLD_SEGMENT_MODELS.relativePath(), () -> append(context,
+              Tables.GOLD_SEGMENT_MODELS, List.of(SegmentModels.row(version, asOf, context.runId(), path, spec,
+                  dropped, chosen, population, trainingCustomers, previous.map(SegmentModels.Model::version)
+                      .orElse(null), settings.maxMatchDistance(), match, names, scaling, centres))));
           context.steps().run("write " + Tables.GOLD_SEGMENT_PROFILES.relativePath(),
               () -> writeProfiles(context, asOf, version, profiles, names));
           m.addRowsWritten(profiled);
@@ -283,34 +266,12 @@ public final class TrainSegmentsCommand implements KindredCommand {
         result[0].names());
   }
 
-  private static void writeModel(JobContext context, String version, LocalDate asOf, String path, SegmentSpec spec,
-      Set<String> dropped, SweepPoint chosen, long population, long trainingCustomers, String previousVersion,
-      SegmentSettings settings, SegmentIdentities.Match match, Map<Integer, String> names, Scaling scaling,
-      double[][] centres) {
-    List<Row> segments = new ArrayList<>();
-    for (SegmentIdentities.Identity identity : match.identities()) {
-      segments.add(RowFactory.create(identity.segmentId(), identity.cluster(), names.get(identity.segmentId()),
-          chosen.sizes()[identity.cluster()],
-          CollectionConverters.asScala(scaling.toOriginal(centres[identity.cluster()])),
-          identity.isNew() ? null : identity.previous().segmentId(), identity.distance()));
-    }
-    Row row = RowFactory.create(version, Date.valueOf(asOf), context.runId(), path, spec.algorithm().code(),
-        seq(spec.features()), seq(spec.logFeatures()), seq(new ArrayList<>(dropped)), spec.k(), chosen.silhouette(),
-        population, trainingCustomers, previousVersion, settings.maxMatchDistance(), seq(segments),
-        seq(match.retired()), Timestamp.from(Instant.now()));
-    append(context, Tables.GOLD_SEGMENT_MODELS, List.of(row));
-  }
-
   private static void writeProfiles(JobContext context, LocalDate asOf, String version,
       List<SegmentProfiles.Profile> profiles, Map<Integer, String> names) {
-    Dataset<Row> rows = context.spark().createDataFrame(SegmentProfiles.rows(context.runId(), asOf, version, profiles, names),
-        Tables.GOLD_SEGMENT_PROFILES.schema());
+    Dataset<Row> rows = context.spark().createDataFrame(SegmentProfiles.rows(context.runId(), asOf, version,
+        profiles, names), Tables.GOLD_SEGMENT_PROFILES.schema());
     DeltaWrites.replace(context.spark(), context.lake(), Tables.GOLD_SEGMENT_PROFILES, rows,
         SegmentProfileColumns.AS_OF + " = DATE'" + asOf + "'");
-  }
-
-  private static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
-    return CollectionConverters.asScala(list).toSeq();
   }
 
   private static void append(JobContext context, io.kindred.lake.TableDef table, List<Row> rows) {
