@@ -203,8 +203,8 @@ public final class TrainSegmentsCommand implements KindredCommand {
         SweepPoint chosen = selection.chosen();
         String version = context.runId();
         context.steps().run("write " + Tables.GOLD_SEGMENT_MODEL_SWEEPS.relativePath(),
-            () -> append(context, Tables.GOLD_SEGMENT_MODEL_SWEEPS, SegmentModelSelection.sweepRows(version, asOf,
-                context.runId(), clustering, sweep, chosen)));
+            () -> DeltaWrites.append(spark, lake, Tables.GOLD_SEGMENT_MODEL_SWEEPS,
+                SegmentModelSelection.sweepRows(version, asOf, context.runId(), clustering, sweep, chosen)));
         if (chosen == null) {
           throw new IllegalStateException("No k in " + settings.kMin() + ".." + kMax + " gives segments of at least "
               + minSize + " customers (kindred.segments.min-segment-share = " + settings.minSegmentShare() + " of "
@@ -247,8 +247,8 @@ public final class TrainSegmentsCommand implements KindredCommand {
           names.forEach((id, name) -> context.log().info("segment {}: {}", id, name));
           long profiled = profiles.subList(1, profiles.size()).stream().mapToLong(SegmentProfiles.Profile::customers)
               .sum();
-          context.steps().run("write " + Tables.GOLD_SEGMENT_MODELS.relativePath(), () -> append(context,
-              Tables.GOLD_SEGMENT_MODELS, List.of(SegmentModels.row(version, asOf, context.runId(), path, spec,
+          context.steps().run("write " + Tables.GOLD_SEGMENT_MODELS.relativePath(), () -> DeltaWrites.append(spark,
+              lake, Tables.GOLD_SEGMENT_MODELS, List.of(SegmentModels.row(version, asOf, context.runId(), path, spec,
                   dropped, chosen, population, trainingCustomers, previous.map(SegmentModels.Model::version)
                       .orElse(null), settings.maxMatchDistance(), match, names, scaling, centres))));
           context.steps().run("write " + Tables.GOLD_SEGMENT_PROFILES.relativePath(),
@@ -272,12 +272,5 @@ public final class TrainSegmentsCommand implements KindredCommand {
         profiles, names), Tables.GOLD_SEGMENT_PROFILES.schema());
     DeltaWrites.replace(context.spark(), context.lake(), Tables.GOLD_SEGMENT_PROFILES, rows,
         SegmentProfileColumns.AS_OF + " = DATE'" + asOf + "'");
-  }
-
-  private static void append(JobContext context, io.kindred.lake.TableDef table, List<Row> rows) {
-    SparkSession spark = context.spark();
-    context.lake().createIfNotExists(spark, table);
-    spark.createDataFrame(rows, table.schema()).write().format("delta").mode("append")
-        .save(context.lake().location(table).uri());
   }
 }
