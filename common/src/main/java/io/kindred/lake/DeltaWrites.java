@@ -48,6 +48,16 @@ public final class DeltaWrites {
   }
 
   /**
+   * Appends {@code rows} (values in the order of its schema) to {@code table} in one Delta commit; the table is
+   * created first when missing.
+   */
+  public static void append(SparkSession spark, Lakehouse lake, TableDef table, List<Row> rows) {
+    lake.createIfNotExists(spark, table);
+    spark.createDataFrame(rows, table.schema()).write().format("delta").mode("append")
+        .save(lake.location(table).uri());
+  }
+
+  /**
    * Replaces the rows matching {@code predicate} in {@code table} with {@code rows} (which must have its schema), in
    * one Delta commit; the table is created first when missing.
    */

@@ -2,7 +2,9 @@ package io.kindred.segments;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -43,6 +45,12 @@ public final class SegmentIdentities {
     public boolean isNew() {
       return previous == null;
     }
+
+    /** For the log: {@code new}, or {@code continues segment 3, distance 0.412}. */
+    public String describe() {
+      return isNew() ? "new" : String.format(Locale.ROOT, "continues segment %d, distance %.3f",
+          previous.segmentId(), distance);
+    }
   }
 
   /**
@@ -52,6 +60,18 @@ public final class SegmentIdentities {
    * @param retired ids of previous segments no new cluster continues, ascending
    */
   public record Match(List<Identity> identities, List<Integer> retired) {
+
+    /**
+     * Cluster index -> (segment id, empty name), in cluster index order: for {@link CustomerSegments#withSegment}
+     * before the segments are named.
+     */
+    public Map<Integer, Map.Entry<Integer, String>> unnamedByCluster() {
+      Map<Integer, Map.Entry<Integer, String>> out = new LinkedHashMap<>();
+      for (Identity identity : identities) {
+        out.put(identity.cluster(), Map.entry(identity.segmentId(), ""));
+      }
+      return out;
+    }
   }
 
   /**

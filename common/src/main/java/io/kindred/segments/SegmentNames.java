@@ -96,4 +96,31 @@ public final class SegmentNames {
     }
     return out;
   }
+
+  /**
+   * The names of a new model's segments, by id ({@link #names}): each segment described from its profile against
+   * the whole snapshot's ({@link #describe}), "Empty segment" for one without customers in the snapshot, the name a
+   * continued segment had, or a configured one.
+   *
+   * @param profiles the snapshot's profiles, the whole snapshot's first ({@link SegmentProfiles#profiles})
+   * @param match the model's clusters matched to the previous model's segments
+   * @param thresholds the naming thresholds
+   * @param configured names from configuration, by id
+   */
+  public static Map<Integer, String> modelNames(List<SegmentProfiles.Profile> profiles, SegmentIdentities.Match match,
+      Thresholds thresholds, Map<Integer, String> configured) {
+    SegmentProfiles.Profile all = profiles.get(0);
+    Map<Integer, String> described = new LinkedHashMap<>();
+    Map<Integer, String> inherited = new LinkedHashMap<>();
+    for (SegmentProfiles.Profile p : profiles.subList(1, profiles.size())) {
+      described.put(p.segmentId(), describe(p.stats(), all.stats(), thresholds));
+    }
+    for (SegmentIdentities.Identity identity : match.identities()) {
+      if (!identity.isNew()) {
+        inherited.put(identity.segmentId(), identity.previous().name());
+      }
+      described.putIfAbsent(identity.segmentId(), "Empty segment");
+    }
+    return names(described, inherited, configured);
+  }
 }

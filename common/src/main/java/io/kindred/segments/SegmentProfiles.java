@@ -9,6 +9,9 @@ import static org.apache.spark.sql.functions.sum;
 import io.kindred.lake.Tables.CustomerFeatureColumns;
 import io.kindred.lake.Tables.CustomerSegmentColumns;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Date;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +19,8 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Per-segment profiles of a features snapshot whose customers carry a {@code segment_id}: counts, revenue, CLV,
@@ -76,6 +81,23 @@ public final class SegmentProfiles {
         .orderBy(col(CustomerSegmentColumns.SEGMENT_ID)).collectAsList();
     for (Row r : rows) {
       out.add(profile(r.getInt(0), r, modelFeatures, 1));
+    }
+    return out;
+  }
+
+  /** Rows of gold/segment_profiles: the whole snapshot's profile (first) gives the shares. */
+  public static List<Row> rows(String runId, LocalDate asOf, String version, List<Profile> profiles,
+      Map<Integer, String> names) {
+    Profile all = profiles.get(0);
+    List<Row> out = new ArrayList<>();
+    for (Profile p : profiles.subList(1, profiles.size())) {
+      double revenueShare = all.revenue().signum() == 0 ? 0
+          : p.revenue().divide(all.revenue(), 10, RoundingMode.HALF_UP).doubleValue();
+      out.add(RowFactory.create(Date.valueOf(asOf), version, p.segmentId(), names.get(p.segmentId()), p.customers(),
+          (double) p.customers() / all.customers(), p.revenue().setScale(2, RoundingMode.HALF_UP), revenueShare,
+          p.clvSum(), p.clvMean(), p.churnProbabilityMean(), p.probabilityAliveMean(), p.stats().recencyMean(),
+          p.stats().tenureMean(), p.purchaseDaysMean(), p.monetaryPerDayMean(), p.stats().returnRate(),
+          p.stats().influenceMean(), CollectionConverters.asScala(p.featureMeans()), runId));
     }
     return out;
   }

@@ -40,4 +40,27 @@ class SegmentNamesTest {
     assertEquals(Map.of(1, "Mid value, active", 2, "Big spenders", 4, "Mid value, active (segment 4)", 6, "Gone"),
         names);
   }
+
+  private static SegmentProfiles.Profile profile(int id, Stats stats) {
+    return new SegmentProfiles.Profile(id, 10, java.math.BigDecimal.TEN, 1000, null, 0.9, 2, 5, stats, Map.of());
+  }
+
+  @Test
+  void aNewModelsSegmentsAreNamedFromTheirProfilesTheirPredecessorsOrConfiguration() {
+    java.util.List<SegmentProfiles.Profile> profiles = java.util.List.of(profile(0, ALL),
+        profile(5, new Stats(150, 70, 24, 1.5, 0.05)), profile(6, new Stats(60, 90, 54, 0.4, 0.02)),
+        profile(7, new Stats(90, 30, 5, 0.9, 0.01)));
+    SegmentIdentities.PreviousSegment loyal = new SegmentIdentities.PreviousSegment(2, "Loyal", Map.of());
+    SegmentIdentities.Match match = new SegmentIdentities.Match(java.util.List.of(
+        new SegmentIdentities.Identity(0, 5, null, null), new SegmentIdentities.Identity(1, 2, loyal, 0.1),
+        new SegmentIdentities.Identity(2, 6, null, null), new SegmentIdentities.Identity(3, 7, null, null),
+        new SegmentIdentities.Identity(4, 8, null, null)), java.util.List.of(1));
+
+    Map<Integer, String> names = SegmentNames.modelNames(profiles, match, T, Map.of(7, "Newcomers"));
+
+    // 2 has no customer in the snapshot but continues Loyal; 8 has none and is new
+    assertEquals(java.util.List.of(2, 5, 6, 7, 8), java.util.List.copyOf(names.keySet()));
+    assertEquals(Map.of(2, "Loyal", 5, "High value, active, influential", 6, "Low value, lapsed", 7, "Newcomers",
+        8, "Empty segment"), names);
+  }
 }

@@ -144,8 +144,7 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
       throw new IllegalArgumentException(SOCIAL_KEY + ".champion-segment is '" + settings.championSegment()
           + "'; expected one of the segments of " + BuildFeaturesCommand.SEGMENTS_KEY + ": " + segmentNames);
     }
-    long[] figures = new long[7];
-    SocialRuns.Plan[] chosen = new SocialRuns.Plan[1];
+    Result[] result = new Result[1];
     List<Dataset<Row>> cached = new ArrayList<>();
     RunMetrics metrics = context.accounted(m -> {
       m.detail("as_of", asOf).detail(SocialRuns.WEIGHTS, settings.weights())
@@ -221,7 +220,6 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         }
         context.log().info(plan.describe(asOf));
         plan.record(m);
-        chosen[0] = plan;
 
         Dataset<Row> users = cache(cached, SocialFeatures.socialUsers(interactions, active,
             customers.select(col(SocialColumns.ID).as(CustomerFeatureColumns.CUSTOMER_ID))));
@@ -250,16 +248,16 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         Dataset<Row> ranks;
         Dataset<Row> communities;
         long edgeCount;
+        WeightedPageRank.Result pr;
+        Communities.Result lp;
         try (SocialGraph graph = context.steps().run("build graph", () -> SocialGraph.of(edges,
             users.select(col(SocialColumns.ID))))) {
           edgeCount = graph.edgeCount();
           Dataset<Row> priorRanks = plan.incremental() ? SocialFeatures.ranksOf(prior) : null;
           Dataset<Row> priorCommunities = plan.incremental() ? SocialFeatures.communitiesOf(prior) : null;
           String start = plan.incremental() ? " (warm start)" : "";
-          WeightedPageRank.Result pr = context.steps().run("pagerank" + start, () -> settings.pageRank()
-              .run(graph, priorRanks));
-          Communities.Result lp = context.steps().run("communities" + start, () -> settings.communities()
-              .run(graph, priorCommunities));
+          pr = context.steps().run("pagerank" + start, () -> settings.pageRank().run(graph, priorRanks));
+          lp = context.steps().run("communities" + start, () -> settings.communities().run(graph, priorCommunities));
           ranks = pr.ranks();
           communities = lp.communities();
           context.log().info("graph: {} users, {} weighted edges; PageRank converged in {} iterations, label "
@@ -274,10 +272,6 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
           m.detail("graph_edges", edgeCount).detail("pagerank_iterations", pr.iterations())
               .detail("pagerank_last_change", pr.lastChange()).detail("communities", lp.communityCount())
               .detail("label_propagation_iterations", lp.iterations());
-          figures[0] = edgeCount;
-          figures[1] = pr.iterations();
-          figures[2] = lp.communityCount();
-          figures[3] = lp.iterations();
         }
         Dataset<Row> influence = cache(cached, SocialFeatures.influence(settings.leaderTopFraction(),
             settings.leaderMinFollowers(), ranks, counts));
@@ -286,7 +280,6 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         context.log().info("{} opinion leaders (top {} of influence with at least {} followers)", leaders,
             settings.leaderTopFraction(), settings.leaderMinFollowers());
         m.detail("opinion_leaders", leaders);
-        figures[4] = leaders;
 
         Dataset<Row> spend = cache(cached, SocialFeatures.netSpend(asOf, SocialFeatures.LONG_WINDOW_DAYS,
             transactions));
@@ -318,14 +311,15 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
           context.log().info("{} customers of {} given their social columns", customersWritten, asOf);
         }
         m.addRowsWritten(socialWritten + customersWritten);
-        figures[5] = userCount;
-        figures[6] = customerCount;
+        result[0] = new Result(m, userCount, customerCount, edgeCount, pr.iterations(), lp.communityCount(),
+            lp.iterations(), leaders, plan.mode());
       } finally {
         cached.forEach(Dataset::unpersist);
       }
     });
-    return new Result(metrics, figures[5], figures[6], figures[0], (int) figures[1], (int) figures[2],
-        (int) figures[3], figures[4], chosen[0].mode());
+    Result r = result[0];
+    return new Result(metrics, r.users(), r.customers(), r.edges(), r.pageRankIterations(), r.communityCount(),
+        r.labelPropagationIterations(), r.opinionLeaders(), r.mode());
   }
 
   /**

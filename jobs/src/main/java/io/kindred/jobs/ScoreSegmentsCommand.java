@@ -95,6 +95,17 @@ public final class ScoreSegmentsCommand implements KindredCommand {
       long membershipChanges) {
   }
 
+  /**
+   * The row counts of one MERGE into gold/customer_segments (all 0 when it was skipped).
+   *
+   * @param inserted rows inserted (new customers)
+   * @param updated rows updated (content changed)
+   * @param deleted rows deleted (customers gone from the snapshot)
+   */
+  private record MergeCounts(long inserted, long updated, long deleted) {
+    static final MergeCounts NONE = new MergeCounts(0, 0, 0);
+  }
+
   @Override
   public void run(JobContext context) throws Exception {
     score(context);
@@ -106,14 +117,12 @@ public final class ScoreSegmentsCommand implements KindredCommand {
     Lakehouse lake = context.lake();
     LocalDate date = context.runDate();
     SegmentSettings settings = SegmentSettings.from(context.config());
-    long[] merged = new long[4];
-    String[] version = new String[1];
+    Result[] result = new Result[1];
     RunMetrics metrics = context.accounted(m -> {
       SegmentModels.Model model = SegmentModels.inForce(spark, lake, date).orElseThrow(() ->
           new IllegalStateException("No segmentation model trained as of " + date + " or earlier in "
               + Tables.GOLD_SEGMENT_MODELS.relativePath() + "; run kindred train-segments --as-of " + date
               + " first"));
-      version[0] = model.version();
       m.detail("model_version", model.version()).detail("model_as_of", model.asOf());
       context.log().info("scoring {} with model {} (trained as of {}, {} segments)", date, model.version(),
           model.asOf(), model.segments().size());
@@ -134,24 +143,23 @@ public final class ScoreSegmentsCommand implements KindredCommand {
             settings.scoreDecimals(), settings.clvDecimals());
         Tables.GOLD_CUSTOMER_SEGMENTS.requireSchemaOf(rows);
         LocalDate latest = scoredAsOf(spark, lake);
-        long[] counts;
+        MergeCounts counts;
         if (latest != null && latest.isAfter(date)) {
           // A clear or backfill of an earlier night: the published table holds a later night's scores, which
           // must not roll back; this night's membership changes and profiles are still (re)written below.
           context.log().warn("{} holds the scores of {}, later than {}: left as it is (no MERGE, no change feed "
               + "rows)", Tables.GOLD_CUSTOMER_SEGMENTS.relativePath(), latest, date);
           m.detail("merge_skipped_for_later_scores", latest);
-          counts = new long[3];
+          counts = MergeCounts.NONE;
         } else {
           counts = context.steps().run("merge " + Tables.GOLD_CUSTOMER_SEGMENTS.relativePath(),
               () -> merge(context, rows, date));
         }
-        System.arraycopy(counts, 0, merged, 0, 3);
         context.log().info("{}: {} inserted, {} updated, {} deleted, {} unchanged",
-            Tables.GOLD_CUSTOMER_SEGMENTS.relativePath(), counts[0], counts[1], counts[2],
-            customers - counts[0] - counts[1]);
-        m.addRowsWritten(customers).detail("merge_inserted", counts[0]).detail("merge_updated", counts[1])
-            .detail("merge_deleted", counts[2]);
+            Tables.GOLD_CUSTOMER_SEGMENTS.relativePath(), counts.inserted(), counts.updated(), counts.deleted(),
+            customers - counts.inserted() - counts.updated());
+        m.addRowsWritten(customers).detail("merge_inserted", counts.inserted())
+            .detail("merge_updated", counts.updated()).detail("merge_deleted", counts.deleted());
 
         Dataset<Row> before = CustomerSegments.assignmentBefore(
             lake.readOrEmpty(spark, Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES), date);
@@ -163,11 +171,11 @@ public final class ScoreSegmentsCommand implements KindredCommand {
         context.steps().run("write " + Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES.relativePath(),
             () -> DeltaWrites.replace(spark, lake, Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES, changes,
                 MembershipChangeColumns.CHANGE_DATE + " = DATE'" + date + "'"));
-        merged[3] = context.steps().run("count membership changes", () -> lake.read(spark,
+        long membershipChanges = context.steps().run("count membership changes", () -> lake.read(spark,
             Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES).filter(col(MembershipChangeColumns.CHANGE_DATE)
             .equalTo(lit(Date.valueOf(date)))).count());
-        context.log().info("{} customers changed segment on {}", merged[3], date);
-        m.detail("membership_changes", merged[3]);
+        context.log().info("{} customers changed segment on {}", membershipChanges, date);
+        m.detail("membership_changes", membershipChanges);
 
         List<SegmentProfiles.Profile> profiles = context.steps().run("profile segments",
             () -> SegmentProfiles.profiles(segmented, model.features()));
@@ -175,23 +183,26 @@ public final class ScoreSegmentsCommand implements KindredCommand {
         model.byCluster(settings.names()).values().forEach(e -> names.put(e.getKey(), e.getValue()));
         context.steps().run("write " + Tables.GOLD_SEGMENT_PROFILES.relativePath(), () -> DeltaWrites
             .replace(spark, lake, Tables.GOLD_SEGMENT_PROFILES, spark.createDataFrame(
-                    TrainSegmentsCommand.profileRows(context.runId(), date, model.version(), profiles, names),
+                    SegmentProfiles.rows(context.runId(), date, model.version(), profiles, names),
                     Tables.GOLD_SEGMENT_PROFILES.schema()),
                 SegmentProfileColumns.AS_OF + " = DATE'" + date + "'"));
+        result[0] = new Result(m, model.version(), counts.inserted(), counts.updated(), counts.deleted(),
+            membershipChanges);
       } finally {
         segmented.unpersist();
       }
     });
-    return new Result(metrics, version[0], merged[0], merged[1], merged[2], merged[3]);
+    return new Result(metrics, result[0].modelVersion(), result[0].inserted(), result[0].updated(),
+        result[0].deleted(), result[0].membershipChanges());
   }
 
   /**
    * MERGEs {@code rows} into gold/customer_segments (created with the change data feed on) and records the run
    * date as {@link #SCORED_AS_OF}.
    *
-   * @return inserted, updated and deleted row counts of the MERGE
+   * @return the MERGE's inserted, updated and deleted row counts
    */
-  private static long[] merge(JobContext context, Dataset<Row> rows, LocalDate date) {
+  private static MergeCounts merge(JobContext context, Dataset<Row> rows, LocalDate date) {
     SparkSession spark = context.spark();
     Lakehouse lake = context.lake();
     DeltaTable table = lake.createIfNotExists(spark, Tables.GOLD_CUSTOMER_SEGMENTS,
@@ -204,9 +215,9 @@ public final class ScoreSegmentsCommand implements KindredCommand {
         .execute();
     Row last = table.history(1).select("operation", "operationMetrics").first();
     Map<String, String> operation = last.getJavaMap(1);
-    long[] counts = {Long.parseLong(operation.getOrDefault("numTargetRowsInserted", "0")),
+    MergeCounts counts = new MergeCounts(Long.parseLong(operation.getOrDefault("numTargetRowsInserted", "0")),
         Long.parseLong(operation.getOrDefault("numTargetRowsUpdated", "0")),
-        Long.parseLong(operation.getOrDefault("numTargetRowsDeleted", "0"))};
+        Long.parseLong(operation.getOrDefault("numTargetRowsDeleted", "0")));
     spark.sql("ALTER TABLE delta.`" + lake.location(Tables.GOLD_CUSTOMER_SEGMENTS).uri() + "` SET TBLPROPERTIES ('"
         + SCORED_AS_OF + "' = '" + date + "')");
     return counts;

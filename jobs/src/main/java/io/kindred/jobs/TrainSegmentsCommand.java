@@ -24,22 +24,17 @@ import io.kindred.segments.ClusteringAlgorithm;
 import io.kindred.segments.CustomerSegments;
 import io.kindred.segments.Scaling;
 import io.kindred.segments.SegmentIdentities;
+import io.kindred.segments.SegmentModelSelection;
+import io.kindred.segments.SegmentModelSelection.SweepPoint;
 import io.kindred.segments.SegmentNames;
 import io.kindred.segments.SegmentPipeline;
 import io.kindred.segments.SegmentProfiles;
 import io.kindred.segments.SegmentSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.RoundingMode;
 import java.sql.Date;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,15 +44,14 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * {@code kindred train-segments}: trains the customer segmentation on the features snapshot of a date, an MLlib
  * pipeline ({@link SegmentPipeline}: imputation, log1p of the skewed features, scaling, then k-means, bisecting
- * k-means or a Gaussian mixture) with k chosen by silhouette, and gives its segments stable ids and names.
+ * k-means or a Gaussian mixture) with k chosen by silhouette ({@link SegmentModelSelection}), and gives its segments
+ * stable ids and names.
  *
  * <p>Reads the snapshot {@code as_of = D} of {@code gold/customer_features} (a random sample of
  * {@code kindred.segments.max-training-customers} when it holds more, which the log and the model's row say) and
@@ -141,17 +135,6 @@ public final class TrainSegmentsCommand implements KindredCommand {
       Map<Integer, String> names) {
   }
 
-  /** One k of the sweep. */
-  private record SweepPoint(int k, double silhouette, long[] sizes, long minSize, long fitMs) {
-    long smallest() {
-      return Arrays.stream(sizes).min().orElse(0);
-    }
-
-    boolean admissible() {
-      return smallest() >= minSize && smallest() > 0;
-    }
-  }
-
   @Override
   public void run(JobContext context) throws Exception {
     train(context);
@@ -184,13 +167,7 @@ public final class TrainSegmentsCommand implements KindredCommand {
       }
       Dataset<Row> snapshot = lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES)
           .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(asOf))));
-      List<String> missing = settings.features().stream()
-          .filter(f -> !Arrays.asList(snapshot.columns()).contains(f)).toList();
-      if (!missing.isEmpty()) {
-        throw new IllegalArgumentException("kindred.segments.features names " + missing + ", not columns of "
-            + Tables.GOLD_CUSTOMER_FEATURES.relativePath() + "; its columns are "
-            + String.join(", ", snapshot.columns()));
-      }
+      SegmentModelSelection.requireFeatures(snapshot, settings.features());
       Row counts = context.steps().run("count snapshot", () -> snapshot.agg(count(lit(1)),
           settings.features().stream().map(f -> count(col(f))).toArray(Column[]::new)).first());
       long population = counts.getLong(0);
@@ -199,12 +176,7 @@ public final class TrainSegmentsCommand implements KindredCommand {
             + asOf + "; run kindred build-features --as-of " + asOf + " first");
       }
       m.addRowsIn(population);
-      Set<String> dropped = new LinkedHashSet<>();
-      for (int i = 0; i < settings.features().size(); i++) {
-        if (counts.getLong(i + 1) == 0) {
-          dropped.add(settings.features().get(i));
-        }
-      }
+      Set<String> dropped = SegmentModelSelection.nullThroughout(settings.features(), counts);
       if (!dropped.isEmpty()) {
         context.log().warn("features {} are null for every customer as of {} (social features not built yet?): "
             + "left out of this model", dropped, asOf);
@@ -217,44 +189,22 @@ public final class TrainSegmentsCommand implements KindredCommand {
           settings.seed(), settings.maxIterations()).without(dropped);
       m.detail("features", base.features()).detail("dropped_features", dropped).detail("restarts", settings.restarts());
 
-      Dataset<Row> training = sample(context, snapshot, population, settings.maxTrainingCustomers(), settings.seed(),
-          base.features()).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> training = SegmentModelSelection.trainingSet(snapshot, population,
+          settings.maxTrainingCustomers(), settings.seed(), base.features(), context.log())
+          .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         long trainingCustomers = context.steps().run("count training customers", training::count);
         m.detail("training_customers", trainingCustomers);
-        long minSize = (long) Math.ceil(settings.minSegmentShare() * trainingCustomers);
-        List<SweepPoint> sweep = new ArrayList<>();
-        PipelineModel best = null;
-        SweepPoint chosen = null;
-        int kMax = (int) Math.min(settings.kMax(), trainingCustomers - 1);
-        for (int k = settings.kMin(); k <= kMax; k++) {
-          SegmentSpec spec = base.withK(k);
-          long start = System.nanoTime();
-          PipelineModel model = fitBestOf(context, spec, settings.restarts(), training);
-          Dataset<Row> clustered = SegmentPipeline.withCluster(model, training).persist(StorageLevel.MEMORY_AND_DISK());
-          try {
-            int kk = k;
-            long[] sizes = context.steps().run("segment sizes k=" + k, () -> SegmentPipeline.clusterSizes(clustered,
-                kk));
-            double silhouette = Arrays.stream(sizes).filter(s -> s > 0).count() < 2 ? -1
-                : context.steps().run("silhouette k=" + k, () -> SegmentPipeline.silhouette(clustered));
-            SweepPoint point = new SweepPoint(k, silhouette, sizes, minSize, (System.nanoTime() - start) / 1_000_000);
-            sweep.add(point);
-            context.log().info(String.format(Locale.ROOT, "k=%d: silhouette %.4f, segment sizes %s%s", k, silhouette,
-                Arrays.toString(sizes), point.admissible() ? "" : " (a segment under the minimum of " + minSize
-                    + " customers)"));
-            if (point.admissible() && (chosen == null || silhouette > chosen.silhouette())) {
-              chosen = point;
-              best = model;
-            }
-          } finally {
-            clustered.unpersist();
-          }
-        }
+        long minSize = SegmentModelSelection.minSegmentSize(settings.minSegmentShare(), trainingCustomers);
+        int kMax = SegmentModelSelection.kMax(settings.kMax(), trainingCustomers);
+        SegmentModelSelection.Selection selection = SegmentModelSelection.sweep(training, base, settings.kMin(), kMax,
+            settings.restarts(), minSize, context.steps(), context.log());
+        List<SweepPoint> sweep = selection.sweep();
+        SweepPoint chosen = selection.chosen();
         String version = context.runId();
-        SweepPoint winner = chosen;
         context.steps().run("write " + Tables.GOLD_SEGMENT_MODEL_SWEEPS.relativePath(),
-            () -> writeSweep(context, version, asOf, clustering, sweep, winner));
+            () -> DeltaWrites.append(spark, lake, Tables.GOLD_SEGMENT_MODEL_SWEEPS,
+                SegmentModelSelection.sweepRows(version, asOf, context.runId(), clustering, sweep, chosen)));
         if (chosen == null) {
           throw new IllegalStateException("No k in " + settings.kMin() + ".." + kMax + " gives segments of at least "
               + minSize + " customers (kindred.segments.min-segment-share = " + settings.minSegmentShare() + " of "
@@ -265,7 +215,7 @@ public final class TrainSegmentsCommand implements KindredCommand {
         m.detail("k", chosen.k()).detail("silhouette", chosen.silhouette()).detail("version", version);
         SegmentSpec spec = base.withK(chosen.k());
         String path = lake.location(Layer.MODELS, "segments/" + version).uri();
-        PipelineModel model = best;
+        PipelineModel model = selection.model();
         context.steps().run("save model", () -> {
           try {
             model.write().overwrite().save(path);
@@ -275,50 +225,32 @@ public final class TrainSegmentsCommand implements KindredCommand {
         });
         Scaling scaling = SegmentPipeline.scaling(model, spec);
         double[][] centres = SegmentPipeline.centres(model);
-        List<SegmentIdentities.PreviousSegment> before = previous.map(p -> p.segments().stream()
-            .map(s -> new SegmentIdentities.PreviousSegment(s.segmentId(), s.name(), s.centroid())).toList())
+        List<SegmentIdentities.PreviousSegment> before = previous.map(SegmentModels.Model::previousSegments)
             .orElse(List.of());
         int nextId = SegmentModels.maxIssuedId(spark, lake) + 1;
         SegmentIdentities.Match match = SegmentIdentities.match(centres, chosen.sizes(), before, scaling,
             settings.maxMatchDistance(), nextId);
         for (SegmentIdentities.Identity identity : match.identities()) {
           context.log().info("cluster {} -> segment {} ({})", identity.cluster(), identity.segmentId(),
-              identity.isNew() ? "new" : String.format(Locale.ROOT, "continues segment %d, distance %.3f",
-                  identity.previous().segmentId(), identity.distance()));
+              identity.describe());
         }
         if (!match.retired().isEmpty()) {
           context.log().info("retired segments: {}", match.retired());
         }
 
-        Map<Integer, Map.Entry<Integer, String>> byCluster = new LinkedHashMap<>();
-        for (SegmentIdentities.Identity identity : match.identities()) {
-          byCluster.put(identity.cluster(), Map.entry(identity.segmentId(), ""));
-        }
         Dataset<Row> segmented = CustomerSegments.withSegment(spark, SegmentPipeline.withCluster(model, snapshot),
-            byCluster).persist(StorageLevel.MEMORY_AND_DISK());
+            match.unnamedByCluster()).persist(StorageLevel.MEMORY_AND_DISK());
         try {
           List<SegmentProfiles.Profile> profiles = context.steps().run("profile segments",
               () -> SegmentProfiles.profiles(segmented, spec.features()));
-          SegmentProfiles.Profile all = profiles.get(0);
-          Map<Integer, String> described = new LinkedHashMap<>();
-          Map<Integer, String> inherited = new LinkedHashMap<>();
-          for (SegmentProfiles.Profile p : profiles.subList(1, profiles.size())) {
-            described.put(p.segmentId(), SegmentNames.describe(p.stats(), all.stats(), settings.naming()));
-          }
-          for (SegmentIdentities.Identity identity : match.identities()) {
-            if (!identity.isNew()) {
-              inherited.put(identity.segmentId(), identity.previous().name());
-            }
-            described.putIfAbsent(identity.segmentId(), "Empty segment");
-          }
-          Map<Integer, String> names = SegmentNames.names(described, inherited, settings.names());
+          Map<Integer, String> names = SegmentNames.modelNames(profiles, match, settings.naming(), settings.names());
           names.forEach((id, name) -> context.log().info("segment {}: {}", id, name));
           long profiled = profiles.subList(1, profiles.size()).stream().mapToLong(SegmentProfiles.Profile::customers)
               .sum();
-          SweepPoint point = winner;
-          context.steps().run("write " + Tables.GOLD_SEGMENT_MODELS.relativePath(), () -> writeModel(context,
-              version, asOf, path, spec, dropped, point, population, trainingCustomers,
-              previous.map(SegmentModels.Model::version).orElse(null), settings, match, names, scaling, centres));
+          context.steps().run("write " + Tables.GOLD_SEGMENT_MODELS.relativePath(), () -> DeltaWrites.append(spark,
+              lake, Tables.GOLD_SEGMENT_MODELS, List.of(SegmentModels.row(version, asOf, context.runId(), path, spec,
+                  dropped, chosen, population, trainingCustomers, previous.map(SegmentModels.Model::version)
+                      .orElse(null), settings.maxMatchDistance(), match, names, scaling, centres))));
           context.steps().run("write " + Tables.GOLD_SEGMENT_PROFILES.relativePath(),
               () -> writeProfiles(context, asOf, version, profiles, names));
           m.addRowsWritten(profiled);
@@ -334,114 +266,11 @@ public final class TrainSegmentsCommand implements KindredCommand {
         result[0].names());
   }
 
-  /**
-   * The best of {@code restarts} fits of {@code spec} from seeds seed, seed + 1, ...: the one with the lowest
-   * training cost ({@link SegmentPipeline#trainingCost}; on a tie the earlier seed), as k-means is run from several
-   * starts (scikit-learn's {@code n_init}) since a single start can settle in a poor local optimum (a handful of
-   * outliers as a cluster). The starts run one after the other: run as concurrent Spark jobs they gained nothing on
-   * 2 cores (measured on the demo).
-   */
-  private static PipelineModel fitBestOf(JobContext context, SegmentSpec spec, int restarts, Dataset<Row> training) {
-    PipelineModel best = null;
-    double bestCost = Double.POSITIVE_INFINITY;
-    double[] costs = new double[restarts];
-    for (int r = 0; r < restarts; r++) {
-      SegmentSpec start = spec.withSeed(spec.seed() + r);
-      PipelineModel model = context.steps().run("fit k=" + spec.k() + (restarts > 1 ? " start " + (r + 1) + "/"
-          + restarts : ""), () -> SegmentPipeline.pipeline(start).fit(training));
-      costs[r] = SegmentPipeline.trainingCost(model);
-      if (best == null || costs[r] < bestCost) {
-        best = model;
-        bestCost = costs[r];
-      }
-    }
-    if (restarts > 1) {
-      context.log().info(String.format(Locale.ROOT, "k=%d: training cost %s over %d starts, kept %.6g", spec.k(),
-          Arrays.toString(Arrays.stream(costs).mapToObj(c -> String.format(Locale.ROOT, "%.6g", c)).toArray()),
-          restarts, bestCost));
-    }
-    return best;
-  }
-
-  /** The training set: the snapshot's customers and model features, sampled down to {@code max} customers. */
-  private static Dataset<Row> sample(JobContext context, Dataset<Row> snapshot, long population, long max, long seed,
-      List<String> features) {
-    List<Column> columns = new ArrayList<>();
-    columns.add(col(CustomerFeatureColumns.CUSTOMER_ID));
-    features.forEach(f -> columns.add(col(f)));
-    Dataset<Row> selected = snapshot.select(columns.toArray(Column[]::new));
-    if (population <= max) {
-      context.log().info("training on all {} customers", population);
-      return selected;
-    }
-    double fraction = Math.min(1.0, 1.05 * max / population);
-    context.log().info("training on a random sample of about {} of {} customers (fraction {}, seed {})", max,
-        population, fraction, seed);
-    return selected.sample(false, fraction, seed).limit((int) Math.min(max, Integer.MAX_VALUE));
-  }
-
-  private static void writeSweep(JobContext context, String version, LocalDate asOf, ClusteringAlgorithm clustering,
-      List<SweepPoint> sweep, SweepPoint chosen) {
-    List<Row> rows = new ArrayList<>();
-    for (SweepPoint p : sweep) {
-      rows.add(RowFactory.create(version, Date.valueOf(asOf), context.runId(), clustering.code(), p.k(),
-          p.silhouette(), CollectionConverters.asScala(Arrays.stream(p.sizes()).boxed().toList()).toSeq(),
-          p.smallest(), p.minSize(), p.admissible(), p == chosen, p.fitMs()));
-    }
-    append(context, Tables.GOLD_SEGMENT_MODEL_SWEEPS, rows);
-  }
-
-  private static void writeModel(JobContext context, String version, LocalDate asOf, String path, SegmentSpec spec,
-      Set<String> dropped, SweepPoint chosen, long population, long trainingCustomers, String previousVersion,
-      SegmentSettings settings, SegmentIdentities.Match match, Map<Integer, String> names, Scaling scaling,
-      double[][] centres) {
-    List<Row> segments = new ArrayList<>();
-    for (SegmentIdentities.Identity identity : match.identities()) {
-      segments.add(RowFactory.create(identity.segmentId(), identity.cluster(), names.get(identity.segmentId()),
-          chosen.sizes()[identity.cluster()],
-          CollectionConverters.asScala(scaling.toOriginal(centres[identity.cluster()])),
-          identity.isNew() ? null : identity.previous().segmentId(), identity.distance()));
-    }
-    Row row = RowFactory.create(version, Date.valueOf(asOf), context.runId(), path, spec.algorithm().code(),
-        seq(spec.features()), seq(spec.logFeatures()), seq(new ArrayList<>(dropped)), spec.k(), chosen.silhouette(),
-        population, trainingCustomers, previousVersion, settings.maxMatchDistance(), seq(segments),
-        seq(match.retired()), Timestamp.from(Instant.now()));
-    append(context, Tables.GOLD_SEGMENT_MODELS, List.of(row));
-  }
-
   private static void writeProfiles(JobContext context, LocalDate asOf, String version,
       List<SegmentProfiles.Profile> profiles, Map<Integer, String> names) {
-    Dataset<Row> rows = context.spark().createDataFrame(profileRows(context.runId(), asOf, version, profiles, names),
-        Tables.GOLD_SEGMENT_PROFILES.schema());
+    Dataset<Row> rows = context.spark().createDataFrame(SegmentProfiles.rows(context.runId(), asOf, version,
+        profiles, names), Tables.GOLD_SEGMENT_PROFILES.schema());
     DeltaWrites.replace(context.spark(), context.lake(), Tables.GOLD_SEGMENT_PROFILES, rows,
         SegmentProfileColumns.AS_OF + " = DATE'" + asOf + "'");
-  }
-
-  /** Rows of gold/segment_profiles: the whole snapshot's profile (first) gives the shares. */
-  static List<Row> profileRows(String runId, LocalDate asOf, String version, List<SegmentProfiles.Profile> profiles,
-      Map<Integer, String> names) {
-    SegmentProfiles.Profile all = profiles.get(0);
-    List<Row> out = new ArrayList<>();
-    for (SegmentProfiles.Profile p : profiles.subList(1, profiles.size())) {
-      double revenueShare = all.revenue().signum() == 0 ? 0
-          : p.revenue().divide(all.revenue(), 10, RoundingMode.HALF_UP).doubleValue();
-      out.add(RowFactory.create(Date.valueOf(asOf), version, p.segmentId(), names.get(p.segmentId()), p.customers(),
-          (double) p.customers() / all.customers(), p.revenue().setScale(2, RoundingMode.HALF_UP), revenueShare,
-          p.clvSum(), p.clvMean(), p.churnProbabilityMean(), p.probabilityAliveMean(), p.stats().recencyMean(),
-          p.stats().tenureMean(), p.purchaseDaysMean(), p.monetaryPerDayMean(), p.stats().returnRate(),
-          p.stats().influenceMean(), CollectionConverters.asScala(p.featureMeans()), runId));
-    }
-    return out;
-  }
-
-  private static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
-    return CollectionConverters.asScala(list).toSeq();
-  }
-
-  private static void append(JobContext context, io.kindred.lake.TableDef table, List<Row> rows) {
-    SparkSession spark = context.spark();
-    context.lake().createIfNotExists(spark, table);
-    spark.createDataFrame(rows, table.schema()).write().format("delta").mode("append")
-        .save(context.lake().location(table).uri());
   }
 }

@@ -7,17 +7,29 @@ import io.kindred.lake.Lakehouse;
 import io.kindred.lake.Tables;
 import io.kindred.lake.Tables.SegmentColumns;
 import io.kindred.lake.Tables.SegmentModelColumns;
+import io.kindred.segments.Scaling;
+import io.kindred.segments.SegmentIdentities;
+import io.kindred.segments.SegmentModelSelection;
+import io.kindred.segments.SegmentSpec;
 import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import scala.jdk.javaapi.CollectionConverters;
 
-/** Reading gold/segment_models: the model in force on a date, and the ids ever issued. */
+/**
+ * gold/segment_models: the model in force on a date and the ids ever issued (reading), and the row a new model is
+ * recorded with.
+ */
 public final class SegmentModels {
 
   private SegmentModels() {
@@ -56,6 +68,12 @@ public final class SegmentModels {
       }
       return out;
     }
+
+    /** Its segments as the previous model's, to match a new model's clusters to ({@link SegmentIdentities}). */
+    public List<SegmentIdentities.PreviousSegment> previousSegments() {
+      return segments.stream()
+          .map(s -> new SegmentIdentities.PreviousSegment(s.segmentId(), s.name(), s.centroid())).toList();
+    }
   }
 
   /** The latest model (by training time) trained on a snapshot as of {@code date} or earlier, if any. */
@@ -93,5 +111,44 @@ public final class SegmentModels {
         r.<Date>getAs(SegmentModelColumns.AS_OF).toLocalDate(), r.getAs(SegmentModelColumns.MODEL_PATH),
         r.<String>getList(r.fieldIndex(SegmentModelColumns.FEATURES)),
         r.<String>getList(r.fieldIndex(SegmentModelColumns.LOG_FEATURES)), List.copyOf(segments));
+  }
+
+  /**
+   * The row of gold/segment_models recording a new model: k, silhouette, features, the segments with their training
+   * sizes, centroids in original units and match, the retired segments, trained now.
+   *
+   * @param runId the training run
+   * @param path where its PipelineModel is saved
+   * @param spec its spec (features, log features, algorithm, k)
+   * @param dropped the configured features left out (null for every customer)
+   * @param chosen the sweep's chosen k: silhouette and training customers per cluster index
+   * @param population customers in the snapshot
+   * @param trainingCustomers customers it was trained on
+   * @param previousVersion the model it was matched to, null for a first model
+   * @param maxMatchDistance the match's distance limit
+   * @param match its clusters' identities
+   * @param names segment names, by id
+   * @param scaling its scaling, to bring the centres to original units
+   * @param centres its clusters' centres in the clustering space
+   */
+  public static Row row(String version, LocalDate asOf, String runId, String path, SegmentSpec spec,
+      Set<String> dropped, SegmentModelSelection.SweepPoint chosen, long population, long trainingCustomers,
+      String previousVersion, double maxMatchDistance, SegmentIdentities.Match match, Map<Integer, String> names,
+      Scaling scaling, double[][] centres) {
+    List<Row> segments = new ArrayList<>();
+    for (SegmentIdentities.Identity identity : match.identities()) {
+      segments.add(RowFactory.create(identity.segmentId(), identity.cluster(), names.get(identity.segmentId()),
+          chosen.sizes()[identity.cluster()],
+          CollectionConverters.asScala(scaling.toOriginal(centres[identity.cluster()])),
+          identity.isNew() ? null : identity.previous().segmentId(), identity.distance()));
+    }
+    return RowFactory.create(version, Date.valueOf(asOf), runId, path, spec.algorithm().code(),
+        seq(spec.features()), seq(spec.logFeatures()), seq(new ArrayList<>(dropped)), spec.k(), chosen.silhouette(),
+        population, trainingCustomers, previousVersion, maxMatchDistance, seq(segments),
+        seq(match.retired()), Timestamp.from(Instant.now()));
+  }
+
+  private static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
+    return CollectionConverters.asScala(list).toSeq();
   }
 }
