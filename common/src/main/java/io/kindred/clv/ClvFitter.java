@@ -92,15 +92,8 @@ public final class ClvFitter {
    *                         the spend-frequency correlation of the data and the setting that gives a finite fit
    */
   public static ClvFit<GammaGammaParams> fitGammaGamma(SpendSummaries data, FitOptions options) {
-    if (data.customers() < options.minRepeatBuyers()) {
-      throw new IllegalArgumentException(GammaGammaParams.MODEL + " needs at least " + options.minRepeatBuyers()
-          + " repeat buyers (x >= 1) to fit, got " + data.customers());
-    }
-    double sum = 0;
-    for (int i = 0; i < data.size(); i++) {
-      sum += data.count(i) * data.mbar(i);
-    }
-    double[] start = {0, 0, Math.log(sum / data.customers())};
+    checkSpendData(data, options);
+    double[] start = {0, 0, Math.log(data.meanSpend())};
     double penalty = options.gammaGammaShapePenalty();
     LOG.info("fitting {} on {} customers, {} rows{}", GammaGammaParams.MODEL, data.customers(), data.size(),
         penalty > 0 ? ", shape penalty " + penalty : "");
@@ -216,13 +209,9 @@ public final class ClvFitter {
    */
   static ClvFit<ConstantSpendLimit> constantSpendLimit(SpendSummaries data, FitOptions options,
                                                        double fullLogLikelihood, ClvFitException failure) {
-    double sum = 0;
-    for (int i = 0; i < data.size(); i++) {
-      sum += data.count(i) * data.mbar(i);
-    }
     // start at q = 2 and the mean spend: the inverse gamma's mean theta / (q - 1)
     MaximumLikelihood.Optimum o = boundaryOptimum(GammaGammaParams.MODEL, ConstantSpendLimit.BOUNDARY,
-        new InverseGammaLikelihood(data), new double[] {Math.log(2), Math.log(sum / data.customers())}, options,
+        new InverseGammaLikelihood(data), new double[] {Math.log(2), Math.log(data.meanSpend())}, options,
         fullLogLikelihood, failure);
     if (o == null) {
       return null;
@@ -242,22 +231,17 @@ public final class ClvFitter {
    * @throws IllegalArgumentException when there are fewer than {@code options.minRepeatBuyers()} customers
    */
   static ClvFit<SameSpendLimit> sameSpendLimit(SpendSummaries data, FitOptions options) {
-    if (data.customers() < options.minRepeatBuyers()) {
-      throw new IllegalArgumentException(GammaGammaParams.MODEL + " needs at least " + options.minRepeatBuyers()
-          + " repeat buyers (x >= 1) to fit, got " + data.customers());
-    }
+    checkSpendData(data, options);
     double min = Double.POSITIVE_INFINITY;
     double max = 0;
-    double sum = 0;
     for (int i = 0; i < data.size(); i++) {
       min = Math.min(min, data.mbar(i));
       max = Math.max(max, data.mbar(i));
-      sum += data.count(i) * data.mbar(i);
     }
     if (max - min > SAME_SPEND_RELATIVE_SPREAD * max) {
       return null;
     }
-    double mean = sum / data.customers();
+    double mean = data.meanSpend();
     ClvFit<SameSpendLimit> fit = new ClvFit<>(new SameSpendLimit(mean), new double[] {Double.NaN},
         Double.POSITIVE_INFINITY, data.customers(), data.size(), 0, String.format(java.util.Locale.ROOT,
         "limit at %s (every repeat buyer's purchases average %s: the likelihood grows without bound; expected spend "
@@ -337,6 +321,13 @@ public final class ClvFitter {
     double[] start = {0, Math.log(data.maxAge() / 10), 0, 0};
     LOG.info("fitting {} on {} customers, {} distinct triples", model, data.customers(), data.size());
     return MaximumLikelihood.maximise(model, new BgNbdLikelihood(data, modified), start, options);
+  }
+
+  private static void checkSpendData(SpendSummaries data, FitOptions options) {
+    if (data.customers() < options.minRepeatBuyers()) {
+      throw new IllegalArgumentException(GammaGammaParams.MODEL + " needs at least " + options.minRepeatBuyers()
+          + " repeat buyers (x >= 1) to fit, got " + data.customers());
+    }
   }
 
   private static void checkPurchaseData(String model, RfmTriples data, FitOptions options) {

@@ -76,6 +76,15 @@ public final class SpendSummaries implements Serializable {
     return customers;
   }
 
+  /** The mean over customers (rows weighted by their counts) of the mean spend {@code mbar}. */
+  public double meanSpend() {
+    double sum = 0;
+    for (int i = 0; i < x.length; i++) {
+      sum += counts[i] * mbar[i];
+    }
+    return sum / customers;
+  }
+
   /**
    * The Pearson correlation, over customers (rows weighted by their counts), of the number of repeat transactions
    * {@code x} and the mean spend {@code mbar}: the check the Gamma-Gamma model's assumption (spend independent of

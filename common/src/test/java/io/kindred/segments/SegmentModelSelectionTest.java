@@ -33,9 +33,9 @@ class SegmentModelSelectionTest {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentModelSelectionTest.class);
   private final SparkSession spark = SharedSpark.session();
 
-  /** Three tight groups of four customers, far apart; z is null throughout. */
-  private static final int[][] X = {{1, 2, 3, 2}, {50, 52, 51, 53}, {100, 101, 99, 100}};
-  private static final double[][] Y = {{10, 12, 11, 9}, {1000, 1100, 900, 1000}, {10, 11, 12, 13}};
+  /** SegmentPipelineTest's three tight groups of four customers, far apart; z is null throughout. */
+  private static final int[][] X = SegmentPipelineTest.X;
+  private static final double[][] Y = SegmentPipelineTest.Y;
 
   private Dataset<Row> customers() {
     List<Row> rows = new ArrayList<>();

@@ -23,8 +23,8 @@ class SegmentPipelineTest {
   private final SparkSession spark = SharedSpark.session();
 
   /** Three tight groups of four customers: x (days, plain) and y (dollars, log1p), far apart. */
-  private static final int[][] X = {{1, 2, 3, 2}, {50, 52, 51, 53}, {100, 101, 99, 100}};
-  private static final double[][] Y = {{10, 12, 11, 9}, {1000, 1100, 900, 1000}, {10, 11, 12, 13}};
+  static final int[][] X = {{1, 2, 3, 2}, {50, 52, 51, 53}, {100, 101, 99, 100}};
+  static final double[][] Y = {{10, 12, 11, 9}, {1000, 1100, 900, 1000}, {10, 11, 12, 13}};
 
   private Dataset<Row> customers() {
     List<Row> rows = new ArrayList<>();
