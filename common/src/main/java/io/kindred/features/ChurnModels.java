@@ -47,11 +47,6 @@ import org.slf4j.Logger;
  */
 public final class ChurnModels {
 
-  /** Settings (below {@code kindred.}) that the job reads and these messages name. */
-  public static final String ENABLED_KEY = "features.churn.enabled";
-  public static final String HORIZON_KEY = "features.churn.horizon-days";
-  public static final String RETRAIN_KEY = "features.churn.retrain-days";
-
   private final SparkSession spark;
   private final Lakehouse lake;
   private final Steps steps;
@@ -85,7 +80,7 @@ public final class ChurnModels {
     }
     if (retrainDays == 0 || !lake.exists(spark, Tables.GOLD_CHURN_MODELS)) {
       log.info("churn: {}, training a new model", retrainDays == 0
-          ? "kindred." + RETRAIN_KEY + " = 0 (retrain every night)" : "no churn model trained yet");
+          ? "kindred." + FeatureSettings.CHURN_RETRAIN_KEY + " = 0 (retrain every night)" : "no churn model trained yet");
       return null;
     }
     Column asOfColumn = col(ChurnModelColumns.AS_OF);
@@ -105,11 +100,11 @@ public final class ChurnModels {
       }
       log.info("churn: reusing model {} trained as of {} ({} days before {}; horizon {} days, "
               + "kindred.{} = {}): no retraining tonight", version, trained, ChronoUnit.DAYS.between(trained, asOf),
-          asOf, horizonDays, RETRAIN_KEY, retrainDays);
+          asOf, horizonDays, FeatureSettings.CHURN_RETRAIN_KEY, retrainDays);
       return new Choice(version, true);
     }
     log.info("churn: no model of horizon {} days trained in the {} days up to {} (kindred.{}), training "
-        + "a new one", horizonDays, retrainDays, asOf, RETRAIN_KEY);
+        + "a new one", horizonDays, retrainDays, asOf, FeatureSettings.CHURN_RETRAIN_KEY);
     return null;
   }
 
@@ -234,14 +229,14 @@ public final class ChurnModels {
             + " transactions are dated on or before " + cutoff + ": all were delivered after it (ingest_day from "
             + late.getDate(1) + "), and a night counts only the rows delivered by its date (the delivered-by-date"
             + " rule, so that a backfill gives what that night gave). For history delivered after the fact (e.g. in"
-            + " one file), run with --any-delivery; or set kindred." + ENABLED_KEY + "=false");
+            + " one file), run with --any-delivery; or set kindred." + FeatureSettings.CHURN_ENABLED_KEY + "=false");
       }
     }
     if (n == 0 || churned == 0 || churned == n) {
       throw new IllegalArgumentException("The churn " + window + " window (features as of " + cutoff
           + ", labels from the " + horizonDays + " days after) has " + n + " customers, " + (long) churned
-          + " of them churned: it needs customers of both classes. Shorten " + HORIZON_KEY
-          + " or set kindred." + ENABLED_KEY + "=false when the history is shorter than two horizons");
+          + " of them churned: it needs customers of both classes. Shorten " + FeatureSettings.CHURN_HORIZON_KEY
+          + " or set kindred." + FeatureSettings.CHURN_ENABLED_KEY + "=false when the history is shorter than two horizons");
     }
     return new double[] {n, churned / n};
   }

@@ -32,9 +32,6 @@ import org.slf4j.Logger;
  */
 public final class CustomerStateStore {
 
-  /** The setting (below {@code kindred.}) of how many nights of state are kept; its messages name it. */
-  public static final String RETENTION_KEY = "features.state-retention-nights";
-
   private final SparkSession spark;
   private final Lakehouse lake;
   private final Steps steps;
@@ -97,13 +94,13 @@ public final class CustomerStateStore {
         .select(CustomerStateColumns.AS_OF).distinct().orderBy(CustomerStateColumns.AS_OF).collectAsList();
     if (nights.isEmpty()) {
       log.info("customer state: no night before {} to delete ({} = {})", keepFrom,
-          "kindred." + RETENTION_KEY, retentionNights);
+          "kindred." + FeatureSettings.RETENTION_KEY, retentionNights);
       return 0;
     }
     io.delta.tables.DeltaTable.forPath(spark, lake.location(Tables.GOLD_CUSTOMER_STATE).uri()).delete(old);
     log.info("customer state: deleted {} nights {} .. {} (keeping the {} nights from {}, {} = {})",
         nights.size(), nights.get(0).getDate(0), nights.get(nights.size() - 1).getDate(0), retentionNights,
-        keepFrom, "kindred." + RETENTION_KEY, retentionNights);
+        keepFrom, "kindred." + FeatureSettings.RETENTION_KEY, retentionNights);
     return nights.size();
   }
 }

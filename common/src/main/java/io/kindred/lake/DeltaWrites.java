@@ -60,13 +60,18 @@ public final class DeltaWrites {
   /**
    * Replaces the rows matching {@code predicate} in {@code table} with {@code rows} (which must have its schema), in
    * one Delta commit; the table is created first when missing.
+   *
+   * @return the rows written, as the commit recorded them ({@link Lakehouse#rowsWrittenSince}): the count comes
+   *     from the write itself, no read of the table afterwards
    */
-  public static void replace(SparkSession spark, Lakehouse lake, TableDef table, Dataset<Row> rows,
+  public static long replace(SparkSession spark, Lakehouse lake, TableDef table, Dataset<Row> rows,
       String predicate) {
     table.requireSchemaOf(rows);
+    long before = lake.version(spark, table);
     lake.createIfNotExists(spark, table);
     rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
         .save(lake.location(table).uri());
+    return lake.rowsWrittenSince(spark, table, before);
   }
 
   /**

@@ -10,9 +10,7 @@ import io.kindred.clv.ClvFit;
 import io.kindred.clv.ClvFitter;
 import io.kindred.clv.ClvHorizon;
 import io.kindred.clv.ClvScorer;
-import io.kindred.clv.FitOptions;
 import io.kindred.clv.PeriodUnit;
-import io.kindred.clv.PurchaseModel;
 import io.kindred.clv.PurchaseModelSelection;
 import io.kindred.clv.SpendModel;
 import io.kindred.clv.TransactionModel;
@@ -21,8 +19,8 @@ import io.kindred.features.ClvFeatures;
 import io.kindred.features.ClvFits;
 import io.kindred.features.CustomerState;
 import io.kindred.features.CustomerStateStore;
+import io.kindred.features.FeatureSettings;
 import io.kindred.features.RfmFeatures;
-import io.kindred.features.RfmSegments;
 import io.kindred.jobs.cli.CommonOptions;
 import io.kindred.jobs.cli.JobContext;
 import io.kindred.jobs.cli.KindredCommand;
@@ -33,9 +31,7 @@ import io.kindred.lake.Tables.CustomerFeatureColumns;
 import io.kindred.ops.RunMetrics;
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -92,17 +88,6 @@ import org.apache.spark.storage.StorageLevel;
 @Parameters(commandNames = "build-features", commandDescription = "Build gold/customer_features for an as-of "
     + "date: RFM scores and segment, purchase model (BG/NBD, MBG/NBD or Pareto/NBD) + Gamma-Gamma lifetime value.")
 public final class BuildFeaturesCommand implements KindredCommand {
-
-  /** Configuration keys. */
-  public static final String SEGMENTS_KEY = "kindred.features.rfm-segments";
-  public static final String ACCURACY_KEY = "features.quantile-accuracy";
-  public static final String UNIT_KEY = "features.clv.unit";
-  public static final String HORIZON_KEY = "features.clv.horizon-months";
-  public static final String DISCOUNT_KEY = "features.clv.monthly-discount-rate";
-  public static final String MIN_REPEAT_KEY = "features.clv.min-repeat-buyers";
-  public static final String GG_SHAPE_PENALTY_KEY = "features.clv.gamma-gamma-shape-penalty";
-  public static final String MODEL_KEY = "features.clv.model";
-  // the churn and customer-state settings' keys live with what reads them: ChurnModels, CustomerStateStore
 
   @ParametersDelegate
   private final CommonOptions common = new CommonOptions();
@@ -206,27 +191,10 @@ public final class BuildFeaturesCommand implements KindredCommand {
     SparkSession spark = context.spark();
     Lakehouse lake = context.lake();
     LocalDate asOf = context.runDate();
-    PeriodUnit clvUnit = unit != null ? unit
-        : PeriodUnit.valueOf(context.config().getString(UNIT_KEY).toUpperCase(Locale.ROOT));
-    RfmSegments segments = RfmSegments.fromConfig(context.config().raw(), SEGMENTS_KEY);
-    int accuracy = context.config().getInt(ACCURACY_KEY);
-    ClvHorizon horizon = ClvHorizon.of(context.config().getInt(HORIZON_KEY),
-        context.config().getDouble(DISCOUNT_KEY), clvUnit);
-    double shapePenalty = context.config().getDouble(GG_SHAPE_PENALTY_KEY);
-    if (!(shapePenalty >= 0) || !Double.isFinite(shapePenalty)) {
-      throw new IllegalArgumentException("kindred." + GG_SHAPE_PENALTY_KEY + " must be a finite number >= 0, got "
-          + shapePenalty);
-    }
-    FitOptions fitOptions = new FitOptions(FitOptions.DEFAULT.maxIterations(), FitOptions.DEFAULT.tolerance(),
-        FitOptions.DEFAULT.memory(), context.config().getInt(MIN_REPEAT_KEY), shapePenalty);
-    PurchaseModel purchaseModel = purchaseModel(context);
-    if (purchaseModel == null && holdoutEnd == null) {
-      throw new IllegalArgumentException("kindred." + MODEL_KEY + " = " + PurchaseModel.AUTO + " compares the purchase"
-          + " models on the holdout window (as-of date, --holdout-end]: give --holdout-end, or name one of "
-          + Arrays.stream(PurchaseModel.values()).map(PurchaseModel::code).toList());
-    }
-    int retentionNights = nonNegative(context, CustomerStateStore.RETENTION_KEY);
-    int retrainDays = nonNegative(context, ChurnModels.RETRAIN_KEY);
+    FeatureSettings settings = FeatureSettings.fromConfig(context.config(), unit);
+    settings.requireHoldoutForAuto(holdoutEnd != null);
+    PeriodUnit clvUnit = settings.clvUnit();
+    ClvHorizon horizon = settings.horizon();
     ClvFits clvFits = new ClvFits(spark, lake, context.steps(), context.log(), context.runId());
     ChurnModels churnModels = new ChurnModels(spark, lake, context.steps(), context.log());
     ClvFits.NightFits[] fitted = new ClvFits.NightFits[1];
@@ -235,10 +203,10 @@ public final class BuildFeaturesCommand implements KindredCommand {
       m.detail("as_of", asOf).detail("clv_unit", clvUnit).detail("any_delivery", anyDelivery)
           .detail("clv_horizon_months", horizon.months()).detail("monthly_discount_rate",
               horizon.monthlyDiscountRate())
-          .detail("clv_model", purchaseModel == null ? PurchaseModel.AUTO : purchaseModel.code())
-          .detail("gamma_gamma_shape_penalty", shapePenalty)
+          .detail("clv_model", settings.purchaseModelName())
+          .detail("gamma_gamma_shape_penalty", settings.fitOptions().gammaGammaShapePenalty())
           .detail("calibration_start", calibrationStart == null ? "none" : calibrationStart);
-      Dataset<Row> aggregates = ClvFeatures.withClvSummary(customerAggregates(context, m, asOf, retentionNights),
+      Dataset<Row> aggregates = ClvFeatures.withClvSummary(customerAggregates(context, m, asOf, settings.stateRetentionNights()),
               clvUnit)
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
@@ -246,39 +214,40 @@ public final class BuildFeaturesCommand implements KindredCommand {
         context.log().info("{} customers with a purchase day by {}", customers, asOf);
         m.addRowsIn(customers);
         RfmFeatures.CutPoints cuts = context.steps().run("quintile cut points",
-            () -> RfmFeatures.cutPoints(aggregates, accuracy));
+            () -> RfmFeatures.cutPoints(aggregates, settings.quantileAccuracy()));
         context.log().info("RFM cut points: {}", cuts);
         m.detail("rfm_cut_points", cuts);
 
         // the fits' customers: everyone, or the cohort whose first purchase is on or after --calibration-start
         Dataset<Row> cohort = calibrationStart == null ? aggregates : aggregates.filter(
             col(CustomerFeatureColumns.FIRST_PURCHASE_DATE).geq(lit(Date.valueOf(calibrationStart))));
-        fitted[0] = clvFits.fit(m, asOf, cohort, customers, purchaseModel, holdoutEnd, calibrationStart, clvUnit,
-            fitOptions);
+        fitted[0] = clvFits.fit(m, asOf, cohort, customers, settings.purchaseModel(), holdoutEnd, calibrationStart,
+            clvUnit, settings.fitOptions());
         ClvScorer scorer = new ClvScorer(fitted[0].purchases().fit().params(), fitted[0].spend().params(), clvUnit,
             horizon);
 
         Dataset<Row> features = ClvFeatures.withClvScores(RfmFeatures.withRfmSegment(
-            RfmFeatures.withRfmScores(aggregates, cuts), segments), scorer)
+            RfmFeatures.withRfmScores(aggregates, cuts), settings.segments()), scorer)
             .withColumn(CustomerFeatureColumns.AS_OF, lit(Date.valueOf(asOf)))
             .withColumn(CustomerFeatureColumns.RUN_ID, lit(context.runId()));
-        if (context.config().getBoolean(ChurnModels.ENABLED_KEY)) {
-          int horizonDays = context.config().getInt(ChurnModels.HORIZON_KEY);
-          ChurnModels.Choice reusable = churnModels.reusable(asOf, horizonDays, retrainDays, retrainChurn);
+        if (settings.churnEnabled()) {
+          int horizonDays = settings.churnHorizonDays();
+          ChurnModels.Choice reusable = churnModels.reusable(asOf, horizonDays, settings.churnRetrainDays(),
+              retrainChurn);
           churn[0] = reusable != null ? reusable : new ChurnModels.Choice(churnModels.train(context.runId(), m,
-              asOf, horizonDays, anyDelivery, clvUnit, fitOptions, fitted[0].purchases().model()), false);
+              asOf, horizonDays, anyDelivery, clvUnit, settings.fitOptions(), fitted[0].purchases().model()), false);
           m.detail("churn_model_version", churn[0].version()).detail("churn_model_reused", churn[0].reused());
           features = churnModels.withChurnScores(features, churn[0].version());
         } else {
-          context.log().info("churn model disabled ({} = false): churn_probability is null", ChurnModels.ENABLED_KEY);
+          context.log().info("churn model disabled ({} = false): churn_probability is null",
+              FeatureSettings.CHURN_ENABLED_KEY);
           features = features.withColumn(CustomerFeatureColumns.CHURN_PROBABILITY, lit(null).cast("double"))
               .withColumn(CustomerFeatureColumns.CHURN_MODEL_VERSION, lit(null).cast("string"));
         }
         Dataset<Row> rows = DeltaWrites.conform(Tables.GOLD_CUSTOMER_FEATURES, features);
-        context.steps().run("write " + Tables.GOLD_CUSTOMER_FEATURES.relativePath(), () -> DeltaWrites.replace(spark,
-            lake, Tables.GOLD_CUSTOMER_FEATURES, rows, CustomerFeatureColumns.AS_OF + " = DATE'" + asOf + "'"));
-        long written = context.steps().run("count written", () -> lake.read(spark, Tables.GOLD_CUSTOMER_FEATURES)
-            .filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(Date.valueOf(asOf)))).count());
+        long written = context.steps().run("write " + Tables.GOLD_CUSTOMER_FEATURES.relativePath(), () -> DeltaWrites
+            .replace(spark, lake, Tables.GOLD_CUSTOMER_FEATURES, rows, CustomerFeatureColumns.AS_OF + " = DATE'" + asOf
+                + "'"));
         m.addRowsWritten(written);
         // last, after every other write of the night succeeded: gold/clv_models never holds a fit of a failed run
         context.steps().run("record fits", () -> clvFits.recordFits(asOf, clvUnit, calibrationStart,
@@ -306,26 +275,5 @@ public final class BuildFeaturesCommand implements KindredCommand {
     }
     return new CustomerStateStore(context.spark(), context.lake(), context.steps(), context.log())
         .foldedAggregates(m, asOf, retentionNights);
-  }
-
-  /** The configured purchase model, null for {@code auto}; an unknown name fails before any data moves. */
-  private static PurchaseModel purchaseModel(JobContext context) {
-    String name = context.config().getString(MODEL_KEY);
-    if (name.trim().equalsIgnoreCase(PurchaseModel.AUTO)) {
-      return null;
-    }
-    try {
-      return PurchaseModel.of(name);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("kindred." + MODEL_KEY + " is '" + name + "'; expected one of "
-          + PurchaseModel.settingValues(), e);
-    }
-  }
-  private static int nonNegative(JobContext context, String key) {
-    int value = context.config().getInt(key);
-    if (value < 0) {
-      throw new IllegalArgumentException("kindred." + key + " is " + value + "; expected 0 or more");
-    }
-    return value;
   }
 }

@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.lit;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
+import io.kindred.config.KindredConfig;
+import io.kindred.features.FeatureSettings;
 import io.kindred.features.RfmFeatures;
 import io.kindred.features.RfmSegments;
 import io.kindred.jobs.cli.CommonOptions;
@@ -138,11 +140,11 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
     LocalDate asOf = context.runDate();
     Date day = Date.valueOf(asOf);
     SocialSettings settings = SocialSettings.fromConfig(context.config().raw(), SOCIAL_KEY);
-    List<String> segmentNames = RfmSegments.fromConfig(context.config().raw(), BuildFeaturesCommand.SEGMENTS_KEY)
-        .segmentNames();
+    String segmentsKey = KindredConfig.ROOT + "." + FeatureSettings.SEGMENTS_KEY;
+    List<String> segmentNames = RfmSegments.fromConfig(context.config().raw(), segmentsKey).segmentNames();
     if (!segmentNames.contains(settings.championSegment())) {
       throw new IllegalArgumentException(SOCIAL_KEY + ".champion-segment is '" + settings.championSegment()
-          + "'; expected one of the segments of " + BuildFeaturesCommand.SEGMENTS_KEY + ": " + segmentNames);
+          + "'; expected one of the segments of " + segmentsKey + ": " + segmentNames);
     }
     Result[] result = new Result[1];
     List<Dataset<Row>> cached = new ArrayList<>();
@@ -291,11 +293,10 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
             SocialFeatures.referrals(SocialFeatures.LONG_WINDOW_DAYS, interactions, transactions));
         Dataset<Row> rows = SocialFeatures.socialFeatures(asOf, context.runId(), segmentNames, parts);
         String where = SocialFeatureColumns.AS_OF + " = DATE'" + asOf + "'";
-        context.steps().run("write " + Tables.GOLD_SOCIAL_FEATURES.relativePath(), () ->
+        long socialWritten = context.steps().run("write " + Tables.GOLD_SOCIAL_FEATURES.relativePath(), () ->
             DeltaWrites.replace(spark, lake, Tables.GOLD_SOCIAL_FEATURES, rows, where));
         Dataset<Row> written = lake.read(spark, Tables.GOLD_SOCIAL_FEATURES)
             .filter(col(SocialFeatureColumns.AS_OF).equalTo(lit(day)));
-        long socialWritten = context.steps().run("count written", written::count);
         context.log().info("{} rows written to {} for {}", socialWritten, Tables.GOLD_SOCIAL_FEATURES.relativePath(),
             asOf);
 
@@ -303,11 +304,9 @@ public final class BuildSocialFeaturesCommand implements KindredCommand {
         if (!socialOnly) {
           Dataset<Row> filled = DeltaWrites.conform(Tables.GOLD_CUSTOMER_FEATURES,
               SocialFeatures.withSocialColumns(snapshot, written));
-          context.steps().run("fill " + Tables.GOLD_CUSTOMER_FEATURES.relativePath(), () ->
+          customersWritten = context.steps().run("fill " + Tables.GOLD_CUSTOMER_FEATURES.relativePath(), () ->
               DeltaWrites.replace(spark, lake, Tables.GOLD_CUSTOMER_FEATURES, filled,
                   CustomerFeatureColumns.AS_OF + " = DATE'" + asOf + "'"));
-          customersWritten = context.steps().run("count customers written", () -> lake.read(spark,
-              Tables.GOLD_CUSTOMER_FEATURES).filter(col(CustomerFeatureColumns.AS_OF).equalTo(lit(day))).count());
           context.log().info("{} customers of {} given their social columns", customersWritten, asOf);
         }
         m.addRowsWritten(socialWritten + customersWritten);

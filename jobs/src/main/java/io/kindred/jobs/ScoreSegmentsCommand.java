@@ -168,12 +168,9 @@ public final class ScoreSegmentsCommand implements KindredCommand {
                 col(CustomerFeatureColumns.CUSTOMER_ID).as(CustomerSegmentColumns.CUSTOMER_ID),
                 col(CustomerSegmentColumns.SEGMENT_ID), col(CustomerSegmentColumns.SEGMENT_NAME)), date,
                 model.version(), context.runId()));
-        context.steps().run("write " + Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES.relativePath(),
+        long membershipChanges = context.steps().run("write " + Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES.relativePath(),
             () -> DeltaWrites.replace(spark, lake, Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES, changes,
                 MembershipChangeColumns.CHANGE_DATE + " = DATE'" + date + "'"));
-        long membershipChanges = context.steps().run("count membership changes", () -> lake.read(spark,
-            Tables.GOLD_SEGMENT_MEMBERSHIP_CHANGES).filter(col(MembershipChangeColumns.CHANGE_DATE)
-            .equalTo(lit(Date.valueOf(date)))).count());
         context.log().info("{} customers changed segment on {}", membershipChanges, date);
         m.detail("membership_changes", membershipChanges);
 
