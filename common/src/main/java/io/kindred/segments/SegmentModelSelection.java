@@ -132,28 +132,36 @@ public final class SegmentModelSelection {
     List<SweepPoint> sweep = new ArrayList<>();
     PipelineModel best = null;
     SweepPoint chosen = null;
-    for (int k = kMin; k <= kMax; k++) {
-      SegmentSpec spec = base.withK(k);
-      long start = System.nanoTime();
-      PipelineModel model = fitBestOf(spec, restarts, training, steps, log);
-      Dataset<Row> clustered = SegmentPipeline.withCluster(model, training).persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        int kk = k;
-        long[] sizes = steps.run("segment sizes k=" + k, () -> SegmentPipeline.clusterSizes(clustered, kk));
-        double silhouette = Arrays.stream(sizes).filter(s -> s > 0).count() < 2 ? -1
-            : steps.run("silhouette k=" + k, () -> SegmentPipeline.silhouette(clustered));
-        SweepPoint point = new SweepPoint(k, silhouette, sizes, minSize, (System.nanoTime() - start) / 1_000_000);
-        sweep.add(point);
-        log.info(String.format(Locale.ROOT, "k=%d: silhouette %.4f, segment sizes %s%s", k, silhouette,
-            Arrays.toString(sizes), point.admissible() ? "" : " (a segment under the minimum of " + minSize
-                + " customers)"));
-        if (beats(point, chosen)) {
-          chosen = point;
-          best = model;
+    // the preparation (imputer medians, scaler) does not depend on k or the seed: fitted once, its rows cached once
+    PipelineModel preparation = steps.run("fit feature preparation", () -> SegmentPipeline.preparation(base)
+        .fit(training));
+    Dataset<Row> prepared = preparation.transform(training).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      for (int k = kMin; k <= kMax; k++) {
+        SegmentSpec spec = base.withK(k);
+        long start = System.nanoTime();
+        PipelineModel model = fitBestOf(spec, restarts, preparation, prepared, training, steps, log);
+        Dataset<Row> clustered = SegmentPipeline.withCluster(model, training).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+          int kk = k;
+          long[] sizes = steps.run("segment sizes k=" + k, () -> SegmentPipeline.clusterSizes(clustered, kk));
+          double silhouette = Arrays.stream(sizes).filter(s -> s > 0).count() < 2 ? -1
+              : steps.run("silhouette k=" + k, () -> SegmentPipeline.silhouette(clustered));
+          SweepPoint point = new SweepPoint(k, silhouette, sizes, minSize, (System.nanoTime() - start) / 1_000_000);
+          sweep.add(point);
+          log.info(String.format(Locale.ROOT, "k=%d: silhouette %.4f, segment sizes %s%s", k, silhouette,
+              Arrays.toString(sizes), point.admissible() ? "" : " (a segment under the minimum of " + minSize
+                  + " customers)"));
+          if (beats(point, chosen)) {
+            chosen = point;
+            best = model;
+          }
+        } finally {
+          clustered.unpersist();
         }
-      } finally {
-        clustered.unpersist();
       }
+    } finally {
+      prepared.unpersist();
     }
     return new Selection(sweep, chosen, best);
   }
@@ -164,16 +172,19 @@ public final class SegmentModelSelection {
    * starts (scikit-learn's {@code n_init}) since a single start can settle in a poor local optimum (a handful of
    * outliers as a cluster). The starts run one after the other: run as concurrent Spark jobs they gained nothing on
    * 2 cores (measured on the demo).
+   *
+   * @param preparation the fitted preparation stages ({@link SegmentPipeline#preparation}) shared by every fit
+   * @param prepared {@code training} through {@code preparation}, cached by the caller
    */
-  public static PipelineModel fitBestOf(SegmentSpec spec, int restarts, Dataset<Row> training, Steps steps,
-      Logger log) {
+  public static PipelineModel fitBestOf(SegmentSpec spec, int restarts, PipelineModel preparation,
+      Dataset<Row> prepared, Dataset<Row> training, Steps steps, Logger log) {
     PipelineModel best = null;
     double bestCost = Double.POSITIVE_INFINITY;
     double[] costs = new double[restarts];
     for (int r = 0; r < restarts; r++) {
       SegmentSpec start = spec.withSeed(spec.seed() + r);
       PipelineModel model = steps.run("fit k=" + spec.k() + (restarts > 1 ? " start " + (r + 1) + "/"
-          + restarts : ""), () -> SegmentPipeline.pipeline(start).fit(training));
+          + restarts : ""), () -> SegmentPipeline.withClustering(preparation, start, prepared, training));
       costs[r] = SegmentPipeline.trainingCost(model);
       if (best == null || costs[r] < bestCost) {
         best = model;

@@ -35,7 +35,7 @@ import org.apache.spark.sql.functions;
  *       features (a null stays null);</li>
  *   <li>{@link Imputer}: nulls and NaNs replaced by the training median of their feature;</li>
  *   <li>{@link VectorAssembler} then {@link StandardScaler} (mean 0, standard deviation 1; bisecting k-means gets
- *       the standard deviation scaling only, see {@link #pipeline});</li>
+ *       the standard deviation scaling only, see {@link #preparation});</li>
  *   <li>the clustering stage ({@link KMeans}, {@link BisectingKMeans} or {@link GaussianMixture}), whose prediction
  *       is {@link #CLUSTER}.</li>
  * </ol>
@@ -56,6 +56,18 @@ public final class SegmentPipeline {
 
   /** The unfitted pipeline for {@code spec}. */
   public static Pipeline pipeline(SegmentSpec spec) {
+    PipelineStage[] preparation = preparation(spec).getStages();
+    PipelineStage[] stages = Arrays.copyOf(preparation, preparation.length + 1);
+    stages[preparation.length] = clustering(spec);
+    return new Pipeline().setStages(stages);
+  }
+
+  /**
+   * The stages of {@link #pipeline} before the clustering (double casts, imputer, assembler, scaler), unfitted. They
+   * depend on the features and the algorithm, not on k or the seed: a sweep fits them once and each k and start fits
+   * only the clustering, on the prepared rows ({@link #withClustering}).
+   */
+  public static Pipeline preparation(SegmentSpec spec) {
     String[] inputs = spec.features().stream().map(f -> INPUT + f).toArray(String[]::new);
     String[] imputed = spec.features().stream().map(f -> IMPUTED + f).toArray(String[]::new);
     SQLTransformer asDoubles = new SQLTransformer().setStatement("SELECT *, " + spec.features().stream()
@@ -69,16 +81,38 @@ public final class SegmentPipeline {
     // (same distances, so the same clusters).
     StandardScaler scaler = new StandardScaler().setInputCol(assembler.getOutputCol()).setOutputCol(SCALED)
         .setWithMean(spec.algorithm() != ClusteringAlgorithm.BISECTING_KMEANS).setWithStd(true);
-    PipelineStage clustering = switch (spec.algorithm()) {
+    return new Pipeline().setStages(new PipelineStage[] {asDoubles, imputer, assembler, scaler});
+  }
+
+  /** The clustering stage of {@link #pipeline}, unfitted: it reads {@link #SCALED} and predicts {@link #CLUSTER}. */
+  public static PipelineStage clustering(SegmentSpec spec) {
+    return switch (spec.algorithm()) {
       case KMEANS -> new KMeans().setK(spec.k()).setSeed(spec.seed()).setMaxIter(spec.maxIterations())
-          .setFeaturesCol(scaler.getOutputCol()).setPredictionCol(CLUSTER);
+          .setFeaturesCol(SCALED).setPredictionCol(CLUSTER);
       case BISECTING_KMEANS -> new BisectingKMeans().setK(spec.k()).setSeed(spec.seed())
-          .setMaxIter(spec.maxIterations()).setFeaturesCol(scaler.getOutputCol()).setPredictionCol(CLUSTER);
+          .setMaxIter(spec.maxIterations()).setFeaturesCol(SCALED).setPredictionCol(CLUSTER);
       case GAUSSIAN_MIXTURE -> new GaussianMixture().setK(spec.k()).setSeed(spec.seed())
-          .setMaxIter(spec.maxIterations()).setFeaturesCol(scaler.getOutputCol()).setPredictionCol(CLUSTER)
+          .setMaxIter(spec.maxIterations()).setFeaturesCol(SCALED).setPredictionCol(CLUSTER)
           .setProbabilityCol(PROBABILITY);
     };
-    return new Pipeline().setStages(new PipelineStage[] {asDoubles, imputer, assembler, scaler, clustering});
+  }
+
+  /**
+   * The fitted model of {@code spec}: the fitted {@code preparation} ({@link #preparation}) followed by the
+   * clustering fitted on {@code prepared} (the training rows through {@code preparation}, cached by the caller, so
+   * that the fit neither prepares nor caches them again). The same stages and values as
+   * {@code pipeline(spec).fit(training)}, which fits the same preparation on the same rows.
+   *
+   * @param training the training rows (as given to the preparation's fit)
+   */
+  public static PipelineModel withClustering(PipelineModel preparation, SegmentSpec spec, Dataset<Row> prepared,
+      Dataset<Row> training) {
+    Transformer fitted = ((org.apache.spark.ml.Estimator<?>) clustering(spec)).fit(prepared);
+    Transformer[] prepStages = preparation.stages();
+    PipelineStage[] stages = Arrays.copyOf(prepStages, prepStages.length + 1, PipelineStage[].class);
+    stages[prepStages.length] = fitted;
+    // every stage is fitted already: Pipeline.fit checks the schema and passes no data
+    return new Pipeline().setStages(stages).fit(training);
   }
 
   /** Adds {@link #CLUSTER} and {@link #SCALED} to {@code features}, dropping the model's other working columns. */

@@ -149,4 +149,38 @@ class SegmentPipelineTest {
           new java.util.HashSet<>(byCluster.values()), algorithm.code());
     }
   }
+
+  @Test
+  void aSweepsSharedPreparationFitsWhatTheWholePipelineFits() {
+    // k = 2 on three groups, with a null to impute: an ambiguous fit whose result depends on every input value
+    List<Row> rows = new ArrayList<>(customers().collectAsList());
+    rows.add(RowFactory.create("nulls", null, BigDecimal.valueOf(1000).setScale(2)));
+    Dataset<Row> training = spark.createDataFrame(rows, customers().schema()).cache();
+    for (ClusteringAlgorithm algorithm : ClusteringAlgorithm.values()) {
+      SegmentSpec spec = new SegmentSpec(List.of("x", "y"), List.of("y"), algorithm, 2, 7, 100);
+      PipelineModel whole = SegmentPipeline.pipeline(spec).fit(training);
+      PipelineModel preparation = SegmentPipeline.preparation(spec).fit(training);
+      Dataset<Row> prepared = preparation.transform(training).cache();
+      PipelineModel shared = SegmentPipeline.withClustering(preparation, spec, prepared, training);
+      assertEquals(whole.stages().length, shared.stages().length, algorithm.code());
+      for (int i = 0; i < whole.stages().length; i++) {
+        assertEquals(whole.stages()[i].getClass(), shared.stages()[i].getClass(), algorithm.code() + " stage " + i);
+      }
+      double[][] expected = SegmentPipeline.centres(whole);
+      double[][] actual = SegmentPipeline.centres(shared);
+      assertEquals(expected.length, actual.length, algorithm.code());
+      for (int c = 0; c < expected.length; c++) {
+        assertArrayEquals(expected[c], actual[c], 0.0, algorithm.code() + " centre " + c);
+      }
+      assertArrayEquals(SegmentPipeline.scaling(whole, spec).mean(), SegmentPipeline.scaling(shared, spec).mean(),
+          0.0, algorithm.code());
+      assertArrayEquals(SegmentPipeline.scaling(whole, spec).std(), SegmentPipeline.scaling(shared, spec).std(), 0.0,
+          algorithm.code());
+      assertEquals(SegmentPipeline.withCluster(whole, training).select("customer_id", SegmentPipeline.CLUSTER)
+          .collectAsList(), SegmentPipeline.withCluster(shared, training).select("customer_id",
+          SegmentPipeline.CLUSTER).collectAsList(), algorithm.code());
+      prepared.unpersist();
+    }
+    training.unpersist();
+  }
 }

@@ -206,9 +206,8 @@ public final class BuildFeaturesCommand implements KindredCommand {
           .detail("clv_model", settings.purchaseModelName())
           .detail("gamma_gamma_shape_penalty", settings.fitOptions().gammaGammaShapePenalty())
           .detail("calibration_start", calibrationStart == null ? "none" : calibrationStart);
-      Dataset<Row> aggregates = ClvFeatures.withClvSummary(customerAggregates(context, m, asOf, settings.stateRetentionNights()),
-              clvUnit)
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> aggregates = ClvFeatures.withClvSummary(customerAggregates(context, m, asOf,
+          settings.stateRetentionNights()), clvUnit).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         long customers = context.steps().run("aggregate customers", aggregates::count);
         context.log().info("{} customers with a purchase day by {}", customers, asOf);
