@@ -132,36 +132,34 @@ public final class SegmentModelSelection {
     List<SweepPoint> sweep = new ArrayList<>();
     PipelineModel best = null;
     SweepPoint chosen = null;
-    // the preparation (imputer medians, scaler) does not depend on k or the seed: fitted once, its rows cached once
+    // the preparation (imputer medians, scaler) does not depend on k or the seed: fitted once. Its rows are not
+    // cached here: the clustering caches its own instances when its input is not cached, and iterating over those is
+    // several times faster than over a cached DataFrame of vectors (measured: 5-8 s against 7-30 s a fit at 200,000)
     PipelineModel preparation = steps.run("fit feature preparation", () -> SegmentPipeline.preparation(base)
         .fit(training));
-    Dataset<Row> prepared = preparation.transform(training).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      for (int k = kMin; k <= kMax; k++) {
-        SegmentSpec spec = base.withK(k);
-        long start = System.nanoTime();
-        PipelineModel model = fitBestOf(spec, restarts, preparation, prepared, training, steps, log);
-        Dataset<Row> clustered = SegmentPipeline.withCluster(model, training).persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-          int kk = k;
-          long[] sizes = steps.run("segment sizes k=" + k, () -> SegmentPipeline.clusterSizes(clustered, kk));
-          double silhouette = Arrays.stream(sizes).filter(s -> s > 0).count() < 2 ? -1
-              : steps.run("silhouette k=" + k, () -> SegmentPipeline.silhouette(clustered));
-          SweepPoint point = new SweepPoint(k, silhouette, sizes, minSize, (System.nanoTime() - start) / 1_000_000);
-          sweep.add(point);
-          log.info(String.format(Locale.ROOT, "k=%d: silhouette %.4f, segment sizes %s%s", k, silhouette,
-              Arrays.toString(sizes), point.admissible() ? "" : " (a segment under the minimum of " + minSize
-                  + " customers)"));
-          if (beats(point, chosen)) {
-            chosen = point;
-            best = model;
-          }
-        } finally {
-          clustered.unpersist();
+    Dataset<Row> prepared = preparation.transform(training);
+    for (int k = kMin; k <= kMax; k++) {
+      SegmentSpec spec = base.withK(k);
+      long start = System.nanoTime();
+      PipelineModel model = fitBestOf(spec, restarts, preparation, prepared, training, steps, log);
+      Dataset<Row> clustered = SegmentPipeline.withCluster(model, training).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        int kk = k;
+        long[] sizes = steps.run("segment sizes k=" + k, () -> SegmentPipeline.clusterSizes(clustered, kk));
+        double silhouette = Arrays.stream(sizes).filter(s -> s > 0).count() < 2 ? -1
+            : steps.run("silhouette k=" + k, () -> SegmentPipeline.silhouette(clustered));
+        SweepPoint point = new SweepPoint(k, silhouette, sizes, minSize, (System.nanoTime() - start) / 1_000_000);
+        sweep.add(point);
+        log.info(String.format(Locale.ROOT, "k=%d: silhouette %.4f, segment sizes %s%s", k, silhouette,
+            Arrays.toString(sizes), point.admissible() ? "" : " (a segment under the minimum of " + minSize
+                + " customers)"));
+        if (beats(point, chosen)) {
+          chosen = point;
+          best = model;
         }
+      } finally {
+        clustered.unpersist();
       }
-    } finally {
-      prepared.unpersist();
     }
     return new Selection(sweep, chosen, best);
   }
@@ -174,7 +172,7 @@ public final class SegmentModelSelection {
    * 2 cores (measured on the demo).
    *
    * @param preparation the fitted preparation stages ({@link SegmentPipeline#preparation}) shared by every fit
-   * @param prepared {@code training} through {@code preparation}, cached by the caller
+   * @param prepared {@code training} through {@code preparation}
    */
   public static PipelineModel fitBestOf(SegmentSpec spec, int restarts, PipelineModel preparation,
       Dataset<Row> prepared, Dataset<Row> training, Steps steps, Logger log) {

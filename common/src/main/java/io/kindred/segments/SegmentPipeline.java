@@ -99,9 +99,11 @@ public final class SegmentPipeline {
 
   /**
    * The fitted model of {@code spec}: the fitted {@code preparation} ({@link #preparation}) followed by the
-   * clustering fitted on {@code prepared} (the training rows through {@code preparation}, cached by the caller, so
-   * that the fit neither prepares nor caches them again). The same stages and values as
-   * {@code pipeline(spec).fit(training)}, which fits the same preparation on the same rows.
+   * clustering fitted on {@code prepared} (the training rows through {@code preparation}), so that a sweep fits the
+   * preparation once rather than once per k and start. The same stages and values as
+   * {@code pipeline(spec).fit(training)}, which fits the same preparation on the same rows. Leave {@code prepared}
+   * uncached: the clustering then caches its own instances, which it iterates over several times faster than over a
+   * cached DataFrame of vectors.
    *
    * @param training the training rows (as given to the preparation's fit)
    */

@@ -160,7 +160,7 @@ class SegmentPipelineTest {
       SegmentSpec spec = new SegmentSpec(List.of("x", "y"), List.of("y"), algorithm, 2, 7, 100);
       PipelineModel whole = SegmentPipeline.pipeline(spec).fit(training);
       PipelineModel preparation = SegmentPipeline.preparation(spec).fit(training);
-      Dataset<Row> prepared = preparation.transform(training).cache();
+      Dataset<Row> prepared = preparation.transform(training);
       PipelineModel shared = SegmentPipeline.withClustering(preparation, spec, prepared, training);
       assertEquals(whole.stages().length, shared.stages().length, algorithm.code());
       for (int i = 0; i < whole.stages().length; i++) {
@@ -179,7 +179,6 @@ class SegmentPipelineTest {
       assertEquals(SegmentPipeline.withCluster(whole, training).select("customer_id", SegmentPipeline.CLUSTER)
           .collectAsList(), SegmentPipeline.withCluster(shared, training).select("customer_id",
           SegmentPipeline.CLUSTER).collectAsList(), algorithm.code());
-      prepared.unpersist();
     }
     training.unpersist();
   }
