@@ -80,7 +80,8 @@ public final class ChurnModels {
     }
     if (retrainDays == 0 || !lake.exists(spark, Tables.GOLD_CHURN_MODELS)) {
       log.info("churn: {}, training a new model", retrainDays == 0
-          ? "kindred." + FeatureSettings.CHURN_RETRAIN_KEY + " = 0 (retrain every night)" : "no churn model trained yet");
+          ? "kindred." + FeatureSettings.CHURN_RETRAIN_KEY + " = 0 (retrain every night)"
+          : "no churn model trained yet");
       return null;
     }
     Column asOfColumn = col(ChurnModelColumns.AS_OF);
@@ -236,7 +237,8 @@ public final class ChurnModels {
       throw new IllegalArgumentException("The churn " + window + " window (features as of " + cutoff
           + ", labels from the " + horizonDays + " days after) has " + n + " customers, " + (long) churned
           + " of them churned: it needs customers of both classes. Shorten " + FeatureSettings.CHURN_HORIZON_KEY
-          + " or set kindred." + FeatureSettings.CHURN_ENABLED_KEY + "=false when the history is shorter than two horizons");
+          + " or set kindred." + FeatureSettings.CHURN_ENABLED_KEY
+          + "=false when the history is shorter than two horizons");
     }
     return new double[] {n, churned / n};
   }
